@@ -1,0 +1,131 @@
+import type { Key } from '../random/key.js';
+
+/**
+ * The experiment contract (issue 8): one module per seed claim. An experiment is a pure description —
+ * a config with `quick` and `full` presets, a `run` that measures, and a `verdict` that decides from the
+ * measured numbers alone by a rule stated in words. No plotting and no file I/O inside an experiment:
+ * it returns figure specs (data + a declarative chart) and the report renders them.
+ */
+
+/** A JSON value (configs must be JSON so that they hash stably and round-trip through the cache). */
+export type Json = null | boolean | number | string | readonly Json[] | { readonly [k: string]: Json };
+
+/** An experiment's configuration: a JSON object (sizes, step counts, grids, tolerances). */
+export type Config = { readonly [k: string]: Json };
+
+/** One measured number (or a short vector / label). Non-finite numbers are allowed (e.g. a divergent loss). */
+export type MetricValue = number | boolean | string | readonly number[];
+
+export type Metrics = { readonly [name: string]: MetricValue };
+
+export type Preset = 'quick' | 'full';
+export const PRESETS: readonly Preset[] = ['quick', 'full'];
+
+/** The three outcomes a claim can have, decided by `Experiment.verdict` from the metrics. */
+export type Verdict = 'holds' | 'partial' | 'fails';
+
+export interface VerdictResult {
+  readonly verdict: Verdict;
+  /** The stated rule, in words and with its constants, e.g. "holds if |c − 4| ≤ 0.05; partial if …". */
+  readonly threshold: string;
+  /** Why this verdict, quoting the measured numbers that decided it. */
+  readonly reason: string;
+}
+
+/** One row of figure data: a flat record (long format, one observation per row). */
+export type Row = { readonly [field: string]: number | string | boolean | null };
+
+/** An axis / channel: a data field, its title and scale. */
+export interface Channel {
+  readonly field: string;
+  readonly title?: string;
+  /** 'quantitative' (default), 'ordinal' or 'nominal'. */
+  readonly type?: 'quantitative' | 'ordinal' | 'nominal';
+  readonly scale?: 'linear' | 'log' | 'symlog';
+  /** Fixed domain (e.g. every phase name, so a category keeps its color across figures). */
+  readonly domain?: readonly (string | number)[];
+}
+
+/** A reference line at a data value (e.g. η·λ₀ = 2), drawn across the plot with a label. */
+export interface RuleMark {
+  readonly axis: 'x' | 'y';
+  readonly value: number;
+  readonly label: string;
+}
+
+/**
+ * A declarative chart over the figure's rows. The report turns it into Vega-Lite. `series` splits
+ * rows into colored groups; `facet` (optional) makes one small panel per value of a field.
+ */
+export type ChartSpec =
+  | {
+      readonly kind: 'line' | 'scatter' | 'line-points';
+      readonly x: Channel;
+      readonly y: Channel;
+      readonly series?: Channel;
+      readonly facet?: Channel;
+      readonly rules?: readonly RuleMark[];
+    }
+  | {
+      readonly kind: 'bar';
+      readonly x: Channel;
+      readonly y: Channel;
+      readonly series?: Channel;
+      readonly facet?: Channel;
+    }
+  | {
+      readonly kind: 'heatmap';
+      readonly x: Channel;
+      readonly y: Channel;
+      readonly color: Channel;
+    };
+
+export interface FigureSpec {
+  /** File stem: lowercase letters, digits and '-', unique within the experiment. */
+  readonly id: string;
+  readonly title: string;
+  /** What the figure shows and how to read it (one or two sentences). */
+  readonly caption: string;
+  readonly data: readonly Row[];
+  readonly chart: ChartSpec;
+}
+
+/** What `run` returns. `data` is optional extra JSON written beside the results (tables, raw traces). */
+export interface RunResult {
+  readonly metrics: Metrics;
+  readonly figures: readonly FigureSpec[];
+  readonly data?: Json;
+}
+
+/** What the runner hands to `run`. */
+export interface RunContext {
+  /** The experiment's own PRNG key: foldIn(PRNGKey(rootSeed), fnv1a32(id)). Derive every draw from it. */
+  readonly key: Key;
+  readonly preset: Preset;
+  /** Aborted on Ctrl-C. */
+  readonly signal: AbortSignal;
+  /**
+   * `await ctx.checkpoint()` between chunks of work (every ~0.1–1 s): yields to the event loop so that a
+   * Ctrl-C can be seen at all (signals are delivered only when synchronous code yields), then throws if aborted.
+   */
+  checkpoint(): Promise<void>;
+  /** Report progress within this experiment: fraction in [0, 1] and an optional short note. */
+  progress(fraction: number, note?: string): void;
+}
+
+export interface Experiment<C extends Config = Config> {
+  /** Stable id, e.g. '003-catapult-toy': lowercase letters, digits and '-'; starts with the seed number. */
+  readonly id: string;
+  /** The seed document's file name, e.g. '003_5bc7c7a840856489.txt'. */
+  readonly seed: string;
+  /** The seed's statement being reproduced (quoted or closely paraphrased). */
+  readonly claim: string;
+  readonly presets: { readonly quick: C; readonly full: C };
+  /** Expected wall time on the project's 2-core machine, seconds, per preset (documentation). */
+  readonly expectedSeconds: { readonly quick: number; readonly full: number };
+  /** Names of the metrics shown beside the verdict in the report's summary table (the main numbers). */
+  readonly headline: readonly string[];
+  run(config: C, ctx: RunContext): Promise<RunResult>;
+  /** Pure: decides from the metrics only (so breaking the numbers changes the verdict). */
+  verdict(metrics: Metrics): VerdictResult;
+}

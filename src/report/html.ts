@@ -1,0 +1,107 @@
+import type { MetricValue } from '../experiments/types.js';
+import type { ClaimRecord, ResultsFile } from './results.js';
+
+/** A rendered figure as the page links it (paths relative to report/). */
+export interface FigureLink {
+  readonly title: string;
+  readonly caption: string;
+  readonly svg: string;
+  readonly png: string;
+  readonly json: string;
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] as string);
+}
+
+/** A metric for display: 6 significant digits (the JSON files keep every digit). */
+export function formatMetric(v: MetricValue | undefined): string {
+  if (v === undefined) return '—';
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) return String(v);
+    if (Number.isInteger(v) && Math.abs(v) < 1e9) return String(v);
+    const a = Math.abs(v);
+    if (a !== 0 && (a < 1e-3 || a >= 1e6)) return v.toExponential(4);
+    const short = Number(v.toPrecision(6));
+    // Keep the zeros when rounding made a non-integer look like one (4.0000004 → '4.00000', not '4').
+    return Number.isInteger(short) ? v.toPrecision(6) : String(short);
+  }
+  if (typeof v === 'boolean' || typeof v === 'string') return String(v);
+  const shown = v.slice(0, 12).map((x) => formatMetric(x));
+  return `[${shown.join(', ')}${v.length > 12 ? `, … (${v.length})` : ''}]`;
+}
+
+const CSS = `
+body{font-family:system-ui,-apple-system,"DejaVu Sans",Arial,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#222;line-height:1.45}
+h1{margin-bottom:.2rem}.meta{color:#666;font-size:.9rem}
+table{border-collapse:collapse;margin:.6rem 0}td,th{border:1px solid #ddd;padding:.3rem .55rem;text-align:left;vertical-align:top;font-size:.92rem}
+th{background:#f4f4f4}.num{font-family:"DejaVu Sans Mono",monospace;white-space:nowrap}
+.v{font-weight:600;padding:.1rem .5rem;border-radius:.6rem;white-space:nowrap}
+.v-holds{background:#d8f3dc;color:#1b4332}.v-partial{background:#fff3bf;color:#7a5b00}.v-fails{background:#ffd6d6;color:#8a1c1c}
+.v-error{background:#e9d5ff;color:#4c1d95}.v-not-run{background:#eee;color:#555}
+section.claim{border-top:2px solid #ddd;margin-top:2rem;padding-top:.5rem}
+blockquote{margin:.5rem 0;padding:.4rem .8rem;border-left:4px solid #bbb;background:#fafafa}
+figure{display:inline-block;margin:.6rem 1rem .6rem 0;vertical-align:top;max-width:100%}
+figure img{max-width:100%;border:1px solid #eee}figcaption{font-size:.85rem;color:#444;max-width:520px}
+.err{color:#8a1c1c;white-space:pre-wrap}details{margin:.4rem 0}pre{background:#f7f7f7;padding:.5rem;overflow:auto}
+`;
+
+function badge(v: ClaimRecord['verdict']): string {
+  return `<span class="v v-${v}" data-verdict="${v}">${v}</span>`;
+}
+
+function summaryRow(c: ClaimRecord): string {
+  const main = c.headline.map((h) => `${escapeHtml(h)} = <span class="num">${escapeHtml(formatMetric(c.metrics[h]))}</span>`);
+  return (
+    `<tr data-claim-id="${escapeHtml(c.id)}"><td><a href="#${escapeHtml(c.id)}">${escapeHtml(c.id)}</a></td>` +
+    `<td>${escapeHtml(c.seed)}</td><td>${escapeHtml(c.claim)}</td><td>${badge(c.verdict)}</td><td>${main.join('<br>')}</td></tr>`
+  );
+}
+
+function claimSection(c: ClaimRecord, figures: readonly FigureLink[]): string {
+  const metrics = Object.entries(c.metrics)
+    .map(([k, v]) => `<tr><td>${escapeHtml(k)}</td><td class="num">${escapeHtml(formatMetric(v))}</td></tr>`)
+    .join('');
+  const figs = figures
+    .map(
+      (f) =>
+        `<figure><img class="figure" src="${escapeHtml(f.svg)}" alt="${escapeHtml(f.title)}">` +
+        `<figcaption>${escapeHtml(f.caption)} <a href="${escapeHtml(f.png)}">PNG</a> · <a href="${escapeHtml(f.json)}">data</a></figcaption></figure>`,
+    )
+    .join('\n');
+  const time = c.seconds === null ? '' : ` · ${c.seconds.toFixed(1)} s${c.status === 'cached' ? ' (cached)' : ''}`;
+  return `<section class="claim" id="${escapeHtml(c.id)}">
+<h2>${escapeHtml(c.id)} ${badge(c.verdict)}</h2>
+<p class="meta">seed <code>${escapeHtml(c.seed)}</code> · preset ${escapeHtml(c.preset)}${time}</p>
+<blockquote>${escapeHtml(c.claim)}</blockquote>
+${c.threshold ? `<p><b>Rule:</b> ${escapeHtml(c.threshold)}</p>` : ''}
+${c.reason ? `<p><b>Verdict:</b> ${escapeHtml(c.reason)}</p>` : ''}
+${c.error ? `<p class="err"><b>Error:</b> ${escapeHtml(c.error)}</p>` : ''}
+${metrics ? `<table class="metrics"><tr><th>metric</th><th>value</th></tr>${metrics}</table>` : ''}
+${figs}
+<details><summary>config</summary><pre>${escapeHtml(JSON.stringify(c.config, null, 2))}</pre></details>
+</section>`;
+}
+
+/** The report page: self-contained HTML (inline CSS, no scripts), figures as relative <img> links, so it opens from disk. */
+export function renderHtml(results: ResultsFile, figures: ReadonlyMap<string, readonly FigureLink[]>): string {
+  const counts = (['holds', 'partial', 'fails', 'error', 'not-run'] as const)
+    .map((v) => [v, results.claims.filter((c) => c.verdict === v).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([v, n]) => `${n} ${v}`)
+    .join(', ');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>ntk-lab — reproduction report</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"><style>${CSS}</style></head>
+<body>
+<h1>ntk-lab — reproduction of the seed claims</h1>
+<p class="meta">preset <b>${escapeHtml(results.preset)}</b> · root seed ${results.rootSeed} · backend ${escapeHtml(results.backend)} · code ${escapeHtml(results.codeVersion)} · ${escapeHtml(results.generatedAt)} · ${escapeHtml(counts || 'no claims')}</p>
+<p class="meta">Every number on this page comes from <a href="results.json">results.json</a>; each verdict is computed from the metrics by the rule shown with it.</p>
+<h2>Summary</h2>
+<table id="summary"><tr><th>id</th><th>seed</th><th>claim</th><th>verdict</th><th>main numbers</th></tr>
+${results.claims.map(summaryRow).join('\n')}
+</table>
+${results.claims.map((c) => claimSection(c, figures.get(c.id) ?? [])).join('\n')}
+</body></html>
+`;
+}

@@ -1,0 +1,48 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The project root (this file runs from dist/src/report/). */
+const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
+const BIN = join(ROOT, 'bin', 'ntk.js');
+
+function ntk(args: string[]) {
+  return spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NTK_QUIET: '1' } });
+}
+
+test('`ntk reproduce 003 --preset quick` writes the report, and a rerun resumes from the cache', () => {
+  const out = mkdtempSync(join(tmpdir(), 'ntk-cli-'));
+  try {
+    const first = ntk(['reproduce', '003-catapult-toy', '--preset', 'quick', '--out', out, '--no-png']);
+    assert.equal(first.status, 0, first.stderr);
+    assert.match(first.stdout, /holds\s+003-catapult-toy/);
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    assert.deepEqual(
+      results.claims.map((c: { id: string }) => c.id),
+      ['003-catapult-toy'],
+    );
+    for (const f of results.claims[0].figures as string[]) assert.ok(existsSync(join(out, f)), f);
+    assert.ok(existsSync(join(out, 'index.html')));
+    const second = ntk(['reproduce', '003-catapult-toy', '--out', out, '--no-png']);
+    assert.equal(second.status, 0, second.stderr);
+    assert.match(second.stderr, /003-catapult-toy: holds .*\(cached\)/);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('`ntk reproduce` names bad arguments', () => {
+  const bad = ntk(['reproduce', '999-nothing', '--out', join(tmpdir(), 'ntk-unused')]);
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /no experiment matches '999-nothing'; known ids: .*003-catapult-toy/);
+  const preset = ntk(['reproduce', '--preset', 'huge']);
+  assert.equal(preset.status, 1);
+  assert.match(preset.stderr, /--preset must be 'quick' or 'full', got 'huge'/);
+  const list = ntk(['reproduce', '--list']);
+  assert.equal(list.status, 0);
+  assert.match(list.stdout, /^003-catapult-toy\t003_5bc7c7a840856489\.txt/m);
+});

@@ -1,0 +1,57 @@
+import type { Outcome } from '../experiments/runner.js';
+import type { Config, Metrics, Preset } from '../experiments/types.js';
+
+/** The status shown for a claim: its verdict when it ran, else why there is none. */
+export type ClaimVerdict = 'holds' | 'partial' | 'fails' | 'error' | 'not-run';
+
+/** One row of results.json (issue 8: id, seed, claim, verdict, metrics, figures; the rest is context). */
+export interface ClaimRecord {
+  readonly id: string;
+  readonly seed: string;
+  readonly claim: string;
+  readonly verdict: ClaimVerdict;
+  readonly metrics: Metrics;
+  /** Paths relative to report/: the SVG of each figure (PNG and JSON sit beside it with the same stem). */
+  readonly figures: readonly string[];
+  readonly threshold: string;
+  readonly reason: string;
+  readonly headline: readonly string[];
+  readonly preset: Preset;
+  readonly config: Config;
+  readonly status: Outcome['status'];
+  readonly seconds: number | null;
+  readonly error: string | null;
+}
+
+export interface ResultsFile {
+  readonly claims: readonly ClaimRecord[];
+  readonly generatedAt: string;
+  readonly preset: Preset;
+  readonly rootSeed: number;
+  readonly codeVersion: string;
+  readonly backend: string;
+}
+
+/** The record for one outcome; `figures` are the SVG paths the report actually wrote. */
+export function claimRecord(o: Outcome, figures: readonly string[], figureErrors: readonly string[]): ClaimRecord {
+  const e = o.experiment;
+  const errors = [o.error, ...figureErrors].filter((x): x is string => x !== undefined);
+  const verdict: ClaimVerdict =
+    o.status === 'not-run' ? 'not-run' : o.status === 'error' || o.verdict === undefined ? 'error' : o.verdict.verdict;
+  return {
+    id: e.id,
+    seed: e.seed,
+    claim: e.claim,
+    verdict,
+    metrics: o.result?.metrics ?? {},
+    figures,
+    threshold: o.verdict?.threshold ?? '',
+    reason: o.verdict?.reason ?? (o.status === 'not-run' ? 'not run (interrupted or not reached)' : ''),
+    headline: e.headline,
+    preset: o.preset,
+    config: o.config,
+    status: o.status,
+    seconds: o.seconds ?? null,
+    error: errors.length > 0 ? errors.join('; ') : null,
+  };
+}

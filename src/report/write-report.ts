@@ -1,0 +1,77 @@
+import { join } from 'node:path';
+import { writeFileAtomic } from '../experiments/atomic-write.js';
+import type { Outcome } from '../experiments/runner.js';
+import type { Preset } from '../experiments/types.js';
+import { renderHtml, type FigureLink } from './html.js';
+import { toJsonText } from './json-safe.js';
+import { renderSvg, svgToPng } from './render-figure.js';
+import { claimRecord, type ClaimRecord, type ResultsFile } from './results.js';
+import { toVegaLite } from './vega-lite-spec.js';
+
+export interface ReportOptions {
+  /** The report folder (e.g. 'report'); index.html and results.json go here, figures under figures/<id>/. */
+  readonly outDir: string;
+  readonly preset: Preset;
+  readonly rootSeed: number;
+  readonly codeVersion: string;
+  /** Which linear-algebra backend ran (shown in the page header). */
+  readonly backend: string;
+  /** Write PNG copies of the figures (default true). */
+  readonly png?: boolean;
+}
+
+export interface ReportFiles {
+  readonly index: string;
+  readonly results: string;
+  readonly figures: number;
+  readonly claims: readonly ClaimRecord[];
+}
+
+/**
+ * Render every figure (SVG, PNG copy, data JSON), then write results.json and index.html — each file
+ * atomically. A figure that fails to render is reported as an error on its claim, not a crash.
+ */
+export async function writeReport(outcomes: readonly Outcome[], opts: ReportOptions): Promise<ReportFiles> {
+  const claims: ClaimRecord[] = [];
+  const links = new Map<string, FigureLink[]>();
+  let count = 0;
+  for (const o of outcomes) {
+    const id = o.experiment.id;
+    const figLinks: FigureLink[] = [];
+    const errors: string[] = [];
+    for (const fig of o.result?.figures ?? []) {
+      const stem = `figures/${id}/${fig.id}`;
+      try {
+        const spec = toVegaLite(fig);
+        const { svg, warnings } = await renderSvg(spec);
+        writeFileAtomic(join(opts.outDir, `${stem}.svg`), svg);
+        if (opts.png !== false) writeFileAtomic(join(opts.outDir, `${stem}.png`), svgToPng(svg));
+        writeFileAtomic(
+          join(opts.outDir, `${stem}.json`),
+          toJsonText({ experiment: id, figure: fig.id, title: fig.title, caption: fig.caption, chart: fig.chart, data: fig.data, vegaLite: spec,
+            warnings, }),
+        );
+        figLinks.push({ title: fig.title, caption: fig.caption, svg: `${stem}.svg`, png: `${stem}.png`, json: `${stem}.json` });
+        count++;
+      } catch (err) {
+        errors.push(`figure '${fig.id}': ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    if (o.result?.data !== undefined) writeFileAtomic(join(opts.outDir, 'data', `${id}.json`), toJsonText(o.result.data));
+    links.set(id, figLinks);
+    claims.push(claimRecord(o, figLinks.map((f) => f.svg), errors));
+  }
+  const results: ResultsFile = {
+    claims,
+    generatedAt: new Date().toISOString(),
+    preset: opts.preset,
+    rootSeed: opts.rootSeed,
+    codeVersion: opts.codeVersion,
+    backend: opts.backend,
+  };
+  const resultsPath = join(opts.outDir, 'results.json');
+  const indexPath = join(opts.outDir, 'index.html');
+  writeFileAtomic(resultsPath, toJsonText(results));
+  writeFileAtomic(indexPath, renderHtml(results, links));
+  return { index: indexPath, results: resultsPath, figures: count, claims };
+}
