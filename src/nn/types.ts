@@ -53,7 +53,8 @@ export interface Kernel {
   readonly channels: number;
   /**
    * True when the current values are Gaussian with these covariances — right after an affine layer
-   * (Dense, Conv) or at the input. Nonlinearities require it (DESIGN.md §3) and clear it.
+   * (Dense, Conv); false at the input and after a nonlinearity. Nonlinearities require it (DESIGN.md §3)
+   * and clear it.
    */
   readonly isGaussian: boolean;
 }

@@ -1,0 +1,123 @@
+import type { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { readMatrix, writeMatrix } from '../../io/npyFile.js';
+import { kernelFn, type KernelGet } from '../../kernels/kernelFn.js';
+import type { Matrix } from '../../linalg/matrix.js';
+import { loadModel, type Model } from '../../nn/model.js';
+import { addFiniteWidthOptions, finiteWidthKernel, type FiniteWidthOptions } from './kernelEmpirical.js';
+
+/** Options of `ntk kernel`; later options (--empirical, --params, --seed, --mc-width, …) extend this. */
+export interface KernelCommandOptions extends FiniteWidthOptions {
+  model: string;
+  x1: string;
+  x2?: string;
+  get: string;
+  out: string;
+  threads?: string;
+  tile?: string;
+}
+
+/** What every way of computing the kernel receives. */
+export interface KernelJob {
+  readonly o: KernelCommandOptions;
+  readonly model: Model;
+  readonly x1: Matrix;
+  readonly x2: Matrix | null;
+  readonly get: KernelGet;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+function positiveInt(flag: string, s: string | undefined): number | undefined {
+  if (s === undefined) return undefined;
+  const v = Number(s);
+  if (!Number.isInteger(v) || v < 1) throw new RangeError(`${flag} must be a positive integer, got '${s}'`);
+  return v;
+}
+
+/** The infinite-width kernel (kernelFn). */
+function analyticKernel(job: KernelJob): Matrix {
+  const r = kernelFn(job.model.net, job.x1, job.x2, {
+    get: job.get,
+    threads: positiveInt('--threads', job.o.threads),
+    tileSize: positiveInt('--tile', job.o.tile),
+    onProgress: job.onProgress,
+  });
+  return job.get === 'nngp' ? r.nngp! : r.ntk!;
+}
+
+/** Dispatch on the options: one branch per implementation (analytic now; empirical / Monte Carlo add theirs). */
+function computeKernel(job: KernelJob): Matrix {
+  return finiteWidthKernel(job.o, job.model, job.x1, job.x2, job.get) ?? analyticKernel(job);
+}
+
+/** Read an input .npy as N×d, refusing NaN/±∞ with the file, row and column. */
+function readInputs(flag: string, path: string): Matrix {
+  const m = readMatrix(path);
+  for (let k = 0; k < m.data.length; k++) {
+    if (!Number.isFinite(m.data[k])) {
+      throw new RangeError(`${flag} ${path}: entry (${Math.floor(k / m.cols)}, ${k % m.cols}) is ${m.data[k]}; inputs must be finite`);
+    }
+  }
+  return m;
+}
+
+export function registerKernel(program: Command): void {
+  const cmd = program
+    .command('kernel')
+    .description(
+      "kernel matrix of a model between the rows of --x1 (N1×d) and --x2 (N2×d; default: x1), written as an N1×N2 float64 .npy. " +
+        "Default: the exact infinite-width NNGP ('nngp') or NTK ('ntk') of the model's architecture " +
+        '(neural-tangents conventions; widths in the model file do not matter).',
+    )
+    .requiredOption('--model <path>', 'model JSON file ({"parameterization": "ntk", "layers": [...]})')
+    .requiredOption('--x1 <path>', 'inputs, .npy of shape (N1, d)')
+    .option('--x2 <path>', 'second inputs, .npy of shape (N2, d) (default: x1, symmetric)')
+    .option('--get <which>', "'nngp' or 'ntk'", 'ntk')
+    .requiredOption('--out <path>', 'output .npy (N1×N2 float64)')
+    .option('--threads <n>', 'threads (default: all cores)')
+    .option('--tile <n>', 'tile edge of the blocked computation (default 64)');
+  addFiniteWidthOptions(cmd)
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  ntk kernel --model mlp.json --x1 train.npy --get ntk --out K_train.npy',
+        '  ntk kernel --model mlp.json --x1 test.npy --x2 train.npy --get nngp --out K_test_train.npy',
+        '',
+        'mlp.json:',
+        '  {"parameterization": "ntk", "layers": [{"type": "Dense", "width": 512, "W_std": 1.5, "b_std": 0.1},',
+        '   {"type": "Relu"}, {"type": "Dense", "width": 1, "W_std": 1.5, "b_std": 0.1}]}',
+        'Layer types: Dense, Relu, ABRelu, LeakyRelu, Abs, Erf, Gelu, Sin, Cos, Rbf, Elementwise ("fn": "tanh" …),',
+        'Identity, serial, parallel, FanOut, FanInSum, FanInConcat ("b_std": null = no bias). See docs/recipes.md.',
+      ].join('\n'),
+    )
+    .action((o: KernelCommandOptions) => {
+      if (o.get !== 'nngp' && o.get !== 'ntk') throw new RangeError(`--get must be 'nngp' or 'ntk', got '${o.get}'`);
+      const model = loadModel(o.model);
+      const x1 = readInputs('--x1', o.x1);
+      const x2 = o.x2 === undefined ? null : readInputs('--x2', o.x2);
+      if (x2 !== null && x2.cols !== x1.cols) {
+        throw new RangeError(`--x2 ${o.x2} has ${x2.cols} features per row but --x1 ${o.x1} has ${x1.cols}`);
+      }
+      if (model.inputShape !== null && (model.inputShape.length !== 1 || model.inputShape[0] !== x1.cols)) {
+        throw new RangeError(`--x1 ${o.x1} has ${x1.cols} features per row but the model '${o.model}' expects inputShape [${model.inputShape.join(', ')}]`);
+      }
+      const entries = x1.rows * (x2 ?? x1).rows;
+      const bar = entries >= 4e6 && process.stderr.isTTY ? new cliProgress.SingleBar({ stream: process.stderr, clearOnComplete: true }, cliProgress.Presets.shades_classic) : null;
+      let started = false;
+      const onProgress = bar
+        ? (done: number, total: number): void => {
+            if (!started) {
+              bar.start(total, 0);
+              started = true;
+            }
+            bar.update(done);
+          }
+        : undefined;
+      const K = computeKernel({ o, model, x1, x2, get: o.get, onProgress });
+      bar?.stop();
+      writeMatrix(o.out, K);
+      process.stderr.write(`ntk kernel: wrote ${o.get} ${K.rows}×${K.cols} to ${o.out}\n`);
+    });
+}

@@ -1,0 +1,287 @@
+import { Matrix } from '../linalg/matrix.js';
+import { getBackend } from '../linalg/select.js';
+import { asTensor } from '../nn/network.js';
+import { sameShape } from '../nn/tensor.js';
+import type { Kernel, Layer, Tensor } from '../nn/types.js';
+import { rebuildFused } from './fusedRebuild.js';
+import {
+  compileFused,
+  fusedTile,
+  fusedVariances,
+  inputVariances,
+  tileGrid,
+  tileScratch,
+  type FusedProgram,
+} from './fused.js';
+import { inputKernel } from './inputKernel.js';
+import { kernelOnRecord } from './kernelOnRecord.js';
+import { spatialKernelFn } from './spatialKernelFn.js';
+import { availableCores, nodeWorkers, sharedJob, startShared, type SharedJob } from './threads.js';
+
+export type KernelGet = 'nngp' | 'ntk';
+
+export interface KernelFnOptions {
+  /** Which kernels to return (default both). */
+  readonly get?: KernelGet | readonly KernelGet[];
+  /** Tile edge (default 64). */
+  readonly tileSize?: number;
+  /** Threads including the caller (default: the machine's available parallelism; 1 in browsers). */
+  readonly threads?: number;
+  /** Called after each tile with (tiles done, total tiles). */
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Spatial inputs: keep all position pairs (false) or only equal positions (true); default: all pairs exactly when the network pools (AvgPool/GlobalAvgPool). */
+  readonly diagonalSpatial?: boolean;
+}
+
+export interface KernelFnResult {
+  nngp?: Matrix;
+  ntk?: Matrix;
+  /** Σ(x, x) of the network output for each row of x1 / x2 (the same array when x2 is omitted). */
+  var1: Float64Array;
+  var2: Float64Array;
+}
+
+/** Below this many kernel entries one thread is used (worker start-up costs ≈ 30–50 ms). */
+const PARALLEL_MIN_ENTRIES = 250_000;
+
+/**
+ * Infinite-width NNGP and NTK of a network between the rows of x1 (N1×…) and x2 (N2×…), neural-tangents'
+ * `kernel_fn(x1, x2, get)` (Lee et al. 2019, §2; Jacot et al. 2018, Thm 1): N1×N2 matrices plus the per-input
+ * output variances. x2 omitted = x1: the result is symmetric and each pair is computed once (upper tiles,
+ * mirrored). Dense-feature chains of Dense/activation layers take the fused tiled path (src/kernels/fused.ts)
+ * on several threads; other networks (fan-out/fan-in, spatial layers) are computed tile by tile through the
+ * record-level kernel maps.
+ */
+export function kernelFn(
+  net: Layer,
+  x1: Matrix | Tensor,
+  x2?: Matrix | Tensor | null,
+  opts: KernelFnOptions = {},
+): KernelFnResult {
+  const get = normalizeGet(opts.get);
+  const t1 = asTensor(x1, 'kernelFn: x1');
+  const symmetric = x2 === undefined || x2 === null;
+  const t2 = symmetric ? t1 : asTensor(x2, 'kernelFn: x2');
+  if (t1.shape.length < 2)
+    throw new RangeError(`kernelFn: x1 must have shape [N, ...features], got [${t1.shape.join(', ')}]`);
+  if (!sameShape(t1.shape.slice(1), t2.shape.slice(1))) {
+    throw new RangeError(
+      `kernelFn: x1 and x2 feature shapes differ: [${t1.shape.slice(1).join(', ')}] vs [${t2.shape.slice(1).join(', ')}]`,
+    );
+  }
+  const tile = opts.tileSize ?? 64;
+  if (!Number.isInteger(tile) || tile < 1)
+    throw new RangeError(`kernelFn: tileSize must be a positive integer, got ${tile}`);
+  const threads = opts.threads ?? availableCores();
+  if (!Number.isInteger(threads) || threads < 1)
+    throw new RangeError(`kernelFn: threads must be a positive integer, got ${threads}`);
+  const wantNtk = get.includes('ntk');
+  if (t1.shape.length > 2) {
+    // spatial inputs (N, ...S, C): tiles sized to a memory budget, on worker threads (src/kernels/spatialKernelFn.ts)
+    const s = spatialKernelFn(net, t1, t2, symmetric, { wantNtk, maxTile: tile, threads, diagonalSpatial: opts.diagonalSpatial, onProgress: opts.onProgress });
+    return result(get, t1.shape[0], t2.shape[0], s.nngp.data, s.ntk === null ? null : s.ntk.data, s.var1, s.var2);
+  }
+  if (t1.shape.length === 2) {
+    const p = compileFused(net, t1.shape[1]);
+    if (p !== null)
+      return fusedKernelFn(net, p, t1, t2, symmetric, wantNtk, get, tile, threads, opts.onProgress);
+  }
+  return recordKernelFn(net, t1, t2, symmetric, wantNtk, get, tile, opts);
+}
+
+function normalizeGet(get: KernelFnOptions['get']): KernelGet[] {
+  const list = get === undefined ? ['nngp', 'ntk'] : typeof get === 'string' ? [get] : [...get];
+  if (list.length === 0 || list.some((g) => g !== 'nngp' && g !== 'ntk')) {
+    throw new RangeError(`kernelFn: get must be 'nngp', 'ntk' or a list of them, got ${JSON.stringify(get)}`);
+  }
+  return list as KernelGet[];
+}
+
+/** Whether worker threads can rebuild the network from its config (src/kernels/fusedRebuild.ts). */
+function isSerializable(net: Layer): boolean {
+  try {
+    return rebuildFused(net.config) !== null;
+  } catch {
+    return false;
+  }
+}
+
+function fusedKernelFn(
+  net: Layer,
+  p: FusedProgram,
+  t1: Tensor,
+  t2: Tensor,
+  symmetric: boolean,
+  wantNtk: boolean,
+  get: KernelGet[],
+  tile: number,
+  threads: number,
+  onProgress?: (done: number, total: number) => void,
+): KernelFnResult {
+  const [n1, d] = t1.shape;
+  const n2 = t2.shape[0];
+  const wt = nodeWorkers();
+  const parallel = threads > 1 && wt !== null && n1 * n2 >= PARALLEL_MIN_ENTRIES && isSerializable(net);
+  const alloc = (n: number): Float64Array =>
+    parallel ? new Float64Array(new SharedArrayBuffer(8 * n)) : new Float64Array(n);
+  const nngp = alloc(n1 * n2);
+  const ntk = wantNtk ? alloc(n1 * n2) : null;
+  const grid = tileGrid(n1, n2, tile, symmetric);
+  const total = grid.length / 2;
+  let pool: ReturnType<typeof startShared> | null = null;
+  let job: SharedJob | null = null;
+  if (parallel) {
+    // workers start now and wait for READY while Σ⁰ is formed below
+    job = sharedJob(total);
+    const share = (a: Float64Array | Int32Array): SharedArrayBuffer => {
+      const b = new SharedArrayBuffer(a.byteLength);
+      new Uint8Array(b).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+      return b;
+    };
+    const workerData = {
+      config: net.config,
+      d,
+      n1,
+      n2,
+      x1: share(t1.data),
+      x2: symmetric ? null : share(t2.data),
+      nngp: nngp.buffer,
+      ntk: ntk === null ? null : ntk.buffer,
+      grid: share(grid),
+      tile,
+      symmetric,
+      total,
+    };
+    pool = startShared(wt!, new URL('./tileWorker.js', import.meta.url), workerData, job, threads - 1);
+  }
+  let q1: Float64Array[];
+  let q2: Float64Array[];
+  try {
+    // Σ⁰ = X1·X2ᵀ/d by the linear-algebra backend (only the upper tiles are read in the symmetric case).
+    if (d > 0 && n1 > 0 && n2 > 0)
+      getBackend().gemm(
+        false,
+        true,
+        1 / d,
+        new Matrix(n1, d, t1.data),
+        new Matrix(n2, d, t2.data),
+        0,
+        new Matrix(n1, n2, nngp),
+      );
+    const var0 = inputVariances(t1.data, n1, d);
+    // symmetric: Σ⁰(x, x) must equal var⁰(x) to the last bit, else ρ = Σ/√(q·q) < 1 by rounding and arccos
+    // (ill-conditioned at 1) turns a 1e-16 difference into 1e-8 on the diagonal of ReLU kernels
+    if (symmetric) for (let i = 0; i < n1; i++) nngp[i * n2 + i] = var0[i];
+    q1 = fusedVariances(p, var0);
+    q2 = symmetric ? q1 : fusedVariances(p, inputVariances(t2.data, n2, d));
+  } catch (e) {
+    pool?.stop();
+    throw e;
+  }
+  const sc = tileScratch(p, tile);
+  const runTile = (t: number): void => {
+    const r0 = grid[2 * t];
+    const c0 = grid[2 * t + 1];
+    fusedTile(
+      p,
+      q1,
+      q2,
+      nngp,
+      ntk,
+      n2,
+      r0,
+      Math.min(r0 + tile, n1),
+      c0,
+      Math.min(c0 + tile, n2),
+      symmetric && c0 !== r0,
+      sc,
+      symmetric && c0 === r0,
+    );
+  };
+  if (pool !== null && job !== null) {
+    const control = job.control;
+    pool.run(runTile, onProgress ? () => onProgress(Atomics.load(control, 1), total) : undefined);
+  } else {
+    for (let t = 0; t < total; t++) {
+      runTile(t);
+      onProgress?.(t + 1, total);
+    }
+  }
+  const L = p.steps.length;
+  return result(get, n1, n2, nngp, ntk, q1[L], q2[L]);
+}
+
+function result(
+  get: KernelGet[],
+  n1: number,
+  n2: number,
+  nngp: Float64Array,
+  ntk: Float64Array | null,
+  var1: Float64Array,
+  var2: Float64Array,
+): KernelFnResult {
+  const r: KernelFnResult = { var1, var2 };
+  if (get.includes('nngp')) r.nngp = new Matrix(n1, n2, nngp);
+  if (ntk !== null) r.ntk = new Matrix(n1, n2, ntk);
+  return r;
+}
+
+/** Rows [r0, r1) of a batch tensor as a tensor view. */
+function rowsOf(t: Tensor, r0: number, r1: number): Tensor {
+  const per = t.shape[0] === 0 ? 0 : t.data.length / t.shape[0];
+  return { shape: [r1 - r0, ...t.shape.slice(1)], data: t.data.subarray(r0 * per, r1 * per) };
+}
+
+/** The general path: each tile's input record through the record-level kernel maps (any architecture). */
+function recordKernelFn(
+  net: Layer,
+  t1: Tensor,
+  t2: Tensor,
+  symmetric: boolean,
+  wantNtk: boolean,
+  get: KernelGet[],
+  tile: number,
+  opts: KernelFnOptions,
+): KernelFnResult {
+  const n1 = t1.shape[0];
+  const n2 = t2.shape[0];
+  const nngp = new Float64Array(n1 * n2);
+  const ntk = wantNtk ? new Float64Array(n1 * n2) : null;
+  const var1 = new Float64Array(n1);
+  const var2 = symmetric ? var1 : new Float64Array(n2);
+  const grid = tileGrid(n1, n2, tile, symmetric);
+  const total = grid.length / 2;
+  for (let t = 0; t < total; t++) {
+    const r0 = grid[2 * t];
+    const c0 = grid[2 * t + 1];
+    const r1 = Math.min(r0 + tile, n1);
+    const c1 = Math.min(c0 + tile, n2);
+    const diag = symmetric && r0 === c0;
+    const k0 = inputKernel(rowsOf(t1, r0, r1), diag ? null : rowsOf(t2, c0, c1), {
+      ntk: wantNtk,
+      diagonalSpatial: opts.diagonalSpatial,
+    });
+    const k: Kernel = kernelOnRecord(net, k0);
+    if (k.spatial.length !== 0) {
+      throw new RangeError(
+        `kernelFn: the network output has spatial shape [${k.spatial.join(', ')}]; end it with a flattening or pooling layer to get N1×N2 kernels`,
+      );
+    }
+    const cols = c1 - c0;
+    for (let r = 0; r < r1 - r0; r++) {
+      for (let c = 0; c < cols; c++) {
+        const e = diag && r > c ? c * cols + r : r * cols + c; // diagonal block: each pair once (upper triangle)
+        nngp[(r0 + r) * n2 + c0 + c] = k.nngp[e];
+        if (ntk !== null) ntk[(r0 + r) * n2 + c0 + c] = k.ntk![e];
+        if (symmetric && !diag) {
+          nngp[(c0 + c) * n2 + r0 + r] = k.nngp[r * cols + c];
+          if (ntk !== null) ntk[(c0 + c) * n2 + r0 + r] = k.ntk![r * cols + c];
+        }
+      }
+    }
+    if (c0 === 0 || diag) var1.set(k.var1, r0);
+    if (!symmetric && r0 === 0) var2.set(k.var2, c0);
+    opts.onProgress?.(t + 1, total);
+  }
+  return result(get, n1, n2, nngp, ntk, var1, var2);
+}

@@ -1,0 +1,54 @@
+import type { DualMap } from './kernelRecord.js';
+import type { Layer } from './types.js';
+
+/**
+ * A leaf layer whose kernel map on dense-feature records (spatial = []) acts entry by entry, given the
+ * variances of the two inputs: Dense, Identity and every activation. kernelFn chains these into one
+ * fused pass over each tile of the N1×N2 kernel (src/kernels/fused.ts) without allocating per layer.
+ * The record-level `Layer.kernel` of the same layer computes the same numbers.
+ */
+export interface EntrywiseKernel {
+  /** The record's isGaussian after the layer from the one before; throws for a nonlinearity on a non-Gaussian record. */
+  gaussianAfter(isGaussian: boolean): boolean;
+  /** Feature count after the layer from the one before. */
+  channelsAfter(channels: number): number;
+  /** Σ(x, x) after the layer from q = Σ(x, x) before (and the feature count before). */
+  variance(q: number, channels: number): number;
+  /**
+   * In place on a rows×cols tile of Σ (nngp) and Θ (ntk, null = NNGP only); q1[r] / q2[c] are the
+   * variances of the row / column inputs before the layer; `channels` the feature count before it.
+   */
+  tile(
+    nngp: Float64Array,
+    ntk: Float64Array | null,
+    q1: Float64Array,
+    q2: Float64Array,
+    rows: number,
+    cols: number,
+    channels: number,
+  ): void;
+  /**
+   * Optional per-entry form, for the interpreter that runs all layers on one entry in registers
+   * (src/kernels/fused.ts): an affine map (Dense), an activation's dual, or the identity.
+   */
+  readonly perEntry?: PerEntry;
+}
+
+export type PerEntry =
+  | {
+      readonly kind: 'affine';
+      readonly w2: number;
+      readonly b2: number;
+      readonly parameterization: 'ntk' | 'standard';
+      readonly bias: 0 | 1;
+    }
+  | { readonly kind: 'dual'; readonly dual: DualMap }
+  | { readonly kind: 'identity' };
+
+export interface EntrywiseLayer extends Layer {
+  readonly entrywise: EntrywiseKernel;
+}
+
+export function isEntrywise(layer: Layer): layer is EntrywiseLayer {
+  return typeof (layer as Partial<EntrywiseLayer>).entrywise === 'object';
+}

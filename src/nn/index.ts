@@ -1,0 +1,39 @@
+/** Networks, stax-style: layers, combinators, network helpers, parameter vectors, model files. */
+export type {
+  Tensor,
+  Params,
+  Kernel,
+  Layer,
+  LayerConfig,
+  Flow,
+  Parameterization,
+  BackwardTap,
+  Cache,
+} from './types.js';
+export { Dense, type DenseOptions, type DenseLayer } from './dense.js';
+export { Identity } from './identity.js';
+export { Relu, ABRelu, LeakyRelu, Abs } from './activations/abRelu.js';
+export { Erf } from './activations/erf.js';
+export { Gelu } from './activations/gelu.js';
+export { Sin, Cos, Rbf } from './activations/sin.js';
+export { Elementwise, NAMED_ELEMENTWISE, type ElementwiseOptions } from './activations/elementwise.js';
+export { activationLayer, type ActivationSpec } from './activation.js';
+export { Conv, AvgPool, GlobalAvgPool, Flatten, needsFullSpatial, type ConvOptions, type AvgPoolOptions, type Padding } from './conv/index.js';
+export { serial } from './combinators/serial.js';
+export { parallel } from './combinators/parallel.js';
+export { FanOut } from './combinators/fanOut.js';
+export { FanInSum, FanInConcat } from './combinators/fanIn.js';
+export { initParams, apply, forward, backward, asTensor } from './network.js';
+export { flattenParams, unflattenParams, paramCount, zerosLikeParams } from './params.js';
+export { replaceKernel, requireGaussian, applyDual, type DualMap } from './kernelRecord.js';
+export { isEntrywise, type EntrywiseKernel, type EntrywiseLayer } from './entrywise.js';
+export { tensor } from './tensor.js';
+export { registerLayerType, knownLayerTypes, type LayerTypeDef, type BuildContext } from './registry.js';
+export {
+  loadModel,
+  modelFromJson,
+  layerFromConfig,
+  withHiddenWidth,
+  type Model,
+  type ModelJson,
+} from './model.js';
