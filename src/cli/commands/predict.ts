@@ -1,0 +1,210 @@
+import type { Command } from 'commander';
+import { basename } from 'node:path';
+import { readMatrix, writeNpy } from '../../io/npyFile.js';
+import { getBackend } from '../../linalg/select.js';
+import type { Matrix } from '../../linalg/matrix.js';
+import { predictGradientDescentMse, type Dynamics } from '../../predict/index.js';
+import { assertFinite, assertSymmetricKernel } from '../../predict/validate.js';
+import { mse } from '../../train/loss.js';
+import { parseNumber, sidecarBase, toJson, writeTextAtomic } from './train.js';
+
+interface PredictCliOptions {
+  kernelTrain: string;
+  kernelTest?: string;
+  y: string;
+  yTest?: string;
+  f0?: string;
+  f0Test?: string;
+  lr: string;
+  times: string;
+  dynamics: string;
+  diagReg: string;
+  diagRegAbsolute?: boolean;
+  modes?: boolean;
+  out: string;
+}
+
+/** "0,10,100,inf" and ranges "START:STOP:STEP" (STOP included), mixed; sorted and de-duplicated. */
+export function parseTimes(s: string): number[] {
+  const out: number[] = [];
+  for (const part of s
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '')) {
+    if (/^(inf|infinity)$/i.test(part)) {
+      out.push(Infinity);
+      continue;
+    }
+    const r = part.split(':');
+    if (r.length === 3) {
+      const [a, b, c] = r.map((v) => parseNumber(`--times range '${part}'`, v, { min: 0 }));
+      if (!(c > 0) || b < a)
+        throw new RangeError(
+          `--times range '${part}' must be START:STOP:STEP with STOP ≥ START and STEP > 0`,
+        );
+      const count = Math.floor((b - a) / c + 1e-9);
+      if (count > 1e6) throw new RangeError(`--times range '${part}' has ${count + 1} values; at most 1e6`);
+      for (let k = 0; k <= count; k++) out.push(a + k * c);
+    } else if (r.length === 1) out.push(parseNumber('--times', part, { min: 0 }));
+    else throw new RangeError(`--times entries must be numbers, 'inf' or START:STOP:STEP, got '${part}'`);
+  }
+  if (out.length === 0) throw new RangeError(`--times must list at least one time, got '${s}'`);
+  return [...new Set(out)].sort((a, b) => a - b);
+}
+
+function read(flag: string, path: string): Matrix {
+  const M = readMatrix(path);
+  assertFinite('ntk predict', `${flag} '${path}'`, M);
+  return M;
+}
+
+function stack(ms: Matrix[]): { data: Float64Array; shape: number[] } {
+  const r = ms[0].rows;
+  const c = ms[0].cols;
+  const data = new Float64Array(ms.length * r * c);
+  ms.forEach((m, i) => data.set(m.data, i * r * c));
+  return { data, shape: [ms.length, r, c] };
+}
+
+async function runPredict(o: PredictCliOptions): Promise<void> {
+  const lr = parseNumber('--lr', o.lr, { minExclusive: 0 });
+  if (o.dynamics !== 'gd' && o.dynamics !== 'flow')
+    throw new RangeError(`--dynamics must be gd or flow, got '${o.dynamics}'`);
+  const dynamics = o.dynamics as Dynamics;
+  const times = parseTimes(o.times);
+  if (dynamics === 'gd') {
+    const bad = times.find((t) => t !== Infinity && !Number.isInteger(t));
+    if (bad !== undefined)
+      throw new RangeError(
+        `--times must be whole steps for --dynamics gd, got ${bad} (use --dynamics flow for fractional times)`,
+      );
+  }
+  const K = readMatrix(o.kernelTrain);
+  assertSymmetricKernel('ntk predict', `--kernel-train '${o.kernelTrain}'`, K);
+  const y = read('--y', o.y);
+  if (y.rows !== K.rows)
+    throw new RangeError(
+      `--y must have N = ${K.rows} rows (the size of --kernel-train), got ${y.rows}×${y.cols}`,
+    );
+  const Kt = o.kernelTest ? read('--kernel-test', o.kernelTest) : undefined;
+  if (Kt && Kt.cols !== K.rows)
+    throw new RangeError(`--kernel-test must be M×${K.rows} (test × train), got ${Kt.rows}×${Kt.cols}`);
+  const yTest = o.yTest ? read('--y-test', o.yTest) : undefined;
+  if (yTest && !Kt) throw new RangeError('--y-test needs --kernel-test');
+  if (yTest && Kt && (yTest.rows !== Kt.rows || yTest.cols !== y.cols)) {
+    throw new RangeError(`--y-test must be ${Kt.rows}×${y.cols}, got ${yTest.rows}×${yTest.cols}`);
+  }
+  const f0 = o.f0 ? read('--f0', o.f0) : undefined;
+  const f0t = o.f0Test ? read('--f0-test', o.f0Test) : undefined;
+  if (f0 && (f0.rows !== y.rows || f0.cols !== y.cols))
+    throw new RangeError(`--f0 must be ${y.rows}×${y.cols} as --y, got ${f0.rows}×${f0.cols}`);
+  if (f0t && !Kt) throw new RangeError('--f0-test needs --kernel-test');
+  if (f0t && Kt && (f0t.rows !== Kt.rows || f0t.cols !== y.cols)) {
+    throw new RangeError(`--f0-test must be ${Kt.rows}×${y.cols}, got ${f0t.rows}×${f0t.cols}`);
+  }
+  const warnings: string[] = [];
+  const p = predictGradientDescentMse({
+    kTrain: K,
+    yTrain: y,
+    lr,
+    ...(Kt ? { kTestTrain: Kt } : {}),
+    ...(f0 ? { fTrain0: f0 } : {}),
+    ...(f0t ? { fTest0: f0t } : {}),
+    diagReg: parseNumber('--diag-reg', o.diagReg, { min: 0 }),
+    diagRegAbsolute: !!o.diagRegAbsolute,
+    onWarning: (m) => {
+      warnings.push(m);
+      process.stderr.write(`ntk predict: warning: ${m}\n`);
+    },
+  });
+  const res = p.predict(times, dynamics);
+  const base = sidecarBase(o.out);
+  const files: string[] = [];
+  const file = (suffix: string, a: { data: Float64Array; shape: number[] }): string => {
+    const path = `${base}.${suffix}.npy`;
+    writeNpy(path, a.data, a.shape, 'float64');
+    files.push(path);
+    return basename(path);
+  };
+  const json: Record<string, unknown> = {
+    command: 'ntk predict',
+    kernelTrain: o.kernelTrain,
+    kernelTest: o.kernelTest ?? null,
+    dynamics,
+    lr,
+    normalization: 'L = (1/2N)·Σ‖f − y‖²; GD: f ← f − (η/N)·K·(f − y); continuous time t = η·steps',
+    diagReg: p.diagReg,
+    maxLearningRate: p.maxLearningRate(),
+    steps: times.map((t) => (t === Infinity ? 'inf' : t)),
+    trainLoss: res.fTrain.map((f) => mse.evaluate(f.data, y.data, y.cols)),
+    testLoss: yTest && res.fTest ? res.fTest.map((f) => mse.evaluate(f.data, yTest.data, y.cols)) : null,
+    fTrain: {
+      file: file('fTrain', stack(res.fTrain)),
+      shape: stack(res.fTrain).shape,
+      axes: ['time', 'example', 'output'],
+    },
+    fTest: res.fTest
+      ? {
+          file: file('fTest', stack(res.fTest)),
+          shape: stack(res.fTest).shape,
+          axes: ['time', 'example', 'output'],
+        }
+      : null,
+    warnings,
+    backend: getBackend().name,
+  };
+  if (o.modes) {
+    const finite = times.filter((t) => t !== Infinity || dynamics === 'flow');
+    const m = p.residualModes(finite, dynamics);
+    json.modes = {
+      steps: finite.map((t) => (t === Infinity ? 'inf' : t)),
+      eigenvalues: Array.from(m.eigenvalues),
+      eigenvectors: file('eigenvectors', {
+        data: m.eigenvectors.data,
+        shape: [m.eigenvectors.rows, m.eigenvectors.cols],
+      }),
+      coefficients: file('modes', stack(m.coefficients)),
+      note: 'residual m_t = Σ_i coefficients[t, i, :] ⊗ v_i, eigenvalues descending (seed 000)',
+    };
+  }
+  writeTextAtomic(o.out, toJson(json));
+  process.stdout.write(
+    `ntk predict: ${times.length} times (${dynamics}); max learning rate 2N/λ_max = ${p.maxLearningRate().toPrecision(6)}; wrote ${[o.out, ...files].join(', ')}\n`,
+  );
+}
+
+export function registerPredict(program: Command): void {
+  program
+    .command('predict')
+    .description(
+      'closed-form MSE training dynamics from a kernel: outputs at any steps (GD or gradient flow), t = ∞ kernel regression',
+    )
+    .requiredOption('--kernel-train <file>', 'train–train kernel K, N×N symmetric .npy')
+    .option('--kernel-test <file>', 'test–train kernel, M×N .npy')
+    .requiredOption('--y <file>', 'training targets, N×O (or N) .npy')
+    .option('--y-test <file>', 'test targets (for the test loss)')
+    .option('--f0 <file>', 'train outputs at step 0 (default 0)')
+    .option('--f0-test <file>', 'test outputs at step 0 (default 0)')
+    .requiredOption('--lr <eta>', 'learning rate η > 0')
+    .requiredOption(
+      '--times <list>',
+      "steps: '0,10,100,inf' or START:STOP:STEP ranges (continuous time t = η·steps)",
+    )
+    .option('--dynamics <kind>', 'gd (discrete, (I − ηK/N)^t) | flow (e^{−ηtK/N})', 'gd')
+    .option('--diag-reg <eps>', 'diagonal regularization, relative to the mean diagonal', '0')
+    .option('--diag-reg-absolute', 'take --diag-reg in absolute units')
+    .option('--modes', 'also write the residual per eigendirection (seed 000)')
+    .requiredOption('--out <file>', 'JSON; arrays go beside it as <out>.*.npy')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  ntk predict --kernel-train k.npy --y y.npy --lr 1 --times 0:1000:10 --out p.json
+  ntk predict --kernel-train k.npy --kernel-test kt.npy --y y.npy --f0 f0.npy --f0-test ft0.npy \\
+              --lr 0.5 --times 0,100,1000,inf --dynamics flow --diag-reg 1e-6 --modes --out p.json
+
+The loss is L = (1/2N)·Σ‖f − y‖²; the largest stable learning rate is 2N/λ_max (reported).
+'inf' is the kernel-regression limit f_test = f_test,0 + K_*X·(K + εI)⁻¹·(y − f₀).`,
+    )
+    .action(async (opts: PredictCliOptions) => runPredict(opts));
+}

@@ -1,0 +1,13 @@
+/** Kernel dynamics: closed-form MSE gradient descent / flow, kernel regression, GP inference, max learning rate. */
+export { predictGradientDescentMse } from './gradientDescentMse.js';
+export type {
+  Dynamics,
+  GradientDescentMseInput,
+  GradientDescentMsePredictor,
+  MseOutputs,
+  ResidualModes,
+} from './gradientDescentMse.js';
+export { gradientDescentMseEnsemble } from './ensemble.js';
+export type { EnsembleInput, EnsembleQuery, Gaussians, GpMode } from './ensemble.js';
+export { maxLearningRate } from './maxLearningRate.js';
+export { conditioningWarning, ILL_CONDITIONED, TARGET_CONDITION } from './conditioning.js';
