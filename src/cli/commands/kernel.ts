@@ -5,6 +5,7 @@ import { kernelFn, type KernelGet } from '../../kernels/kernelFn.js';
 import type { Matrix } from '../../linalg/matrix.js';
 import { loadModel, type Model } from '../../nn/model.js';
 import { addFiniteWidthOptions, finiteWidthKernel, type FiniteWidthOptions } from './kernelEmpirical.js';
+import { npyRank, spatialKernelCommand } from './kernelSpatial.js';
 
 /** Options of `ntk kernel`; later options (--empirical, --params, --seed, --mc-width, …) extend this. */
 export interface KernelCommandOptions extends FiniteWidthOptions {
@@ -90,11 +91,14 @@ export function registerKernel(program: Command): void {
         '   {"type": "Relu"}, {"type": "Dense", "width": 1, "W_std": 1.5, "b_std": 0.1}]}',
         'Layer types: Dense, Relu, ABRelu, LeakyRelu, Abs, Erf, Gelu, Sin, Cos, Rbf, Elementwise ("fn": "tanh" …),',
         'Identity, serial, parallel, FanOut, FanInSum, FanInConcat ("b_std": null = no bias). See docs/recipes.md.',
+        'Images: --x1 of shape (N, H, W, C) with Conv ("channels", "filter": [3, 3], "padding": SAME|VALID|CIRCULAR),',
+        'AvgPool ("window"), GlobalAvgPool, Flatten. See docs/cntk.md.',
       ].join('\n'),
     )
     .action((o: KernelCommandOptions) => {
       if (o.get !== 'nngp' && o.get !== 'ntk') throw new RangeError(`--get must be 'nngp' or 'ntk', got '${o.get}'`);
       const model = loadModel(o.model);
+      if (npyRank(o.x1) > 2) return spatialKernelCommand(o, model); // (N, H, W, C) / (N, L, C): src/cli/commands/kernelSpatial.ts
       const x1 = readInputs('--x1', o.x1);
       const x2 = o.x2 === undefined ? null : readInputs('--x2', o.x2);
       if (x2 !== null && x2.cols !== x1.cols) {

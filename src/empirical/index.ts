@@ -1,0 +1,20 @@
+/** Finite-width (empirical) NTK and the parameter-space view (issue 4). */
+export { empiricalNtk, planEmpiricalNtk } from './empiricalNtk.js';
+export type { EmpiricalNtkOptions, EmpiricalNtkPlan, EmpiricalImplementation } from './empiricalNtk.js';
+export { ntkOperator } from './ntkOperator.js';
+export type { NtkOperatorOptions } from './ntkOperator.js';
+export type { NtkOperator } from './ntvp.js';
+export { Linearization } from './linearization.js';
+export {
+  parameterJacobian,
+  jtjMatrix,
+  jtjOperator,
+  mseLossAndGradient,
+  mseHessianVectorProduct,
+  mseHessian,
+  mseHessianOperator,
+} from './paramSpace.js';
+export type { HvpOptions } from './paramSpace.js';
+export { DEFAULT_MEMORY_LIMIT_BYTES, memoryLimit, parseBytes } from './memory.js';
+export { paramLeaves } from './paramLeaves.js';
+export type { ParamLeaf } from './paramLeaves.js';
