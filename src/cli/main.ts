@@ -1,5 +1,11 @@
 import { Command } from 'commander';
 import { registerReproduce } from './commands/reproduce.js';
+import { registerParams } from './commands/params.js';
+import { registerTrain } from './commands/train.js';
+import { registerPredict } from './commands/predict.js';
+import { registerKernel } from './commands/kernel.js';
+import { registerSpectrum } from './commands/spectrum.js';
+import { registerDigits } from './commands/digits.js';
 
 /**
  * The `ntk` command line. Each sub-command lives in `cli/commands/<name>.ts` and registers itself here.
@@ -11,6 +17,12 @@ program
   .showHelpAfterError();
 
 registerReproduce(program);
+registerParams(program);
+registerTrain(program);
+registerPredict(program);
+registerKernel(program);
+registerSpectrum(program);
+registerDigits(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const msg = err instanceof Error ? err.message : String(err);
