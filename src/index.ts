@@ -1,6 +1,21 @@
 /** ntk-lab public API. */
 export { Matrix } from './linalg/matrix.js';
 export type { LinalgBackend } from './linalg/backend.js';
+/** The float64 core: every public linalg function as `linalg.*`; the common ones also at the top level. */
+export * as linalg from './linalg/index.js';
+export {
+  matmul,
+  syrk,
+  gemv,
+  cholesky,
+  choSolve,
+  solveSpd,
+  solveTriangular,
+  eigh,
+  eigvalsh,
+  getBackend,
+  setBackend,
+} from './linalg/index.js';
 export type { Key } from './random/key.js';
 /** Seeded randomness (JAX-style keys): `random.PRNGKey`, `random.split`, `random.normal`, … */
 export * as random from './random/index.js';
