@@ -20,6 +20,10 @@ const AFFINE_NTK = 0;
 const AFFINE_STANDARD = 1;
 const DUAL = 2;
 const IDENTITY = 3;
+/** Closed-form duals computed inline (no call per entry): Relu, ABRelu(a, b) (LeakyRelu, Abs), Erf(a, b, c). */
+const RELU = 4;
+const ABRELU = 5;
+const ERF = 6;
 
 interface Interpreter {
   readonly op: Int8Array;
@@ -28,6 +32,8 @@ interface Interpreter {
   /** 'standard' Dense: n_in (the channel count before the layer) and 1 if it has a bias. */
   readonly nIn: Float64Array;
   readonly one: Float64Array;
+  /** Constants of the inline duals, k[4l .. 4l+3] for layer l (see `interpreter`). */
+  readonly k: Float64Array;
   readonly duals: (DualMap | null)[];
 }
 
@@ -39,8 +45,10 @@ function interpreter(steps: readonly EntrywiseKernel[], channels: Float64Array):
     b2: new Float64Array(L),
     nIn: new Float64Array(L),
     one: new Float64Array(L),
+    k: new Float64Array(4 * L),
     duals: new Array<DualMap | null>(L).fill(null),
   };
+  const k = it.k;
   for (let l = 0; l < L; l++) {
     const e = steps[l].perEntry;
     if (e === undefined) return null;
@@ -50,6 +58,20 @@ function interpreter(steps: readonly EntrywiseKernel[], channels: Float64Array):
       it.b2[l] = e.b2;
       it.nIn[l] = channels[l];
       it.one[l] = e.bias;
+    } else if (e.kind === 'abrelu') {
+      // ABRelu(a, b): a² + b² and 2ab (src/nn/activations/abRelu.ts); Relu is a = 0, b = 1
+      it.op[l] = e.a === 0 && e.b === 1 ? RELU : ABRELU;
+      k[4 * l] = e.a * e.a + e.b * e.b;
+      k[4 * l + 1] = 2 * e.a * e.b;
+    } else if (e.kind === 'erf') {
+      // Erf(a, b, c) (src/nn/activations/erf.ts): k = 2b², a²·(2/π), c², a²b²·(4/π); w2[l] = 4b⁴ = (4b²)·b²
+      const b2 = e.b * e.b;
+      it.op[l] = ERF;
+      k[4 * l] = 2 * b2;
+      k[4 * l + 1] = e.a * e.a * (2 / Math.PI);
+      k[4 * l + 2] = e.c * e.c;
+      k[4 * l + 3] = e.a * e.a * b2 * (4 / Math.PI);
+      it.w2[l] = 4 * b2 * b2;
     } else if (e.kind === 'dual') {
       it.op[l] = DUAL;
       it.duals[l] = e.dual;
@@ -99,6 +121,9 @@ export interface TileScratch {
   ntk: Float64Array;
   q1: Float64Array[];
   q2: Float64Array[];
+  /** The per-entry interpreter's variances of one row (L) and of a tile's columns (tile × L), packed. */
+  rowQ: Float64Array;
+  colQ: Float64Array;
 }
 
 export function tileScratch(p: FusedProgram, tile: number): TileScratch {
@@ -109,6 +134,8 @@ export function tileScratch(p: FusedProgram, tile: number): TileScratch {
     ntk: new Float64Array(tile * tile),
     q1: Array.from({ length: L }, () => new Float64Array(tile)),
     q2: Array.from({ length: L }, () => new Float64Array(tile)),
+    rowQ: new Float64Array(L),
+    colQ: new Float64Array(tile * L),
   };
 }
 
@@ -134,8 +161,7 @@ export function fusedTile(
   symmetricDiagonal = false,
 ): void {
   if (p.interp !== null) {
-    perEntryTile(p.interp, q1, q2, nngp, ntk, n2, r0, r1, c0, c1, symmetricDiagonal, sc.out);
-    if (mirror) mirrorBlock(nngp, ntk, n2, r0, r1, c0, c1);
+    perEntryTile(p.interp, q1, q2, nngp, ntk, n2, r0, r1, c0, c1, symmetricDiagonal, mirror, sc);
     return;
   }
   const rows = r1 - r0;
@@ -200,11 +226,17 @@ export function inputVariances(x: Float64Array, n: number, d: number): Float64Ar
   return v;
 }
 
+const INV_2PI = 1 / (2 * Math.PI);
+
 /**
  * The per-entry interpreter: each entry of the block goes through all layers with Σ and Θ in registers,
- * reading the per-layer variances q1[l][i], q2[l][j], in place in the output (Σ⁰ there on entry).
+ * reading the per-layer variances q1[l][i], q2[l][j] (packed per row / tile), in place in the output
+ * (Σ⁰ there on entry); with `mirror` the transposed entry is written too.
  * Dense (DESIGN.md §3): Σ' = W²Σ + b², Θ' = Σ' + W²Θ ('ntk') or n_in·Σ + [bias] + W²Θ ('standard');
  * activation: (Σ', Σ̇) = dual(Σ, q1, q2), Θ' = Σ̇·Θ — the same maps as the layers' record-level kernels.
+ * Relu, ABRelu and Erf are written out here with the same floating-point operations, in the same order,
+ * as their `dual` functions (src/nn/activations/abRelu.ts, erf.ts), so both paths agree to the last bit:
+ * per entry and ReLU layer one sqrt for n = √(q1·q2), one acos and one sqrt for sin θ = √(1 − ρ²).
  */
 function perEntryTile(
   it: Interpreter,
@@ -218,22 +250,62 @@ function perEntryTile(
   c0: number,
   c1: number,
   upperOnly: boolean,
-  out: Float64Array,
+  mirror: boolean,
+  sc: TileScratch,
 ): void {
-  const { op, w2, b2, nIn, one, duals } = it;
+  const { op, w2, b2, nIn, one, k, duals } = it;
+  const { out, rowQ, colQ } = sc;
   const L = op.length;
+  const PI = Math.PI;
+  // column variances packed per entry: colQ[(j − c0)·L + l] = q2[l][j]
+  for (let l = 0; l < L; l++) {
+    const ql = q2[l];
+    for (let j = c0; j < c1; j++) colQ[(j - c0) * L + l] = ql[j];
+  }
   for (let i = r0; i < r1; i++) {
     const row = i * n2;
+    for (let l = 0; l < L; l++) rowQ[l] = q1[l][i];
     for (let j = upperOnly ? i : c0; j < c1; j++) {
       let s = nngp[row + j];
       let t = 0;
+      const cq = (j - c0) * L;
       for (let l = 0; l < L; l++) {
         const o = op[l];
         if (o === AFFINE_NTK) {
           s = w2[l] * s + b2[l];
           t = s + w2[l] * t;
+        } else if (o === RELU) {
+          // Cho & Saul (2009): Σ' = n·(sin θ + (π − θ)·ρ)/(2π), Σ̇ = (π − θ)/(2π), ρ = cos θ = s/n clipped
+          const n = Math.sqrt(rowQ[l] * colQ[cq + l]);
+          const c = n === 0 ? 0 : s / n;
+          const rho = c > 1 ? 1 : c < -1 ? -1 : c;
+          const piMinusTheta = PI - Math.acos(rho);
+          s = n * (Math.sqrt(1 - rho * rho) + piMinusTheta * rho) * INV_2PI;
+          t *= piMinusTheta * INV_2PI;
+        } else if (o === ABRELU) {
+          // (a² + b²)·K(ρ) − 2ab·K(−ρ) and ((a² + b²)·(π − θ) + 2ab·θ)/(2π)
+          const n = Math.sqrt(rowQ[l] * colQ[cq + l]);
+          const c = n === 0 ? 0 : s / n;
+          const rho = c > 1 ? 1 : c < -1 ? -1 : c;
+          const theta = Math.acos(rho);
+          const sinTheta = Math.sqrt(1 - rho * rho);
+          const kPlus = n * (sinTheta + (PI - theta) * rho) * INV_2PI;
+          const kMinus = n * (sinTheta - theta * rho) * INV_2PI;
+          const sq = k[4 * l];
+          const ab2 = k[4 * l + 1];
+          s = sq * kPlus - ab2 * kMinus;
+          t *= (sq * (PI - theta) + ab2 * theta) * INV_2PI;
+        } else if (o === ERF) {
+          // Williams (1997): Σ' = a²(2/π)·arcsin(2b²s/√Q) + c², Σ̇ = a²b²(4/π)/√(Q − 4b⁴s²), Q = Q1·Q2
+          const tb2 = k[4 * l];
+          const Q = (1 + tb2 * rowQ[l]) * (1 + tb2 * colQ[cq + l]);
+          let r = (tb2 * s) / Math.sqrt(Q);
+          r = r > 1 ? 1 : r < -1 ? -1 : r;
+          const dot = k[4 * l + 3] / Math.sqrt(Math.max(Q - w2[l] * s * s, 0));
+          s = k[4 * l + 1] * Math.asin(r) + k[4 * l + 2];
+          t *= dot;
         } else if (o === DUAL) {
-          duals[l]!(s, q1[l][i], q2[l][j], out);
+          duals[l]!(s, rowQ[l], colQ[cq + l], out);
           s = out[0];
           t *= out[1];
         } else if (o === AFFINE_STANDARD) {
@@ -243,6 +315,11 @@ function perEntryTile(
       }
       nngp[row + j] = s;
       if (ntk !== null) ntk[row + j] = t;
+      if (mirror) {
+        // the transposed entry, stored while the tile's rows are in cache
+        nngp[j * n2 + i] = s;
+        if (ntk !== null) ntk[j * n2 + i] = t;
+      }
     }
   }
   if (upperOnly) {
@@ -253,22 +330,5 @@ function perEntryTile(
         if (ntk !== null) ntk[i * n2 + j] = ntk[j * n2 + i];
       }
     }
-  }
-}
-
-/** Copy block [r0, r1) × [c0, c1) of the output to its transposed position. */
-function mirrorBlock(
-  nngp: Float64Array,
-  ntk: Float64Array | null,
-  n2: number,
-  r0: number,
-  r1: number,
-  c0: number,
-  c1: number,
-): void {
-  for (let j = c0; j < c1; j++) {
-    const o = j * n2;
-    for (let i = r0; i < r1; i++) nngp[o + i] = nngp[i * n2 + j];
-    if (ntk !== null) for (let i = r0; i < r1; i++) ntk[o + i] = ntk[i * n2 + j];
   }
 }

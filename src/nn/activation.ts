@@ -1,4 +1,5 @@
-import type { EntrywiseLayer } from './entrywise.js';
+import { erf as erfFn } from '../special/erf.js';
+import type { EntrywiseLayer, PerEntry } from './entrywise.js';
 import { applyDual, applyDualTile, requireGaussian, type DualMap } from './kernelRecord.js';
 import { single, singleShape } from './tensor.js';
 import type { Cache, Flow, Kernel, LayerConfig, Params, Tensor } from './types.js';
@@ -15,17 +16,92 @@ export interface ActivationSpec {
   /** φ' (for non-smooth φ, the one-sided choice documented by the activation) */
   readonly dfn: (x: number) => number;
   readonly dual: DualMap;
+  /**
+   * Optional closed form of φ for the dedicated loops (forward, backward, JVP and the fused kernel
+   * interpreter), which compute the same numbers as fn/dfn/dual without a call per element.
+   */
+  readonly closedForm?: ClosedForm;
+}
+
+/**
+ * Closed forms with dedicated loops:
+ *  - 'abrelu': φ(x) = b·x for x > 0, a·x otherwise; φ'(x) = b for x > 0, a otherwise (Relu: a = 0, b = 1);
+ *  - 'erf':    φ(x) = a·erf(b·x) + c;  φ'(x) = a·b·(2/√π)·exp(−b²x²).
+ */
+export type ClosedForm =
+  | { readonly kind: 'abrelu'; readonly a: number; readonly b: number }
+  | { readonly kind: 'erf'; readonly a: number; readonly b: number; readonly c: number };
+
+const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
+
+/**
+ * The constants read back from a Float64Array: integer-valued ones (Relu's 0 and 1) would otherwise be
+ * small-integer typed, and the JIT's integer multiply with overflow and −0 checks makes the loops ~3× slower.
+ */
+function asDoubles(...v: number[]): Float64Array {
+  return Float64Array.from(v);
+}
+
+/** y[i] = φ(x[i]). */
+function forwardLoop(spec: ActivationSpec, x: Float64Array): Float64Array {
+  const y = new Float64Array(x.length);
+  const cf = spec.closedForm;
+  if (cf === undefined) {
+    const fn = spec.fn;
+    for (let i = 0; i < y.length; i++) y[i] = fn(x[i]);
+  } else if (cf.kind === 'abrelu') {
+    // slope k = b or a picked without a branch (the sign of x is unpredictable): k·x = φ(x) exactly for
+    // finite x (up to the sign of a zero); a NaN input stays NaN, and a zero slope times ±∞ gives NaN
+    const [a, b] = asDoubles(cf.a, cf.b);
+    for (let i = 0; i < y.length; i++) {
+      const v = x[i];
+      const pos = Number(v > 0);
+      y[i] = (pos * b + (1 - pos) * a) * v;
+    }
+  } else {
+    const [a, b, c] = asDoubles(cf.a, cf.b, cf.c);
+    for (let i = 0; i < y.length; i++) y[i] = a * erfFn(b * x[i]) + c;
+  }
+  return y;
+}
+
+/** out[i] = g[i]·φ'(x[i]) (backward: g = ∂L/∂y; JVP: g = the input tangent). */
+function derivativeLoop(spec: ActivationSpec, x: Float64Array, g: Float64Array): Float64Array {
+  const out = new Float64Array(x.length);
+  const cf = spec.closedForm;
+  if (cf === undefined) {
+    const dfn = spec.dfn;
+    for (let i = 0; i < out.length; i++) out[i] = g[i] * dfn(x[i]);
+  } else if (cf.kind === 'abrelu') {
+    const [a, b] = asDoubles(cf.a, cf.b);
+    for (let i = 0; i < out.length; i++) {
+      const pos = Number(x[i] > 0);
+      out[i] = g[i] * (pos * b + (1 - pos) * a);
+    }
+  } else {
+    const [a, b] = asDoubles(cf.a, cf.b);
+    const scale = a * b * TWO_OVER_SQRT_PI;
+    const b2 = b * b;
+    for (let i = 0; i < out.length; i++) {
+      const v = x[i];
+      out[i] = g[i] * (scale * Math.exp(-b2 * v * v));
+    }
+  }
+  return out;
+}
+
+function perEntryOf(spec: ActivationSpec): PerEntry {
+  const cf = spec.closedForm;
+  if (cf === undefined) return { kind: 'dual', dual: spec.dual };
+  return cf.kind === 'abrelu'
+    ? { kind: 'abrelu', a: cf.a, b: cf.b, dual: spec.dual }
+    : { kind: 'erf', a: cf.a, b: cf.b, c: cf.c, dual: spec.dual };
 }
 
 export function activationLayer(spec: ActivationSpec): EntrywiseLayer {
-  const { fn, dfn, dual, config } = spec;
+  const { dual, config } = spec;
   const type = config.type;
   const scratch = new Float64Array(2);
-  const mapTensor = (x: Tensor, f: (v: number) => number): Float64Array => {
-    const out = new Float64Array(x.data.length);
-    for (let i = 0; i < out.length; i++) out[i] = f(x.data[i]);
-    return out;
-  };
   return {
     type,
     config,
@@ -38,22 +114,17 @@ export function activationLayer(spec: ActivationSpec): EntrywiseLayer {
     },
     forward(_params: Params, x: Flow<Tensor>) {
       const t = single(x, type);
-      return { y: { shape: [...t.shape], data: mapTensor(t, fn) }, cache: t };
+      return { y: { shape: [...t.shape], data: forwardLoop(spec, t.data) }, cache: t };
     },
     backward(_params: Params, cache: Cache, gy: Flow<Tensor>) {
       const x = cache as Tensor;
       const g = single(gy, type);
-      const gx = new Float64Array(x.data.length);
-      for (let i = 0; i < gx.length; i++) gx[i] = g.data[i] * dfn(x.data[i]);
-      return { gx: { shape: [...x.shape], data: gx }, gparams: {} };
+      return { gx: { shape: [...x.shape], data: derivativeLoop(spec, x.data, g.data) }, gparams: {} };
     },
     jvp(_params: Params, cache: Cache, tx: Flow<Tensor> | null): Tensor {
       const x = cache as Tensor;
-      const ty = new Float64Array(x.data.length);
-      if (tx !== null) {
-        const t = single(tx, type);
-        for (let i = 0; i < ty.length; i++) ty[i] = t.data[i] * dfn(x.data[i]);
-      }
+      const ty =
+        tx === null ? new Float64Array(x.data.length) : derivativeLoop(spec, x.data, single(tx, type).data);
       return { shape: [...x.shape], data: ty };
     },
     kernel(k: Flow<Kernel>): Kernel {
@@ -76,7 +147,7 @@ export function activationLayer(spec: ActivationSpec): EntrywiseLayer {
       tile(nngp, ntk, q1, q2, rows, cols): void {
         applyDualTile(dual, nngp, ntk, q1, q2, rows, cols, scratch);
       },
-      perEntry: { kind: 'dual', dual },
+      perEntry: perEntryOf(spec),
     },
   };
 }

@@ -29,7 +29,8 @@ export interface EntrywiseKernel {
   ): void;
   /**
    * Optional per-entry form, for the interpreter that runs all layers on one entry in registers
-   * (src/kernels/fused.ts): an affine map (Dense), an activation's dual, or the identity.
+   * (src/kernels/fused.ts): an affine map (Dense), an activation's dual, or the identity. 'abrelu' and
+   * 'erf' name a closed-form dual that the interpreter computes inline (the same operations as `dual`).
    */
   readonly perEntry?: PerEntry;
 }
@@ -43,6 +44,14 @@ export type PerEntry =
       readonly bias: 0 | 1;
     }
   | { readonly kind: 'dual'; readonly dual: DualMap }
+  | { readonly kind: 'abrelu'; readonly a: number; readonly b: number; readonly dual: DualMap }
+  | {
+      readonly kind: 'erf';
+      readonly a: number;
+      readonly b: number;
+      readonly c: number;
+      readonly dual: DualMap;
+    }
   | { readonly kind: 'identity' };
 
 export interface EntrywiseLayer extends Layer {

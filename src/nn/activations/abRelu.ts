@@ -31,6 +31,7 @@ export function Relu(): EntrywiseLayer {
     fn: (x) => (x > 0 ? x : 0),
     dfn: (x) => (x > 0 ? 1 : 0),
     dual: reluDual,
+    closedForm: { kind: 'abrelu', a: 0, b: 1 },
   });
 }
 
@@ -68,5 +69,6 @@ function abReluLayer(config: { type: string; [k: string]: unknown }, a: number, 
       out[0] = sq * kPlus - ab2 * kMinus;
       out[1] = (sq * (Math.PI - theta) + ab2 * theta) * INV_2PI;
     },
+    closedForm: { kind: 'abrelu', a, b },
   });
 }

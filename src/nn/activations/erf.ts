@@ -26,5 +26,6 @@ export function Erf(opts: { a?: number; b?: number; c?: number } = {}): Entrywis
       out[0] = a * a * (2 / Math.PI) * Math.asin(r) + c * c;
       out[1] = (a * a * b2 * (4 / Math.PI)) / Math.sqrt(Math.max(Q - 4 * b2 * b2 * s * s, 0));
     },
+    closedForm: { kind: 'erf', a, b, c },
   });
 }
