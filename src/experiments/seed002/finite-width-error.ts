@@ -1,0 +1,163 @@
+import { empiricalNtk } from '../../empirical/index.js';
+import { kernelFn } from '../../kernels/index.js';
+import { initParams } from '../../nn/index.js';
+import { foldIn, split } from '../../random/index.js';
+import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
+import { logLogSlope, mlp, num, nums, relativeError, spherePoints, type MlpSpec } from './common.js';
+
+/**
+ * Seed 002 §2, Arora et al. (2019), Theorem 3.1: at initialization the empirical NTK ⟨∂f(x)/∂θ, ∂f(x')/∂θ⟩ of a
+ * ReLU net with L hidden layers of width m is within (L + 1)ε of Θ^(L)(x, x') once m ≥ Ω(L⁶/ε⁴·log(L/δ)).
+ * Measured: the relative Frobenius error ‖Θ̂ − Θ‖_F/‖Θ‖_F on N points of the unit sphere, mean over
+ * independent initializations, against width m and depth L.
+ *
+ * Arora's network (c_σ = 2, unscaled first layer, no biases, ‖x‖ = 1, Σ⁰ = xᵀx') in neural-tangents
+ * conventions: inputs on the sphere of radius √d (so ⟨x, x'⟩/d = Arora's xᵀx'),
+ * Dense(m, W_std = 1, b_std = 0), ReLU, [Dense(m, W_std = √2, b_std = 0), ReLU]×(L − 1), Dense(1, W_std = √2, b_std = 0):
+ * the W_std² = 2 after each ReLU is Arora's c_σ, so Θ here equals Arora's Θ^(L) exactly.
+ */
+export interface FiniteWidthConfig {
+  readonly [k: string]: number | readonly number[];
+  readonly N: number;
+  readonly d: number;
+  readonly widths: readonly number[];
+  readonly depths: readonly number[];
+  /** Independent initializations per (width, depth). */
+  readonly inits: number;
+}
+
+const arora = (L: number): MlpSpec => ({
+  activation: 'relu',
+  depth: L,
+  W_std: Math.SQRT2,
+  b_std: 0,
+  firstW: 1,
+});
+
+export const finiteWidthError: Experiment<FiniteWidthConfig> = {
+  id: '002-finite-width-error',
+  seed: '002_1db0f840f14de595.txt',
+  claim:
+    'At initialization the finite-width NTK ⟨∂f(θ, x)/∂θ, ∂f(θ, x′)/∂θ⟩ of a ReLU net approaches Θ^(L)(x, x′): the error falls ' +
+    'as the width grows (Arora et al.: |error| ≤ (L + 1)ε once width ≥ Ω(L⁶/ε⁴·log(L/δ))), and for a given width it grows with depth L.',
+  presets: {
+    quick: { N: 16, d: 8, widths: [64, 128, 256, 512, 1024], depths: [1, 2, 4, 8], inits: 4 },
+    full: {
+      N: 32,
+      d: 16,
+      widths: [64, 128, 256, 512, 1024, 2048, 4096],
+      depths: [1, 2, 3, 4, 6, 8],
+      inits: 16,
+    },
+  },
+  expectedSeconds: { quick: 8, full: 700 },
+  headline: ['widthSlopes', 'depthSlopes'],
+
+  async run(c, ctx) {
+    const [kx, kInit] = split(ctx.key, 2);
+    const x = spherePoints(kx, c.N, c.d);
+    const rows: Row[] = [];
+    const errByDepth: number[][] = [];
+    const limitTrace: number[] = [];
+    let done = 0;
+    const total = c.depths.length * c.widths.length * c.inits;
+    for (const L of c.depths) {
+      const theta = kernelFn(mlp(arora(L), 1), x, null, { get: 'ntk', threads: 1 }).ntk!;
+      limitTrace.push(theta.data[0]);
+      const errs: number[] = [];
+      for (const m of c.widths) {
+        const net = mlp(arora(L), m);
+        let sum = 0;
+        const one: number[] = [];
+        for (let s = 0; s < c.inits; s++) {
+          await ctx.checkpoint();
+          const params = initParams(net, foldIn(foldIn(foldIn(kInit, L), m), s), [c.d]);
+          const e = relativeError(empiricalNtk(net, params, x).data, theta.data);
+          one.push(e);
+          sum += e;
+          ctx.progress(++done / total, `L = ${L}, width ${m}`);
+        }
+        const mean = sum / c.inits;
+        const sd = Math.sqrt(one.reduce((a, v) => a + (v - mean) ** 2, 0) / Math.max(1, c.inits - 1));
+        errs.push(mean);
+        rows.push({
+          width: m,
+          depth: L,
+          relativeError: mean,
+          stderr: sd / Math.sqrt(c.inits),
+          series: `L = ${L}`,
+        });
+      }
+      errByDepth.push(errs);
+    }
+    const widthSlopes = errByDepth.map((e) => logLogSlope(c.widths, e));
+    const depthSlopes = c.widths.map((_, j) =>
+      logLogSlope(
+        c.depths,
+        errByDepth.map((e) => e[j]),
+      ),
+    );
+    // Depth monotonicity at each width: does the error increase from each depth to the next?
+    let increasing = 0;
+    let pairs = 0;
+    for (let j = 0; j < c.widths.length; j++)
+      for (let i = 1; i < c.depths.length; i++) {
+        pairs++;
+        if (errByDepth[i][j] > errByDepth[i - 1][j]) increasing++;
+      }
+    const metrics: Metrics = {
+      widthSlopes,
+      depthSlopes,
+      depthIncreasingFraction: increasing / pairs,
+      errorWidestShallowest: errByDepth[0][c.widths.length - 1],
+      errorWidestDeepest: errByDepth[c.depths.length - 1][c.widths.length - 1],
+      errorNarrowestDeepest: errByDepth[c.depths.length - 1][0],
+    };
+    const figures: FigureSpec[] = [
+      {
+        id: 'error-vs-width',
+        title: 'Relative error ‖Θ̂ − Θ‖_F/‖Θ‖_F of the empirical NTK at initialization',
+        caption: `Arora's ReLU net on ${c.N} points of the unit sphere (d = ${c.d}); mean over ${c.inits} initializations. Slope −½ on log–log axes is the CLT rate.`,
+        data: rows,
+        chart: {
+          kind: 'line-points',
+          x: { field: 'width', title: 'width m', scale: 'log' },
+          y: { field: 'relativeError', title: 'relative error', scale: 'log' },
+          series: { field: 'series', title: 'hidden layers', type: 'nominal' },
+        },
+      },
+      {
+        id: 'error-vs-depth',
+        title: 'The same error against depth, one line per width',
+        caption: 'At every width the error grows with the number of hidden layers L.',
+        data: rows.map((r) => ({ depth: r.depth, relativeError: r.relativeError, width: `m = ${r.width}` })),
+        chart: {
+          kind: 'line-points',
+          x: { field: 'depth', title: 'hidden layers L', scale: 'log' },
+          y: { field: 'relativeError', title: 'relative error', scale: 'log' },
+          series: { field: 'width', title: 'width', type: 'nominal' },
+        },
+      },
+    ];
+    return { metrics, figures };
+  },
+
+  verdict(m): VerdictResult {
+    const ws = nums(m, 'widthSlopes');
+    const ds = nums(m, 'depthSlopes');
+    const inc = num(m, 'depthIncreasingFraction');
+    const threshold =
+      'holds if, at every depth, the log–log slope of the error against width is in [−0.75, −0.25] (CLT: −0.5), and, at every ' +
+      'width, the log–log slope against depth is > 0 with ≥ 80% of consecutive depth steps increasing; partial if every width ' +
+      'slope is < −0.15 and every depth slope > 0; fails otherwise.';
+    const reason =
+      `width slopes [${ws.map((v) => v.toFixed(3)).join(', ')}], depth slopes [${ds.map((v) => v.toFixed(3)).join(', ')}], ` +
+      `${(100 * inc).toFixed(0)}% of depth steps increase; error at the widest width: ${num(m, 'errorWidestShallowest').toExponential(2)} ` +
+      `(shallowest) → ${num(m, 'errorWidestDeepest').toExponential(2)} (deepest)`;
+    if (ws.every((s) => s >= -0.75 && s <= -0.25) && ds.every((s) => s > 0) && inc >= 0.8)
+      return { verdict: 'holds', threshold, reason };
+    if (ws.every((s) => s < -0.15) && ds.every((s) => s > 0))
+      return { verdict: 'partial', threshold, reason };
+    return { verdict: 'fails', threshold, reason };
+  },
+};
