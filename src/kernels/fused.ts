@@ -35,11 +35,13 @@ interface Interpreter {
   /** Constants of the inline duals, k[4l .. 4l+3] for layer l (see `interpreter`). */
   readonly k: Float64Array;
   readonly duals: (DualMap | null)[];
+  /** Every step is an 'ntk' Dense or a Relu: the 4-entries-at-once loop `reluChainRow4` applies. */
+  readonly reluChain: boolean;
 }
 
 function interpreter(steps: readonly EntrywiseKernel[], channels: Float64Array): Interpreter | null {
   const L = steps.length;
-  const it: Interpreter = {
+  const it: Omit<Interpreter, 'reluChain'> = {
     op: new Int8Array(L),
     w2: new Float64Array(L),
     b2: new Float64Array(L),
@@ -77,7 +79,7 @@ function interpreter(steps: readonly EntrywiseKernel[], channels: Float64Array):
       it.duals[l] = e.dual;
     } else it.op[l] = IDENTITY;
   }
-  return it;
+  return { ...it, reluChain: it.op.every((o) => o === AFFINE_NTK || o === RELU) };
 }
 
 function flatten(layer: Layer, out: Layer[]): boolean {
@@ -237,6 +239,7 @@ const INV_2PI = 1 / (2 * Math.PI);
  * Relu, ABRelu and Erf are written out here with the same floating-point operations, in the same order,
  * as their `dual` functions (src/nn/activations/abRelu.ts, erf.ts), so both paths agree to the last bit:
  * per entry and ReLU layer one sqrt for n = √(q1·q2), one acos and one sqrt for sin θ = √(1 − ρ²).
+ * A chain of only 'ntk' Dense and Relu layers (the common case) goes four entries at a time (`reluChainRow4`).
  */
 function perEntryTile(
   it: Interpreter,
@@ -265,7 +268,9 @@ function perEntryTile(
   for (let i = r0; i < r1; i++) {
     const row = i * n2;
     for (let l = 0; l < L; l++) rowQ[l] = q1[l][i];
-    for (let j = upperOnly ? i : c0; j < c1; j++) {
+    const jFirst = upperOnly ? i : c0;
+    const jTail = it.reluChain ? reluChainRow4(it, rowQ, colQ, nngp, ntk, n2, i, jFirst, c0, c1, mirror) : jFirst;
+    for (let j = jTail; j < c1; j++) {
       let s = nngp[row + j];
       let t = 0;
       const cq = (j - c0) * L;
@@ -331,4 +336,106 @@ function perEntryTile(
       }
     }
   }
+}
+
+/**
+ * Entries [j0, j0 + 4·m) of row i of a Dense('ntk')/Relu chain, four at a time: the same floating-point
+ * operations in the same order as the one-entry loop of `perEntryTile` (so the results agree to the last bit),
+ * interleaved so that the four independent dependency chains (divide → arccos → sqrt per layer) overlap in the
+ * CPU's pipeline — one entry alone is latency-bound. Returns the first column left for the one-entry loop.
+ */
+function reluChainRow4(
+  it: Interpreter,
+  rowQ: Float64Array,
+  colQ: Float64Array,
+  nngp: Float64Array,
+  ntk: Float64Array | null,
+  n2: number,
+  i: number,
+  j0: number,
+  c0: number,
+  c1: number,
+  mirror: boolean,
+): number {
+  const { op, w2, b2 } = it;
+  const L = op.length;
+  const PI = Math.PI;
+  const row = i * n2;
+  let j = j0;
+  for (; j + 3 < c1; j += 4) {
+    const cq = (j - c0) * L;
+    let sA = nngp[row + j];
+    let sB = nngp[row + j + 1];
+    let sC = nngp[row + j + 2];
+    let sD = nngp[row + j + 3];
+    let tA = 0;
+    let tB = 0;
+    let tC = 0;
+    let tD = 0;
+    for (let l = 0; l < L; l++) {
+      if (op[l] === AFFINE_NTK) {
+        const w = w2[l];
+        const b = b2[l];
+        sA = w * sA + b;
+        sB = w * sB + b;
+        sC = w * sC + b;
+        sD = w * sD + b;
+        tA = sA + w * tA;
+        tB = sB + w * tB;
+        tC = sC + w * tC;
+        tD = sD + w * tD;
+      } else {
+        // RELU, as in perEntryTile (Cho & Saul 2009)
+        const rq = rowQ[l];
+        const nA = Math.sqrt(rq * colQ[cq + l]);
+        const nB = Math.sqrt(rq * colQ[cq + L + l]);
+        const nC = Math.sqrt(rq * colQ[cq + 2 * L + l]);
+        const nD = Math.sqrt(rq * colQ[cq + 3 * L + l]);
+        const cA = nA === 0 ? 0 : sA / nA;
+        const cB = nB === 0 ? 0 : sB / nB;
+        const cC = nC === 0 ? 0 : sC / nC;
+        const cD = nD === 0 ? 0 : sD / nD;
+        const rA = cA > 1 ? 1 : cA < -1 ? -1 : cA;
+        const rB = cB > 1 ? 1 : cB < -1 ? -1 : cB;
+        const rC = cC > 1 ? 1 : cC < -1 ? -1 : cC;
+        const rD = cD > 1 ? 1 : cD < -1 ? -1 : cD;
+        const pA = PI - Math.acos(rA);
+        const pB = PI - Math.acos(rB);
+        const pC = PI - Math.acos(rC);
+        const pD = PI - Math.acos(rD);
+        sA = nA * (Math.sqrt(1 - rA * rA) + pA * rA) * INV_2PI;
+        sB = nB * (Math.sqrt(1 - rB * rB) + pB * rB) * INV_2PI;
+        sC = nC * (Math.sqrt(1 - rC * rC) + pC * rC) * INV_2PI;
+        sD = nD * (Math.sqrt(1 - rD * rD) + pD * rD) * INV_2PI;
+        tA *= pA * INV_2PI;
+        tB *= pB * INV_2PI;
+        tC *= pC * INV_2PI;
+        tD *= pD * INV_2PI;
+      }
+    }
+    nngp[row + j] = sA;
+    nngp[row + j + 1] = sB;
+    nngp[row + j + 2] = sC;
+    nngp[row + j + 3] = sD;
+    if (ntk !== null) {
+      ntk[row + j] = tA;
+      ntk[row + j + 1] = tB;
+      ntk[row + j + 2] = tC;
+      ntk[row + j + 3] = tD;
+    }
+    if (mirror) {
+      // the transposed entries, stored while the tile's rows are in cache
+      nngp[j * n2 + i] = sA;
+      nngp[(j + 1) * n2 + i] = sB;
+      nngp[(j + 2) * n2 + i] = sC;
+      nngp[(j + 3) * n2 + i] = sD;
+      if (ntk !== null) {
+        ntk[j * n2 + i] = tA;
+        ntk[(j + 1) * n2 + i] = tB;
+        ntk[(j + 2) * n2 + i] = tC;
+        ntk[(j + 3) * n2 + i] = tD;
+      }
+    }
+  }
+  return j;
 }
