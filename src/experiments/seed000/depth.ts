@@ -1,6 +1,6 @@
 import type { Json } from '../types.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
-import { nums } from '../seed001/stats.js';
+import { nums } from '../shared/stats.js';
 import { alignmentRun } from './alignment-run.js';
 
 /**

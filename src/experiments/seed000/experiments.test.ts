@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Metrics } from '../types.js';
-import { runTinyConfig } from '../seed001/tiny-context.js';
+import { runTiny } from '../shared/run-tiny.js';
 import { outputSpan } from './output-span.js';
 import { firstOrderDynamics } from './first-order.js';
 import { targetAlignment } from './target-alignment.js';
@@ -35,7 +35,7 @@ test('alignment curves: non-decreasing in k and equal to 1 at k = N (Parseval, c
 });
 
 test('first-order dynamics: with a small step the constant-Gramian prediction is second-order accurate', async () => {
-  const small = await runTinyConfig(firstOrderDynamics, {
+  const small = await runTiny(firstOrderDynamics, {
     n: 16,
     width: 32,
     depth: 2,
@@ -44,7 +44,7 @@ test('first-order dynamics: with a small step the constant-Gramian prediction is
     lrFactor: 0.01,
     earlyStep: 1,
   });
-  const big = await runTinyConfig(firstOrderDynamics, {
+  const big = await runTiny(firstOrderDynamics, {
     n: 16,
     width: 32,
     depth: 2,

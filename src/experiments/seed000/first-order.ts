@@ -1,7 +1,7 @@
 import { Matrix } from '../../linalg/matrix.js';
 import { predictGradientDescentMse } from '../../predict/index.js';
 import type { Experiment, FigureSpec, Row, VerdictResult } from '../types.js';
-import { norm2, num } from '../seed001/stats.js';
+import { norm2, num } from '../shared/stats.js';
 import { alignmentRun } from './alignment-run.js';
 
 /**

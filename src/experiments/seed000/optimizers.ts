@@ -1,5 +1,5 @@
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
-import { num, nums } from '../seed001/stats.js';
+import { num, nums } from '../shared/stats.js';
 import { foldIn } from '../../random/keys.js';
 import { alignmentRun, type AlignmentRunResult } from './alignment-run.js';
 

@@ -1,5 +1,5 @@
 import type { Experiment, FigureSpec, VerdictResult } from '../types.js';
-import { num } from '../seed001/stats.js';
+import { num } from '../shared/stats.js';
 import { alignmentRows, alignmentRun } from './alignment-run.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
 import { foldIn } from '../../random/keys.js';
-import { num, nums } from '../seed001/stats.js';
+import { num, nums } from '../shared/stats.js';
 import { alignmentKs, alignmentRows, alignmentRun } from './alignment-run.js';
 
 /**

@@ -7,7 +7,7 @@ import { eighDescending } from '../../spectral/index.js';
 import { networkModel, trainAsync } from '../../train/index.js';
 import { predictGradientDescentMse } from '../../predict/index.js';
 import type { Experiment, FigureSpec, Row, VerdictResult } from '../types.js';
-import { logSteps, num } from './stats.js';
+import { logSteps, num } from '../shared/stats.js';
 import { gaussianPoints, jacotNet } from './jacot-net.js';
 
 /**

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Metrics } from '../types.js';
-import { runTinyConfig } from './tiny-context.js';
+import { runTiny } from '../shared/run-tiny.js';
 import { nngpGaussian } from './nngp-gaussian.js';
 import { ntkConvergence } from './ntk-convergence.js';
 import { ntkTraining } from './ntk-training.js';
@@ -9,7 +9,7 @@ import { principalComponents } from './principal-components.js';
 import { earlyStopping } from './early-stopping.js';
 
 test('001-ntk-convergence: a tiny run follows the contract and the wide net is close to Θ_∞', async () => {
-  const r = await runTinyConfig(ntkConvergence, {
+  const r = await runTiny(ntkConvergence, {
     widths: [32, 1024],
     depth: 1,
     beta: 0.1,
@@ -27,7 +27,7 @@ test('001-ntk-convergence: a tiny run follows the contract and the wide net is c
 });
 
 test('001-nngp-gaussian: tiny run; broken numbers change the verdict', async () => {
-  const r = await runTinyConfig(nngpGaussian, { width: 64, depth: 1, beta: 0.1, points: 2, samples: 100 });
+  const r = await runTiny(nngpGaussian, { width: 64, depth: 1, beta: 0.1, points: 2, samples: 100 });
   assert.equal(r.metrics.pooled, 200);
   const good: Metrics = {
     pooled: 2000,
@@ -84,7 +84,7 @@ test('001-ntk-training, principal-components, early-stopping: verdicts follow th
 });
 
 test('001-principal-components: tiny run measures half-lives near GD’s prediction', async () => {
-  const r = await runTinyConfig(principalComponents, {
+  const r = await runTiny(principalComponents, {
     width: 256,
     depth: 1,
     beta: 0.1,
@@ -100,7 +100,7 @@ test('001-principal-components: tiny run measures half-lives near GD’s predict
 });
 
 test('001-ntk-training: tiny run — the wider net’s NTK moves less', async () => {
-  const r = await runTinyConfig(ntkTraining, {
+  const r = await runTiny(ntkTraining, {
     widths: [32, 1024],
     depth: 1,
     beta: 0.1,
@@ -114,7 +114,7 @@ test('001-ntk-training: tiny run — the wider net’s NTK moves less', async ()
 });
 
 test('001-early-stopping: tiny wide run follows the constant-Θ_∞ prediction of the fitted shares', async () => {
-  const r = await runTinyConfig(earlyStopping, {
+  const r = await runTiny(earlyStopping, {
     width: 1024,
     depth: 1,
     beta: 0.1,

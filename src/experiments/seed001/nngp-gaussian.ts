@@ -6,7 +6,7 @@ import { foldIn, split } from '../../random/keys.js';
 import { ndtri } from '../../random/ndtri.js';
 import { normalCdf } from '../../special/index.js';
 import type { Experiment, FigureSpec, Row, VerdictResult } from '../types.js';
-import { num } from './stats.js';
+import { num } from '../shared/stats.js';
 import { circlePoints, jacotNet } from './jacot-net.js';
 
 /**

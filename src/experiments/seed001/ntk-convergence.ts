@@ -5,7 +5,7 @@ import { initParams } from '../../nn/index.js';
 import { foldIn, split } from '../../random/keys.js';
 import type { Json } from '../types.js';
 import type { Experiment, FigureSpec, Row, VerdictResult } from '../types.js';
-import { logLogSlope, num } from './stats.js';
+import { logLogSlopePositivePairs, num } from '../shared/stats.js';
 import { circlePoints, jacotNet } from './jacot-net.js';
 
 /**
@@ -56,7 +56,7 @@ export const ntkConvergence: Experiment<NtkConvergenceConfig> = {
       errs.push(Math.sqrt(ss / c.samples));
       rows.push({ width: w, relError: errs[j], kind: 'RMS' });
     }
-    const slope = logLogSlope(c.widths, errs);
+    const slope = logLogSlopePositivePairs(c.widths, errs);
     const figures: FigureSpec[] = [
       {
         id: 'ntk-error-vs-width',

@@ -6,7 +6,7 @@ import { foldIn, split } from '../../random/keys.js';
 import { networkModel, trainAsync } from '../../train/index.js';
 import type { Json } from '../types.js';
 import type { Experiment, FigureSpec, Row, VerdictResult } from '../types.js';
-import { logLogSlope, num, nums } from './stats.js';
+import { logLogSlopePositivePairs, num, nums } from '../shared/stats.js';
 import { circlePoints, jacotNet } from './jacot-net.js';
 
 /**
@@ -106,7 +106,7 @@ export const ntkTraining: Experiment<NtkTrainingConfig> = {
       lossRatios.push(lossSum / c.samples);
       rows.push({ width: w, relChange: moves[j], kind: 'mean' });
     }
-    const slope = logLogSlope(c.widths, moves);
+    const slope = logLogSlopePositivePairs(c.widths, moves);
     const figures: FigureSpec[] = [
       {
         id: 'ntk-change-vs-width',

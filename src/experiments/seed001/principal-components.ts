@@ -6,7 +6,7 @@ import { normal } from '../../random/normal.js';
 import { eighDescending } from '../../spectral/index.js';
 import { networkModel, trainAsync } from '../../train/index.js';
 import type { Experiment, FigureSpec, Row, VerdictResult } from '../types.js';
-import { num, spearman } from './stats.js';
+import { num, spearman } from '../shared/stats.js';
 import { gaussianPoints, jacotNet } from './jacot-net.js';
 
 /**

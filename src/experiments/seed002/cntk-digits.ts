@@ -4,7 +4,8 @@ import { Conv, Dense, Flatten, GlobalAvgPool, Relu, serial } from '../../nn/inde
 import type { Layer, Tensor } from '../../nn/types.js';
 import { predictGradientDescentMse } from '../../predict/index.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
-import { accuracy, digitsSplit, mlp, num } from './common.js';
+import { num } from '../shared/stats.js';
+import { accuracy, digitsSplit, mlp } from './common.js';
 
 /**
  * Seed 002 §4, Arora et al. (2019): the convolutional NTK, computed exactly layer by layer, used for kernel

@@ -5,7 +5,6 @@ import { Matrix } from '../../linalg/matrix.js';
 import { normal, permutation } from '../../random/index.js';
 import type { Key } from '../../random/key.js';
 import type { PreciseLayer } from '../../spectral/index.js';
-import type { Metrics } from '../types.js';
 
 /** Shared pieces of the seed-002 experiments (Arora et al. 2019; Yang & Salman 2019). */
 
@@ -57,52 +56,6 @@ export function spherePoints(key: Key, N: number, d: number): Tensor {
     for (let j = 0; j < d; j++) row[j] *= s;
   }
   return { shape: [N, d], data };
-}
-
-/** Least-squares slope of log y on log x. */
-export function logLogSlope(xs: readonly number[], ys: readonly number[]): number {
-  if (xs.length !== ys.length || xs.length < 2)
-    throw new RangeError(`logLogSlope: need ≥ 2 pairs of equal length, got ${xs.length} and ${ys.length}`);
-  const lx = xs.map(Math.log);
-  const ly = ys.map(Math.log);
-  const mx = lx.reduce((s, v) => s + v, 0) / lx.length;
-  const my = ly.reduce((s, v) => s + v, 0) / ly.length;
-  let sxy = 0;
-  let sxx = 0;
-  for (let i = 0; i < lx.length; i++) {
-    sxy += (lx[i] - mx) * (ly[i] - my);
-    sxx += (lx[i] - mx) ** 2;
-  }
-  return sxy / sxx;
-}
-
-/** ‖a − b‖₂ / ‖b‖₂ over two equally long arrays. */
-export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length)
-    throw new RangeError(`relativeError: lengths differ, ${a.length} vs ${b.length}`);
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num += (a[i] - b[i]) ** 2;
-    den += b[i] ** 2;
-  }
-  return Math.sqrt(num / den);
-}
-
-/** A number metric, or an error naming it (verdicts never read a missing metric as NaN). */
-export function num(m: Metrics, name: string): number {
-  const v = m[name];
-  if (typeof v !== 'number' || Number.isNaN(v))
-    throw new Error(`metric '${name}' must be a number, got ${JSON.stringify(v)}`);
-  return v;
-}
-
-/** A number-array metric, or an error naming it. */
-export function nums(m: Metrics, name: string): readonly number[] {
-  const v = m[name];
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'number' || Number.isNaN(x)))
-    throw new Error(`metric '${name}' must be an array of numbers, got ${JSON.stringify(v)}`);
-  return v as readonly number[];
 }
 
 /** A labelled subset of the 8×8 digits, preprocessed for kernels and nets. */

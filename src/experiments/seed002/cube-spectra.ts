@@ -1,6 +1,7 @@
 import { cubeSpectrumOfStack, fractionalVarianceByDepth } from '../../spectral/index.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
-import { num, nums, preciseMlp, type MlpSpec } from './common.js';
+import { num, nums } from '../shared/stats.js';
+import { preciseMlp, type MlpSpec } from './common.js';
 
 /**
  * Seed 002 §3 (Yang & Salman 2019): spectra of the CK (NNGP) and NTK on the boolean cube {±1}ᵈ. The

@@ -3,7 +3,8 @@ import { kernelFn } from '../../kernels/index.js';
 import { initParams } from '../../nn/index.js';
 import { foldIn, split } from '../../random/index.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
-import { logLogSlope, mlp, num, nums, relativeError, spherePoints, type MlpSpec } from './common.js';
+import { logLogSlopeAllPairs, num, nums, relativeError } from '../shared/stats.js';
+import { mlp, spherePoints, type MlpSpec } from './common.js';
 
 /**
  * Seed 002 §2, Arora et al. (2019), Theorem 3.1: at initialization the empirical NTK ⟨∂f(x)/∂θ, ∂f(x')/∂θ⟩ of a
@@ -90,9 +91,9 @@ export const finiteWidthError: Experiment<FiniteWidthConfig> = {
       }
       errByDepth.push(errs);
     }
-    const widthSlopes = errByDepth.map((e) => logLogSlope(c.widths, e));
+    const widthSlopes = errByDepth.map((e) => logLogSlopeAllPairs(c.widths, e));
     const depthSlopes = c.widths.map((_, j) =>
-      logLogSlope(
+      logLogSlopeAllPairs(
         c.depths,
         errByDepth.map((e) => e[j]),
       ),

@@ -6,7 +6,8 @@ import { maxLearningRate } from '../../predict/index.js';
 import { split } from '../../random/index.js';
 import { linearizedModel, networkModel, trainAsync, type TrainModel } from '../../train/index.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
-import { digitsSplit, mlp, num, nums, parityTargets, type MlpSpec } from './common.js';
+import { num, nums } from '../shared/stats.js';
+import { digitsSplit, mlp, parityTargets, type MlpSpec } from './common.js';
 
 /**
  * Seed 002 §3 (Yang & Salman 2019, §7): the maximum learning rate follows from the largest NTK eigenvalue,

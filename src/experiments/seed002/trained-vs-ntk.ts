@@ -7,7 +7,8 @@ import { foldIn, split } from '../../random/index.js';
 import { eighDescending } from '../../spectral/index.js';
 import { networkModel, trainAsync } from '../../train/index.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
-import { logLogSlope, mlp, num, nums, relativeError, spherePoints, type MlpSpec } from './common.js';
+import { logLogSlopeAllPairs, norm2, num, nums, relativeError } from '../shared/stats.js';
+import { mlp, spherePoints, type MlpSpec } from './common.js';
 
 /**
  * Seed 002 §2, Arora et al. (2019), Theorem 3.2: a wide ReLU net with scaled output f_nn = κ·f(θ, x), trained by
@@ -153,7 +154,7 @@ export const trainedVsNtk: Experiment<TrainedVsNtkConfig> = {
           fTest0: run.fTest![0],
         }).atInfinity().fTest!;
         e0 += relativeError(fT.data, fFromInit.data) / c.inits;
-        s0 += norm(run.fTest![0].data) / norm(fNtk.data) / c.inits;
+        s0 += norm2(run.fTest![0].data) / norm2(fNtk.data) / c.inits;
         lr += run.loss[run.loss.length - 1] / run.loss[0] / c.inits;
         rows.push({ width: m, relativeError: ei, init: `init ${s + 1}` });
         ctx.progress(++done / (c.widths.length * c.inits), `width ${m}`);
@@ -166,9 +167,9 @@ export const trainedVsNtk: Experiment<TrainedVsNtkConfig> = {
     const metrics: Metrics = {
       widths: [...c.widths],
       testErrors: errs,
-      widthSlope: logLogSlope(c.widths, errs),
+      widthSlope: logLogSlopeAllPairs(c.widths, errs),
       testErrorsSameInit: errsSameInit,
-      widthSlopeSameInit: logLogSlope(c.widths, errsSameInit),
+      widthSlopeSameInit: logLogSlopeAllPairs(c.widths, errsSameInit),
       initialOutputScale: initScale,
       finalLossRatio: lossRatio,
       steps,
@@ -217,9 +218,3 @@ export const trainedVsNtk: Experiment<TrainedVsNtkConfig> = {
     return { verdict: 'fails', threshold, reason: why };
   },
 };
-
-function norm(v: Float64Array): number {
-  let s = 0;
-  for (const a of v) s += a * a;
-  return Math.sqrt(s);
-}

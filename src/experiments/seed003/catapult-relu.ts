@@ -6,11 +6,10 @@ import { serial } from '../../nn/combinators/serial.js';
 import { initParams } from '../../nn/network.js';
 import type { Tensor } from '../../nn/types.js';
 import { foldIn } from '../../random/keys.js';
-import type { Key } from '../../random/key.js';
-import { normal } from '../../random/normal.js';
 import { networkModel, train, type TrainModel } from '../../train/index.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
-import { num } from '../seed004/stats.js';
+import { sphereData } from './sphere-data.js';
+import { num } from '../shared/stats.js';
 
 /**
  * Seed 003, "Beyond the NTK regime: the catapult mechanism" (Lewkowycz et al. 2020, arXiv:2003.02218) in a
@@ -54,16 +53,9 @@ interface RunOutcome {
   readonly etaLambdaFinal: number;
 }
 
-function sphereData(key: Key, n: number, d: number): { x: Tensor; y: Matrix } {
-  const x = normal(key, n * d);
-  const y = new Matrix(n, 1);
-  for (let i = 0; i < n; i++) {
-    const row = x.subarray(i * d, (i + 1) * d);
-    const r = Math.hypot(...row) / Math.sqrt(d);
-    for (let j = 0; j < d; j++) row[j] /= r;
-    y.data[i] = Math.sin(2 * row[0]);
-  }
-  return { x: { shape: [n, d], data: x }, y };
+/** Target y = sin(2x₀) on the sphere data. */
+function sinTarget(x: Float64Array): number {
+  return Math.sin(2 * x[0]);
 }
 
 /** λ_max of the empirical NTK Gramian (all eigenvalues: N is small). */
@@ -159,7 +151,7 @@ export const catapultRelu: Experiment<CatapultReluConfig> = {
   headline: ['etaMaxLambda0', 'phaseMismatches', 'catapultRuns', 'catapultEndLazy'],
 
   async run(c, ctx) {
-    const data = sphereData(foldIn(ctx.key, 0), c.nTrain, c.d);
+    const data = sphereData(foldIn(ctx.key, 0), c.nTrain, c.d, sinTarget);
     const phaseRows: Row[] = [];
     const traceRows: Row[] = [];
     const edges: number[] = [];

@@ -1,6 +1,7 @@
 import { normal } from '../../random/normal.js';
 import { foldIn, split } from '../../random/keys.js';
 import type { Key } from '../../random/key.js';
+import { num } from '../shared/stats.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
 import {
   divergenceEdge,
@@ -330,11 +331,3 @@ export const catapultToy: Experiment<CatapultToyConfig> = {
     return { verdict: partial ? 'partial' : 'fails', threshold, reason: facts + note };
   },
 };
-
-/** A number metric, or an error naming it (verdicts never read a missing metric as NaN). */
-function num(m: Metrics, name: string): number {
-  const v = m[name];
-  if (typeof v !== 'number' || Number.isNaN(v))
-    throw new Error(`metric '${name}' must be a number, got ${JSON.stringify(v)}`);
-  return v;
-}

@@ -1,13 +1,10 @@
-import { Matrix } from '../../linalg/matrix.js';
 import { Dense } from '../../nn/dense.js';
 import { Gelu } from '../../nn/activations/gelu.js';
 import { serial } from '../../nn/combinators/serial.js';
 import { initParams } from '../../nn/network.js';
-import type { Layer, Tensor } from '../../nn/types.js';
+import type { Layer } from '../../nn/types.js';
 import { maxLearningRate } from '../../predict/maxLearningRate.js';
 import { foldIn } from '../../random/keys.js';
-import type { Key } from '../../random/key.js';
-import { normal } from '../../random/normal.js';
 import {
   alphaScaledModel,
   linearizedModel,
@@ -16,7 +13,8 @@ import {
   type TrainResult,
 } from '../../train/index.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
-import { logLogSlope, num } from '../seed004/stats.js';
+import { sphereData } from './sphere-data.js';
+import { logLogSlopePositivePairs, num } from '../shared/stats.js';
 
 /**
  * Seed 003, "Lazy training" / "When does lazy training occur?" (Chizat & Bach 2018, arXiv:1812.07956):
@@ -46,17 +44,9 @@ export interface LazyTrainingConfig {
   readonly records: number;
 }
 
-function sphereData(key: Key, n: number, d: number): { x: Tensor; y: Matrix } {
-  const x = normal(key, n * d);
-  const y = new Matrix(n, 1);
-  for (let i = 0; i < n; i++) {
-    const row = x.subarray(i * d, (i + 1) * d);
-    const r = Math.hypot(...row) / Math.sqrt(d);
-    for (let j = 0; j < d; j++) row[j] /= r;
-    // single-index target: depends on one direction only
-    y.data[i] = Math.max(0, row[0]) - 0.4;
-  }
-  return { x: { shape: [n, d], data: x }, y };
+/** Single-index target: depends on one direction only, y = max(0, x₀) − 0.4. */
+function singleIndexTarget(x: Float64Array): number {
+  return Math.max(0, x[0]) - 0.4;
 }
 
 function twoLayerGelu(width: number): Layer {
@@ -115,8 +105,8 @@ export const lazyTraining: Experiment<LazyTrainingConfig> = {
   async run(c, ctx) {
     if (!c.alphas.includes(1))
       throw new Error(`lazy-training: alphas must contain 1, got [${c.alphas.join(', ')}]`);
-    const train0 = sphereData(foldIn(ctx.key, 1), c.nTrain, c.d);
-    const test0 = sphereData(foldIn(ctx.key, 2), c.nTest, c.d);
+    const train0 = sphereData(foldIn(ctx.key, 1), c.nTrain, c.d, singleIndexTarget);
+    const test0 = sphereData(foldIn(ctx.key, 2), c.nTest, c.d, singleIndexTarget);
     const net = twoLayerGelu(c.width);
     const params0 = initParams(net, foldIn(ctx.key, 3), [c.d]);
     const base = networkModel(net, params0);
@@ -163,11 +153,11 @@ export const lazyTraining: Experiment<LazyTrainingConfig> = {
       ctx.progress((i + 2) / total, `α = ${alpha}`);
     }
     const large = c.alphas.map((a, i) => ({ a, i })).filter((e) => e.a >= 1 && Number.isFinite(dist[e.i]));
-    const paramSlope = logLogSlope(
+    const paramSlope = logLogSlopePositivePairs(
       large.map((e) => e.a),
       large.map((e) => dist[e.i]),
     );
-    const linGapSlope = logLogSlope(
+    const linGapSlope = logLogSlopePositivePairs(
       large.map((e) => e.a),
       large.map((e) => gap[e.i]),
     );

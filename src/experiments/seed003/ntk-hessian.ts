@@ -2,6 +2,7 @@ import { eigvalsh, syrk } from '../../linalg/index.js';
 import { Matrix } from '../../linalg/matrix.js';
 import { normal } from '../../random/normal.js';
 import { split } from '../../random/keys.js';
+import { logLogSlopeAllPairs, num } from '../shared/stats.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
 import { jacobian, lossGradient, lossHessian, paramCount, residual, type LinearNet } from './linear-net.js';
 
@@ -46,21 +47,6 @@ function compareSpectra(
   let rest = 0;
   for (let i = m; i < a.length; i++) rest = Math.max(rest, Math.abs(a[i]));
   return { top: top / scale, rest: rest / scale };
-}
-
-/** Least-squares slope of log y on log x. */
-function logLogSlope(xs: readonly number[], ys: readonly number[]): number {
-  const lx = xs.map(Math.log);
-  const ly = ys.map(Math.log);
-  const mx = lx.reduce((s, v) => s + v, 0) / lx.length;
-  const my = ly.reduce((s, v) => s + v, 0) / ly.length;
-  let sxy = 0;
-  let sxx = 0;
-  for (let i = 0; i < lx.length; i++) {
-    sxy += (lx[i] - mx) * (ly[i] - my);
-    sxx += (lx[i] - mx) ** 2;
-  }
-  return sxy / sxx;
 }
 
 export const ntkHessian: Experiment<NtkHessianConfig> = {
@@ -151,7 +137,7 @@ export const ntkHessian: Experiment<NtkHessianConfig> = {
     );
     const slope =
       fit.length >= 3
-        ? logLogSlope(
+        ? logLogSlopeAllPairs(
             fit.map((r) => r.residualNorm as number),
             fit.map((r) => r.topMismatch as number),
           )
@@ -247,11 +233,3 @@ export const ntkHessian: Experiment<NtkHessianConfig> = {
     return { verdict: partial ? 'partial' : 'fails', threshold, reason };
   },
 };
-
-/** A number metric, or an error naming it (verdicts never read a missing metric as NaN). */
-function num(m: Metrics, name: string): number {
-  const v = m[name];
-  if (typeof v !== 'number' || Number.isNaN(v))
-    throw new Error(`metric '${name}' must be a number, got ${JSON.stringify(v)}`);
-  return v;
-}

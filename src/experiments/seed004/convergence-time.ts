@@ -10,7 +10,7 @@ import {
 } from '../../spectral/index.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
 import { convergenceSteps } from './convergence.js';
-import { logLogSlope, median, num } from './stats.js';
+import { logLogSlopePositivePairs, median, num } from '../shared/stats.js';
 
 /**
  * Seed 004, "Convergence rate" (Basri et al. 2020, Theorem): learning g(x) = cos(κx) on S¹ under a
@@ -127,14 +127,14 @@ export const convergenceTime: Experiment<ConvergenceTimeConfig> = {
     }
     const kIdx = c.kappas.map((k) => kappaSet.indexOf(k));
     const slopeK = (di: number) =>
-      logLogSlope(
+      logLogSlopePositivePairs(
         c.kappas,
         kIdx.map((j) => times[di][j]),
       );
     const pstarDens = densities.map((d, i) => ({ d, i })).filter((e) => e.d.sweep !== 'kappa');
     const pStarSlopes = c.pStarKappas.map((k) => {
       const j = kappaSet.indexOf(k);
-      return logLogSlope(
+      return logLogSlopePositivePairs(
         pstarDens.map((e) => 1 / minDensity(e.d.p)),
         pstarDens.map((e) => times[e.i][j]),
       );

@@ -9,7 +9,7 @@ import {
   uniformDensity,
 } from '../../spectral/index.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
-import { median, num } from './stats.js';
+import { median, num } from '../shared/stats.js';
 
 /**
  * Seed 004, "Eigenvalues" (Basri et al. 2020, eq. 17): the two-layer ReLU-with-bias NTK on S¹

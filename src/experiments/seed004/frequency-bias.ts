@@ -10,7 +10,7 @@ import { maxLearningRate } from '../../predict/maxLearningRate.js';
 import { foldIn } from '../../random/keys.js';
 import { networkModel, train } from '../../train/index.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
-import { num } from './stats.js';
+import { num } from '../shared/stats.js';
 
 /**
  * Seed 004, "Motivation: Frequency Bias": a target made of a low- and a high-frequency part on the circle,

@@ -14,7 +14,7 @@ import {
   type CircleKernel,
 } from '../../spectral/index.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
-import { median, num } from './stats.js';
+import { median, num } from '../shared/stats.js';
 
 /**
  * Seed 004, "Proposition: Eigenfunctions" (Basri et al. 2020, eqs. 12–13): under a piecewise-constant

@@ -11,7 +11,7 @@ import { uniform } from '../../random/uniform.js';
 import { gegenbauerNormalized } from '../../spectral/index.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
 import { convergenceSteps } from './convergence.js';
-import { logLogSlope, median, num, nums } from './stats.js';
+import { logLogSlopePositivePairs, median, num, nums } from '../shared/stats.js';
 
 /**
  * Seed 004, "Empirical results" (Basri et al. 2020): on S² split into two halves with density ratios
@@ -130,7 +130,7 @@ export const sphereHalves: Experiment<SphereHalvesConfig> = {
       unreached += [...tDense, ...tSparse].filter((t) => !Number.isFinite(t)).length;
       const med = median(ratios.filter(Number.isFinite));
       medians.push(med);
-      if (s.r === 1) kappaSlope = logLogSlope(c.kappas, tAll);
+      if (s.r === 1) kappaSlope = logLogSlopePositivePairs(c.kappas, tAll);
       c.kappas.forEach((k, j) => {
         rows.push({
           kappa: k,

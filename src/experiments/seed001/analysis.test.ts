@@ -1,26 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ndtri } from '../../random/ndtri.js';
-import { logLogSlope, logSteps, spearman } from './stats.js';
 import { halfLife } from './principal-components.js';
 import { ksNormal, moments } from './nngp-gaussian.js';
-
-test('logLogSlope recovers an exact power law; spearman of monotone and reversed lists', () => {
-  const x = [64, 128, 256, 512];
-  assert.ok(
-    Math.abs(
-      logLogSlope(
-        x,
-        x.map((v) => 3 * v ** -0.5),
-      ) + 0.5,
-    ) < 1e-12,
-  );
-  assert.equal(spearman([1, 2, 3, 4], [10, 20, 25, 100]), 1);
-  assert.equal(spearman([1, 2, 3, 4], [4, 3, 2, 1]), -1);
-  // Hand-computed: ranks (1,2,3,4) vs (2,1,4,3): Σd² = 4, ρ = 1 − 6·4/(4·15) = 0.6.
-  assert.ok(Math.abs(spearman([1, 2, 3, 4], [2, 1, 4, 3]) - 0.6) < 1e-12);
-  assert.deepEqual(logSteps(100, 3), [0, 1, 10, 100]);
-});
 
 test('halfLife of a geometric decay equals ln 2/(−ln q)', () => {
   const q = 0.9;

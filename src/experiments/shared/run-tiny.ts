@@ -1,14 +1,17 @@
+import { experimentKey } from '../runner.js';
 import type { Config, Experiment, RunContext, RunResult } from '../types.js';
 import { validateRunResult } from '../validate-result.js';
-import { experimentKey } from '../runner.js';
 
-/** Run an experiment on a custom (tiny) config outside the runner, with the runner's key for root seed 0, and check the result contract. */
+/**
+ * Run an experiment on a custom (tiny) config outside the runner, as the experiment tests do:
+ * the key is the one the runner would give for root seed 0, and the result is checked against the
+ * experiment contract (validateRunResult) before it is returned.
+ */
 export async function runTiny<C extends Config>(e: Experiment<C>, config: C): Promise<RunResult> {
-  const ctl = new AbortController();
   const ctx: RunContext = {
     key: experimentKey(0, e.id),
     preset: 'quick',
-    signal: ctl.signal,
+    signal: new AbortController().signal,
     checkpoint: async () => {
       await new Promise((r) => setImmediate(r));
     },

@@ -1,9 +1,28 @@
 import type { Metrics } from '../types.js';
 
-/** Small statistics for the seed 000 / 001 experiments: power-law slopes, ranks, metric readers. */
+/**
+ * Small statistics shared by the experiments: least-squares slopes on log–log axes (power laws
+ * y ∝ x^s), rank correlation, medians, norms, log-spaced steps, and typed metric readers for verdicts.
+ */
 
-/** Least-squares slope s of log y = s·log x + c over the pairs with x, y > 0 (needs ≥ 2 distinct x). */
-export function logLogSlope(x: readonly number[], y: readonly number[]): number {
+/** Sums of the least-squares slope of v on u: slope = sxy/sxx = Σ(u − ū)(v − v̄) / Σ(u − ū)². */
+function olsSums(u: readonly number[], v: readonly number[]): { sxy: number; sxx: number } {
+  const mu = u.reduce((a, b) => a + b, 0) / u.length;
+  const mv = v.reduce((a, b) => a + b, 0) / v.length;
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < u.length; i++) {
+    sxy += (u[i] - mu) * (v[i] - mv);
+    sxx += (u[i] - mu) ** 2;
+  }
+  return { sxy, sxx };
+}
+
+/**
+ * Least-squares slope s of log y = s·log x + c over the pairs with x, y > 0 and finite; the other
+ * pairs are dropped. Throws when fewer than 2 such pairs remain or all their x are equal.
+ */
+export function logLogSlopePositivePairs(x: readonly number[], y: readonly number[]): number {
   if (x.length !== y.length)
     throw new RangeError(`logLogSlope: x and y must have the same length, got ${x.length} and ${y.length}`);
   const px: number[] = [];
@@ -15,15 +34,20 @@ export function logLogSlope(x: readonly number[], y: readonly number[]): number 
     }
   }
   if (px.length < 2) throw new RangeError(`logLogSlope: need ≥ 2 positive finite pairs, got ${px.length}`);
-  const mx = px.reduce((a, b) => a + b, 0) / px.length;
-  const my = py.reduce((a, b) => a + b, 0) / py.length;
-  let sxy = 0;
-  let sxx = 0;
-  for (let i = 0; i < px.length; i++) {
-    sxy += (px[i] - mx) * (py[i] - my);
-    sxx += (px[i] - mx) ** 2;
-  }
+  const { sxy, sxx } = olsSums(px, py);
   if (!(sxx > 0)) throw new RangeError('logLogSlope: all x are equal; the slope is undefined');
+  return sxy / sxx;
+}
+
+/**
+ * Least-squares slope of log y on log x over EVERY pair (≥ 2 pairs of equal length). Nothing is
+ * filtered: a zero gives ±Infinity/NaN and a negative value NaN, and equal x give NaN (0/0) — the
+ * callers' verdicts (num) then reject the metric. Use logLogSlopePositivePairs to drop such pairs.
+ */
+export function logLogSlopeAllPairs(xs: readonly number[], ys: readonly number[]): number {
+  if (xs.length !== ys.length || xs.length < 2)
+    throw new RangeError(`logLogSlope: need ≥ 2 pairs of equal length, got ${xs.length} and ${ys.length}`);
+  const { sxy, sxx } = olsSums(xs.map(Math.log), ys.map(Math.log));
   return sxy / sxx;
 }
 
@@ -60,11 +84,32 @@ export function spearman(x: readonly number[], y: readonly number[]): number {
   return sxy / Math.sqrt(sxx * syy);
 }
 
-/** Euclidean norm. */
+/** Median of a non-empty list. */
+export function median(v: readonly number[]): number {
+  if (v.length === 0) throw new RangeError('median: empty list');
+  const s = [...v].sort((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 === 1 ? s[h] : 0.5 * (s[h - 1] + s[h]);
+}
+
+/** Euclidean norm √(Σ vᵢ²), summed in index order. */
 export function norm2(v: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < v.length; i++) s += v[i] * v[i];
   return Math.sqrt(s);
+}
+
+/** ‖a − b‖₂ / ‖b‖₂ over two equally long arrays. */
+export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length)
+    throw new RangeError(`relativeError: lengths differ, ${a.length} vs ${b.length}`);
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < a.length; i++) {
+    num += (a[i] - b[i]) ** 2;
+    den += b[i] ** 2;
+  }
+  return Math.sqrt(num / den);
 }
 
 /** Integer steps 0 = s₀ < s₁ < … ≤ T, roughly log-spaced with `count` points after 0 (always ending at T). */
