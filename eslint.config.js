@@ -18,7 +18,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['node:*', 'fs', 'path', 'os', 'worker_threads', 'koffi'], message: 'browser-safe layer: no Node-only imports' }] },
+        {
+          patterns: [
+            {
+              group: ['node:*', 'fs', 'path', 'os', 'worker_threads', 'koffi'],
+              message: 'browser-safe layer: no Node-only imports',
+            },
+          ],
+        },
       ],
     },
   },

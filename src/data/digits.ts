@@ -25,7 +25,9 @@ export function loadDigits(path: string = DEFAULT_PATH): Digits {
   lines.forEach((line, i) => {
     const fields = line.split(',');
     if (fields.length !== 65) {
-      throw new Error(`loadDigits: ${path} line ${i + 1} has ${fields.length} fields, expected 65 (64 pixels + label)`);
+      throw new Error(
+        `loadDigits: ${path} line ${i + 1} has ${fields.length} fields, expected 65 (64 pixels + label)`,
+      );
     }
     for (let j = 0; j < 64; j++) images.data[i * 64 + j] = Number(fields[j]);
     labels[i] = Number(fields[64]);

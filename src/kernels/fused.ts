@@ -269,7 +269,9 @@ function perEntryTile(
     const row = i * n2;
     for (let l = 0; l < L; l++) rowQ[l] = q1[l][i];
     const jFirst = upperOnly ? i : c0;
-    const jTail = it.reluChain ? reluChainRow4(it, rowQ, colQ, nngp, ntk, n2, i, jFirst, c0, c1, mirror) : jFirst;
+    const jTail = it.reluChain
+      ? reluChainRow4(it, rowQ, colQ, nngp, ntk, n2, i, jFirst, c0, c1, mirror)
+      : jFirst;
     for (let j = jTail; j < c1; j++) {
       let s = nngp[row + j];
       let t = 0;

@@ -285,9 +285,14 @@ test('inputKernel on spatial inputs [N, P, C]: diagonal and full position pairs 
     for (let j = 0; j < N; j++)
       for (let a = 0; a < P; a++) {
         assert.ok(Math.abs(diag.nngp[(i * N + j) * P + a] - ip(i, a, j, a)) < 1e-15);
-        for (let b = 0; b < P; b++) assert.ok(Math.abs(full.nngp[((i * N + j) * P + a) * P + b] - ip(i, a, j, b)) < 1e-15);
+        for (let b = 0; b < P; b++)
+          assert.ok(Math.abs(full.nngp[((i * N + j) * P + a) * P + b] - ip(i, a, j, b)) < 1e-15);
       }
-  for (let i = 0; i < N; i++) for (let a = 0; a < P; a++) assert.ok(Math.abs(diag.var1[i * P + a] - ip(i, a, i, a)) < 1e-15);
+  for (let i = 0; i < N; i++)
+    for (let a = 0; a < P; a++) assert.ok(Math.abs(diag.var1[i * P + a] - ip(i, a, i, a)) < 1e-15);
   // Dense acts on the last axis position by position; a spatial output cannot be an N1×N2 matrix
-  assert.throws(() => kernelFn(serial(D(1, 0.1), Relu(), D(1, 0)), t), /the network output has spatial shape \[4\]/);
+  assert.throws(
+    () => kernelFn(serial(D(1, 0.1), Relu(), D(1, 0)), t),
+    /the network output has spatial shape \[4\]/,
+  );
 });

@@ -78,8 +78,22 @@ export function kernelFn(
   const wantNtk = get.includes('ntk');
   if (t1.shape.length > 2) {
     // spatial inputs (N, ...S, C): tiles sized to a memory budget, on worker threads (src/kernels/spatialKernelFn.ts)
-    const s = spatialKernelFn(net, t1, t2, symmetric, { wantNtk, maxTile: tile, threads, diagonalSpatial: opts.diagonalSpatial, onProgress: opts.onProgress });
-    return result(get, t1.shape[0], t2.shape[0], s.nngp.data, s.ntk === null ? null : s.ntk.data, s.var1, s.var2);
+    const s = spatialKernelFn(net, t1, t2, symmetric, {
+      wantNtk,
+      maxTile: tile,
+      threads,
+      diagonalSpatial: opts.diagonalSpatial,
+      onProgress: opts.onProgress,
+    });
+    return result(
+      get,
+      t1.shape[0],
+      t2.shape[0],
+      s.nngp.data,
+      s.ntk === null ? null : s.ntk.data,
+      s.var1,
+      s.var2,
+    );
   }
   if (t1.shape.length === 2) {
     const p = compileFused(net, t1.shape[1]);

@@ -17,7 +17,12 @@ function reluViaDualCall(): EntrywiseLayer {
   const layer = Relu() as EntrywiseLayer;
   const e = layer.entrywise.perEntry;
   if (e === undefined || !('dual' in e)) throw new Error('test: expected Relu to have a dual');
-  return activationLayer({ config: layer.config, fn: (x) => Math.max(x, 0), dfn: (x) => (x > 0 ? 1 : 0), dual: e.dual });
+  return activationLayer({
+    config: layer.config,
+    fn: (x) => Math.max(x, 0),
+    dfn: (x) => (x > 0 ? 1 : 0),
+    dual: e.dual,
+  });
 }
 
 function net(viaDual: boolean): Layer {
@@ -50,10 +55,16 @@ test('Dense/Relu chain: 4-wide fused loop = per-entry dual calls, bit for bit', 
         const f = kernelFn(fast, a, b, { tileSize, threads: 1, get });
         const g = kernelFn(slow, a, b, { tileSize, threads: 1, get });
         for (let i = 0; i < f.nngp!.data.length; i++) {
-          assert.ok(Object.is(f.nngp!.data[i], g.nngp!.data[i]), `nngp[${i}] (tile ${tileSize}): ${f.nngp!.data[i]} vs ${g.nngp!.data[i]}`);
+          assert.ok(
+            Object.is(f.nngp!.data[i], g.nngp!.data[i]),
+            `nngp[${i}] (tile ${tileSize}): ${f.nngp!.data[i]} vs ${g.nngp!.data[i]}`,
+          );
           assert.ok(Number.isFinite(f.nngp!.data[i]), `nngp[${i}] finite`);
           if (get !== 'nngp') {
-            assert.ok(Object.is(f.ntk!.data[i], g.ntk!.data[i]), `ntk[${i}] (tile ${tileSize}): ${f.ntk!.data[i]} vs ${g.ntk!.data[i]}`);
+            assert.ok(
+              Object.is(f.ntk!.data[i], g.ntk!.data[i]),
+              `ntk[${i}] (tile ${tileSize}): ${f.ntk!.data[i]} vs ${g.ntk!.data[i]}`,
+            );
           }
         }
       }

@@ -13,7 +13,9 @@ export class Matrix {
       throw new RangeError(`Matrix: rows and cols must be non-negative integers, got ${rows}×${cols}`);
     }
     if (data !== undefined && data.length !== rows * cols) {
-      throw new RangeError(`Matrix: data has length ${data.length}, expected rows·cols = ${rows}·${cols} = ${rows * cols}`);
+      throw new RangeError(
+        `Matrix: data has length ${data.length}, expected rows·cols = ${rows}·${cols} = ${rows * cols}`,
+      );
     }
     this.rows = rows;
     this.cols = cols;

@@ -18,7 +18,16 @@ export { Gelu } from './activations/gelu.js';
 export { Sin, Cos, Rbf } from './activations/sin.js';
 export { Elementwise, NAMED_ELEMENTWISE, type ElementwiseOptions } from './activations/elementwise.js';
 export { activationLayer, type ActivationSpec } from './activation.js';
-export { Conv, AvgPool, GlobalAvgPool, Flatten, needsFullSpatial, type ConvOptions, type AvgPoolOptions, type Padding } from './conv/index.js';
+export {
+  Conv,
+  AvgPool,
+  GlobalAvgPool,
+  Flatten,
+  needsFullSpatial,
+  type ConvOptions,
+  type AvgPoolOptions,
+  type Padding,
+} from './conv/index.js';
 export { serial } from './combinators/serial.js';
 export { parallel } from './combinators/parallel.js';
 export { FanOut } from './combinators/fanOut.js';

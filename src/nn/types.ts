@@ -96,7 +96,12 @@ export interface Layer {
    * Vector–Jacobian product: given the cotangent of the output, the cotangent of the input and of
    * every parameter (same tree as params; summed over the batch). Calls `tap` at parameterized layers.
    */
-  backward(params: Params, cache: Cache, gy: Flow<Tensor>, tap?: BackwardTap): { gx: Flow<Tensor>; gparams: Params };
+  backward(
+    params: Params,
+    cache: Cache,
+    gy: Flow<Tensor>,
+    tap?: BackwardTap,
+  ): { gx: Flow<Tensor>; gparams: Params };
 
   /**
    * Jacobian–vector product (forward mode) at the point of `cache`: the output tangent given the input

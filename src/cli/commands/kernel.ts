@@ -56,7 +56,9 @@ function readInputs(flag: string, path: string): Matrix {
   const m = readMatrix(path);
   for (let k = 0; k < m.data.length; k++) {
     if (!Number.isFinite(m.data[k])) {
-      throw new RangeError(`${flag} ${path}: entry (${Math.floor(k / m.cols)}, ${k % m.cols}) is ${m.data[k]}; inputs must be finite`);
+      throw new RangeError(
+        `${flag} ${path}: entry (${Math.floor(k / m.cols)}, ${k % m.cols}) is ${m.data[k]}; inputs must be finite`,
+      );
     }
   }
   return m;
@@ -66,7 +68,7 @@ export function registerKernel(program: Command): void {
   const cmd = program
     .command('kernel')
     .description(
-      "kernel matrix of a model between the rows of --x1 (N1×d) and --x2 (N2×d; default: x1), written as an N1×N2 float64 .npy. " +
+      'kernel matrix of a model between the rows of --x1 (N1×d) and --x2 (N2×d; default: x1), written as an N1×N2 float64 .npy. ' +
         "Default: the exact infinite-width NNGP ('nngp') or NTK ('ntk') of the model's architecture " +
         '(neural-tangents conventions; widths in the model file do not matter).',
     )
@@ -96,7 +98,8 @@ export function registerKernel(program: Command): void {
       ].join('\n'),
     )
     .action((o: KernelCommandOptions) => {
-      if (o.get !== 'nngp' && o.get !== 'ntk') throw new RangeError(`--get must be 'nngp' or 'ntk', got '${o.get}'`);
+      if (o.get !== 'nngp' && o.get !== 'ntk')
+        throw new RangeError(`--get must be 'nngp' or 'ntk', got '${o.get}'`);
       const model = loadModel(o.model);
       if (npyRank(o.x1) > 2) return spatialKernelCommand(o, model); // (N, H, W, C) / (N, L, C): src/cli/commands/kernelSpatial.ts
       const x1 = readInputs('--x1', o.x1);
@@ -105,10 +108,18 @@ export function registerKernel(program: Command): void {
         throw new RangeError(`--x2 ${o.x2} has ${x2.cols} features per row but --x1 ${o.x1} has ${x1.cols}`);
       }
       if (model.inputShape !== null && (model.inputShape.length !== 1 || model.inputShape[0] !== x1.cols)) {
-        throw new RangeError(`--x1 ${o.x1} has ${x1.cols} features per row but the model '${o.model}' expects inputShape [${model.inputShape.join(', ')}]`);
+        throw new RangeError(
+          `--x1 ${o.x1} has ${x1.cols} features per row but the model '${o.model}' expects inputShape [${model.inputShape.join(', ')}]`,
+        );
       }
       const entries = x1.rows * (x2 ?? x1).rows;
-      const bar = entries >= 4e6 && process.stderr.isTTY ? new cliProgress.SingleBar({ stream: process.stderr, clearOnComplete: true }, cliProgress.Presets.shades_classic) : null;
+      const bar =
+        entries >= 4e6 && process.stderr.isTTY
+          ? new cliProgress.SingleBar(
+              { stream: process.stderr, clearOnComplete: true },
+              cliProgress.Presets.shades_classic,
+            )
+          : null;
       let started = false;
       const onProgress = bar
         ? (done: number, total: number): void => {
