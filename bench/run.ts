@@ -7,7 +7,8 @@
  *
  * A new case is a module bench/cases/<name>.ts exporting `benchCase: BenchCase` (see harness.ts).
  */
-import { mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { writeFileAtomic } from '../src/io/atomicWrite.js';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -160,18 +161,21 @@ async function main(): Promise<void> {
     reps,
   };
   // latest.json: this whole run; <case>.json: the latest run of each case (cases are often run alone).
-  writeJsonAtomic(join(dir, 'latest.json'), { ...common, ...state, failures });
+  writeFileAtomic(join(dir, 'latest.json'), toJson({ ...common, ...state, failures }));
   for (const c of chosen) {
     const mine = <T extends { case: string }>(xs: T[]): T[] => xs.filter((x) => x.case === c.name);
     const info = Object.fromEntries(Object.entries(state.info).filter(([k]) => k.startsWith(`${c.name}.`)));
-    writeJsonAtomic(join(dir, `${c.name}.json`), {
-      ...common,
-      info,
-      rows: mine(state.rows),
-      ratios: mine(state.ratios),
-      checks: mine(state.checks),
-      failures: failures.filter((f) => f.case === c.name),
-    });
+    writeFileAtomic(
+      join(dir, `${c.name}.json`),
+      toJson({
+        ...common,
+        info,
+        rows: mine(state.rows),
+        ratios: mine(state.ratios),
+        checks: mine(state.checks),
+        failures: failures.filter((f) => f.case === c.name),
+      }),
+    );
   }
   console.log(`\nwrote ${join(dir, 'latest.json')} and ${chosen.map((c) => `${c.name}.json`).join(', ')}`);
   if (failures.length > 0) {
@@ -180,10 +184,8 @@ async function main(): Promise<void> {
   }
 }
 
-function writeJsonAtomic(file: string, value: unknown): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
-  renameSync(tmp, file);
+function toJson(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
 }
 
 main().catch((err: unknown) => {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '../io/atomicWrite.js';
 import { parseTagged, stableStringify } from './json-codec.js';
 import type { CacheEntry, CacheKey, ResultCache } from './result-cache.js';
 

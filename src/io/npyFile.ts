@@ -2,9 +2,8 @@
  * `.npy` files on disk (Node only): read, atomic write (temp file in the same directory, then rename,
  * so a reader never sees a half-written file), and Matrix convenience wrappers.
  */
-import { readFileSync, writeFileSync, renameSync, unlinkSync, openSync, fsyncSync, closeSync } from 'node:fs';
-import { dirname, basename, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from './atomicWrite.js';
 import { Matrix } from '../linalg/matrix.js';
 import { parseNpy, serializeNpy, type NpyArray, type NpyData, type NpyDtype } from './npy.js';
 
@@ -19,31 +18,6 @@ export function readNpy(path: string): NpyArray {
   return parseNpy(bytes, path);
 }
 
-/**
- * Write `bytes` to `path` atomically: into a uniquely named temp file beside it (same file system),
- * flushed to disk, then renamed over `path`. On failure the temp file is removed.
- */
-function writeAtomic(path: string, bytes: Uint8Array): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    const fd = openSync(tmp, 'wx');
-    try {
-      writeFileSync(fd, bytes);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
-  } catch (err) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // the temp file was never created or is already renamed
-    }
-    throw new Error(`writeNpy: cannot write '${path}': ${err instanceof Error ? err.message : String(err)}`);
-  }
-}
-
 /** Write `data` with C-order `shape` to `path` as `.npy` (dtype as in `serializeNpy`), atomically. */
 export function writeNpy(
   path: string,
@@ -51,7 +25,7 @@ export function writeNpy(
   shape: readonly number[],
   dtype?: NpyDtype,
 ): void {
-  writeAtomic(path, serializeNpy(data, shape, dtype));
+  writeFileAtomic(path, serializeNpy(data, shape, dtype), { createDirs: false, label: 'writeNpy' });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { writeFileAtomic } from '../experiments/atomic-write.js';
+import { writeFileAtomic } from '../io/atomicWrite.js';
 import type { Outcome } from '../experiments/runner.js';
 import type { Preset } from '../experiments/types.js';
 import { renderHtml, type FigureLink } from './html.js';

@@ -6,7 +6,8 @@ import type { Matrix } from '../../linalg/matrix.js';
 import { predictGradientDescentMse, type Dynamics } from '../../predict/index.js';
 import { assertFinite, assertSymmetricKernel } from '../../predict/validate.js';
 import { mse } from '../../train/loss.js';
-import { parseNumber, sidecarBase, toJson, writeTextAtomic } from './train.js';
+import { writeFileAtomic } from '../../io/atomicWrite.js';
+import { parseNumber, sidecarBase, toJson } from './train.js';
 
 interface PredictCliOptions {
   kernelTrain: string;
@@ -167,7 +168,7 @@ async function runPredict(o: PredictCliOptions): Promise<void> {
       note: 'residual m_t = Σ_i coefficients[t, i, :] ⊗ v_i, eigenvalues descending (seed 000)',
     };
   }
-  writeTextAtomic(o.out, toJson(json));
+  writeFileAtomic(o.out, toJson(json));
   process.stdout.write(
     `ntk predict: ${times.length} times (${dynamics}); max learning rate 2N/λ_max = ${p.maxLearningRate().toPrecision(6)}; wrote ${[o.out, ...files].join(', ')}\n`,
   );

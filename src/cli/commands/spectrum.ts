@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { writeFileAtomic } from '../../experiments/atomic-write.js';
+import { writeFileAtomic } from '../../io/atomicWrite.js';
 import { writeNpy } from '../../io/npyFile.js';
 import { loadModel, type Model } from '../../nn/model.js';
 import { PRNGKey } from '../../random/keys.js';

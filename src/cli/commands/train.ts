@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { basename } from 'node:path';
+import { writeFileAtomic } from '../../io/atomicWrite.js';
 import { readMatrix, writeNpy } from '../../io/npyFile.js';
 import { readParamsDir, writeParamsDir } from '../../io/paramsDir.js';
 import { getBackend } from '../../linalg/select.js';
@@ -21,32 +20,6 @@ import {
 } from '../../train/index.js';
 import type { OptimizerSpec } from '../../train/optimizers.js';
 import type { ScheduleSpec } from '../../train/schedule.js';
-
-/** Write text to `path` atomically: a temp file beside it, flushed, then renamed over it. */
-export function writeTextAtomic(path: string, text: string): void {
-  mkdirSync(dirname(resolve(path)), { recursive: true });
-  const tmp = join(
-    dirname(resolve(path)),
-    `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
-  );
-  try {
-    const fd = openSync(tmp, 'wx');
-    try {
-      writeFileSync(fd, text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
-  } catch (err) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // never created, or already renamed
-    }
-    throw new Error(`cannot write '${path}': ${err instanceof Error ? err.message : String(err)}`);
-  }
-}
 
 /** JSON with non-finite numbers kept as the strings "NaN", "Infinity", "-Infinity" (JSON has no such numbers). */
 export function toJson(value: unknown): string {
@@ -202,7 +175,7 @@ function writeRun(out: string, res: TrainResult, meta: Record<string, unknown>):
         : null,
     }));
   }
-  writeTextAtomic(out, toJson(json));
+  writeFileAtomic(out, toJson(json));
   return [out, ...files];
 }
 
