@@ -1,4 +1,5 @@
 /** ntk-lab public API. */
+export { NtkInputError, NtkTypeError, NtkMemoryError, NtkNumericalError } from './errors.js';
 export { Matrix } from './linalg/matrix.js';
 export type { LinalgBackend } from './linalg/backend.js';
 /** The float64 core: every public linalg function as `linalg.*`; the common ones also at the top level. */
