@@ -6,6 +6,8 @@ import { registerPredict } from './commands/predict.js';
 import { registerKernel } from './commands/kernel.js';
 import { registerSpectrum } from './commands/spectrum.js';
 import { registerDigits } from './commands/digits.js';
+import { registerTiles } from './commands/tiles.js';
+import { registerEig } from './commands/eig.js';
 
 /**
  * The `ntk` command line. Each sub-command lives in `cli/commands/<name>.ts` and registers itself here.
@@ -23,6 +25,8 @@ registerPredict(program);
 registerKernel(program);
 registerSpectrum(program);
 registerDigits(program);
+registerTiles(program);
+registerEig(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const msg = err instanceof Error ? err.message : String(err);

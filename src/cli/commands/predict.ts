@@ -8,6 +8,7 @@ import { assertFinite, assertSymmetricKernel } from '../../predict/validate.js';
 import { mse } from '../../train/loss.js';
 import { writeFileAtomic } from '../../io/atomicWrite.js';
 import { parseNumber, sidecarBase, toJson } from './train.js';
+import { isTileRun, tiledPredict } from './predictTiles.js';
 
 interface PredictCliOptions {
   kernelTrain: string;
@@ -68,6 +69,7 @@ function stack(ms: Matrix[]): { data: Float64Array; shape: number[] } {
 }
 
 async function runPredict(o: PredictCliOptions): Promise<void> {
+  if (isTileRun(o.kernelTrain)) return tiledPredict(o); // a tile run folder: conjugate gradients over the tiles
   const lr = parseNumber('--lr', o.lr, { minExclusive: 0 });
   if (o.dynamics !== 'gd' && o.dynamics !== 'flow')
     throw new RangeError(`--dynamics must be gd or flow, got '${o.dynamics}'`);
@@ -180,7 +182,10 @@ export function registerPredict(program: Command): void {
     .description(
       'closed-form MSE training dynamics from a kernel: outputs at any steps (GD or gradient flow), t = ∞ kernel regression',
     )
-    .requiredOption('--kernel-train <file>', 'train–train kernel K, N×N symmetric .npy')
+    .requiredOption(
+      '--kernel-train <file>',
+      'train–train kernel K, N×N symmetric .npy, or a tile run folder (t = inf by conjugate gradients)',
+    )
     .option('--kernel-test <file>', 'test–train kernel, M×N .npy')
     .requiredOption('--y <file>', 'training targets, N×O (or N) .npy')
     .option('--y-test <file>', 'test targets (for the test loss)')
