@@ -8,6 +8,7 @@ import { runExperiments, type Outcome, type RunReporter } from '../../experiment
 import type { Preset } from '../../experiments/types.js';
 import { getBackend } from '../../linalg/select.js';
 import { writeReport } from '../../report/write-report.js';
+import { submitReproduceSlurm } from './reproduceSlurm.js';
 
 interface ReproduceOptions {
   preset: string;
@@ -17,6 +18,8 @@ interface ReproduceOptions {
   cache: boolean;
   png: boolean;
 }
+
+type ReproduceCli = ReproduceOptions & { list?: boolean; slurm?: boolean; maxRunning?: string };
 
 function outcomeLine(o: Outcome): string {
   const v = o.verdict ? o.verdict.verdict : o.status;
@@ -80,7 +83,9 @@ export function registerReproduce(program: Command): void {
     .option('--no-cache', 'neither read nor write the cache')
     .option('--no-png', 'skip the PNG copies of the figures')
     .option('--list', 'list the experiments and exit')
-    .action(async (ids: string[], opts: ReproduceOptions & { list?: boolean }) => {
+    .option('--slurm', 'submit to Slurm: an array task per experiment (cached results), then a report job')
+    .option('--max-running <k>', 'with --slurm: at most K experiments at once')
+    .action(async (ids: string[], opts: ReproduceCli) => {
       const registry = createRegistry(allExperiments);
       if (opts.list) {
         for (const e of registry.experiments) {
@@ -97,6 +102,11 @@ export function registerReproduce(program: Command): void {
       const rootSeed = Number(opts.seed);
       if (!Number.isSafeInteger(rootSeed)) throw new Error(`--seed must be an integer, got '${opts.seed}'`);
       const selected = selectExperiments(registry, ids);
+      if (opts.slurm)
+        return submitReproduceSlurm(
+          selected.map((e) => e.id),
+          opts,
+        );
       const outDir = resolve(opts.out);
       const version = codeVersion();
       const backend = getBackend().name;
