@@ -1,6 +1,7 @@
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
+import { NtkInputError } from '../errors.js';
 import { headerFor } from '../io/npy.js';
 import type { Tile } from './grid.js';
 import { planTiles, readPlan } from './plan.js';
@@ -30,6 +31,11 @@ export function mergeTiles(
   const blockRows = Math.ceil(plan.n1 / plan.tile);
   const blockCols = Math.ceil(n2 / plan.tile);
   const target = resolve(out);
+  const own = [plan.model.path, plan.x1.path, plan.x2?.path, plan.params?.path, resolve(dir, 'plan.json')];
+  if (own.includes(target) || dirname(target) === resolve(dir, 'tiles'))
+    throw new NtkInputError(
+      `ntk tiles merge: --out '${out}' is an input or a tile of the plan in '${dir}'; choose another file`,
+    );
   const tmp = join(
     dirname(target),
     `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,

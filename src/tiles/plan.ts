@@ -71,9 +71,13 @@ export function makePlan(o: PlanOptions): TilePlan {
   if (method === 'analytic' && (o.params != null || o.seed != null))
     throw new NtkInputError('--params / --seed belong to --empirical plans');
   const model = resolve(o.model);
-  loadModel(model); // refuse a bad model now, not in every tile
+  const net = loadModel(model); // refuse a bad model now, not in every tile
   const x1 = resolve(o.x1);
   const s1 = inputShape('--x1', x1);
+  if (net.inputShape !== null && net.inputShape.join(',') !== s1.slice(1).join(','))
+    throw new NtkInputError(
+      `--x1 '${x1}' has features (${s1.slice(1).join(', ')}) but the model '${model}' expects inputShape [${net.inputShape.join(', ')}]`,
+    );
   const x2 = o.x2 == null ? null : resolve(o.x2);
   const s2 = x2 === null ? null : inputShape('--x2', x2);
   if (s2 !== null && s2.slice(1).join(',') !== s1.slice(1).join(','))

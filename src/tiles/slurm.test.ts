@@ -162,6 +162,35 @@ test(
   },
 );
 
+test(
+  'slurm: a resubmit while the first array still runs leaves its tiles to it; the merge waits for both',
+  { skip },
+  async () => {
+    ensureCluster();
+    denseModel(p('mq.json'), 1);
+    inputs(p('xq.npy'), 200, 10, 3);
+    const run = p('queued');
+    assert.equal(
+      ntk(['tiles', 'plan', '--model', p('mq.json'), '--x1', p('xq.npy'), '--tile', '100', '--dir', run])
+        .status,
+      0,
+    );
+    const s1 = submit(run, ['--max-running', '1']);
+    assert.deepEqual(s1.indices, [0, 1, 2]);
+    const s2 = submit(run);
+    const finished = tilesStatus(run, false).byState.done;
+    // every tile was either finished or still queued in the first array when the second was submitted
+    assert.ok(s2.indices.every((i) => !finished.includes(i)));
+    assert.ok(
+      s2.indices.length < 3,
+      `resubmitted ${s2.indices.join(', ')} although the first array holds them`,
+    );
+    await waitIdle([s1.arrayJob, s1.mergeJob, s2.arrayJob, s2.mergeJob], 180);
+    assert.equal(tilesStatus(run, true).done, 3);
+    assert.ok(existsSync(join(run, 'kernel.npy')));
+  },
+);
+
 process.on('exit', () => {
   if (started !== null)
     spawnSync(join(root, 'scripts', 'slurm-local.sh'), ['stop'], {

@@ -48,8 +48,12 @@ function header(name: string, log: string, o: SlurmOptions): string[] {
   return lines;
 }
 
-/** Write RUN/slurm/tiles.sbatch and merge.sbatch for the tiles not done yet. */
-export function writeSlurmScripts(dir: string, o: SlurmOptions = {}): SlurmScripts {
+/** Write RUN/slurm/tiles.sbatch and merge.sbatch for the tiles not done yet (and not in `exclude`). */
+export function writeSlurmScripts(
+  dir: string,
+  o: SlurmOptions = {},
+  exclude: ReadonlySet<number> = new Set(),
+): SlurmScripts {
   const run = resolve(dir);
   const plan = readPlan(run);
   const cpus = o.cpus ?? 1;
@@ -58,7 +62,7 @@ export function writeSlurmScripts(dir: string, o: SlurmOptions = {}): SlurmScrip
   if (o.maxRunning !== undefined && !(Number.isInteger(o.maxRunning) && o.maxRunning >= 1))
     throw new NtkInputError(`--max-running must be a positive integer, got ${o.maxRunning}`);
   const indices = planTiles(plan)
-    .filter((t) => tileState(run, t, true) !== 'done')
+    .filter((t) => !exclude.has(t.index) && tileState(run, t, true) !== 'done')
     .map((t) => t.index);
   const sdir = join(run, 'slurm');
   mkdirSync(join(sdir, 'logs'), { recursive: true });
@@ -120,26 +124,52 @@ export function sbatch(args: string[], cwd: string): string {
 }
 
 /**
- * Submit the pending tiles of a plan as one Slurm job array and the merge job after it (afterok). Nothing
- * pending: only the merge job. Each submission is appended to RUN/slurm/submissions.json.
+ * Tiles that earlier array jobs of this run still have queued or running in Slurm (`squeue -r`), and those
+ * jobs: a resubmit leaves them to finish instead of computing them twice.
+ */
+function stillQueued(prev: Submission[], cwd: string): { tiles: Set<number>; jobs: string[] } {
+  const ids = prev.map((p) => p.arrayJob).filter((j): j is string => j !== null);
+  const tiles = new Set<number>();
+  const jobs = new Set<string>();
+  if (ids.length === 0) return { tiles, jobs: [] };
+  const r = spawnSync('squeue', ['-h', '-r', '-o', '%F %K', '-j', ids.join(',')], { cwd, encoding: 'utf8' });
+  if (r.error || r.status !== 0) return { tiles, jobs: [] }; // none of them known to Slurm any more
+  for (const line of r.stdout.trim().split('\n')) {
+    const [job, task] = line.trim().split(/\s+/);
+    if (job === undefined || task === undefined || !/^\d+$/.test(task)) continue;
+    tiles.add(Number(task));
+    jobs.add(job);
+  }
+  return { tiles, jobs: [...jobs] };
+}
+
+/**
+ * Submit the pending tiles of a plan as one Slurm job array and the merge job after it (afterok; also
+ * afterany on earlier arrays still running tiles of this run, whose tiles are not submitted again).
+ * Nothing pending: only the merge job. Each submission is appended to RUN/slurm/submissions.json.
  */
 export function submitSlurm(dir: string, o: SlurmOptions = {}): Submission {
   const run = resolve(dir);
-  const s = writeSlurmScripts(run, o);
   const sdir = join(run, 'slurm');
+  const log = join(sdir, 'submissions.json');
+  const prev: Submission[] = existsSync(log) ? (JSON.parse(readFileSync(log, 'utf8')) as Submission[]) : [];
+  const queued = stillQueued(prev, run);
+  const s = writeSlurmScripts(run, o, queued.tiles);
   const arrayJob = s.array === null ? null : sbatch([`--array=${s.array}`, s.tiles], sdir);
+  const deps = [
+    ...(arrayJob === null ? [] : [`afterok:${arrayJob}`]),
+    ...(queued.jobs.length === 0 ? [] : [`afterany:${queued.jobs.join(':')}`]),
+  ];
   const mergeJob =
     s.merge === null
       ? null
       : sbatch(
-          arrayJob === null
+          deps.length === 0
             ? [s.merge]
-            : [`--dependency=afterok:${arrayJob}`, '--kill-on-invalid-dep=yes', s.merge],
+            : [`--dependency=${deps.join(',')}`, '--kill-on-invalid-dep=yes', s.merge],
           sdir,
         );
   const sub: Submission = { arrayJob, mergeJob, indices: s.indices, submitted: new Date().toISOString() };
-  const log = join(sdir, 'submissions.json');
-  const prev: Submission[] = existsSync(log) ? (JSON.parse(readFileSync(log, 'utf8')) as Submission[]) : [];
   writeFileAtomic(log, `${JSON.stringify([...prev, sub], null, 2)}\n`, { label: 'ntk tiles submit' });
   return sub;
 }

@@ -3,7 +3,7 @@ import { writeFileAtomic } from '../../io/atomicWrite.js';
 import { writeMatrix } from '../../io/npyFile.js';
 import { NtkInputError } from '../../errors.js';
 import { tiledEigenpairs } from '../../tiles/eig.js';
-import { positiveInt } from './tiles.js';
+import { positiveInt } from './tilesArgs.js';
 
 /** `ntk eig RUN --top K`: top-K eigenpairs of a tiled kernel, streamed from its tiles (block Lanczos). */
 export function registerEig(program: Command): void {
@@ -39,6 +39,7 @@ export function registerEig(program: Command): void {
             restarts: r.restarts,
             passesOverTiles: r.products,
             seconds,
+            peakRssBytes: process.resourceUsage().maxRSS * 1024,
             vectors: o.vectors ?? null,
             method: 'block Lanczos with thick restart (Wu & Simon 2000) over the tiled kernel',
           },

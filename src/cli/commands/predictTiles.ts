@@ -101,6 +101,7 @@ export function tiledPredict(o: TiledPredictOptions): void {
     diagReg: r.diagReg,
     steps: ['inf'],
     cg: { iterations: r.iterations, residuals: Array.from(r.residuals), converged: r.converged },
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
     trainLoss: [mse.evaluate(fTrain.data, y.data, y.cols)],
     testLoss: yTest && fTest ? [mse.evaluate(fTest.data, yTest.data, y.cols)] : null,
     fTrain: {

@@ -6,18 +6,7 @@ import { runTiles } from '../../tiles/run.js';
 import { tilesStatus } from '../../tiles/status.js';
 import { parseSeed } from './params.js';
 import { registerTilesEngines } from './tilesEngines.js';
-
-/**
- * `ntk tiles …`: a kernel as a grid of independent tiles (DESIGN.md §8) — plan, run (one tile or all
- * pending), status, merge; `submit --slurm` and `k8s` (tilesEngines.ts) hand the tiles to a cluster.
- */
-export function positiveInt(flag: string, s: string | undefined): number | undefined {
-  if (s === undefined) return undefined;
-  const v = Number(s);
-  if (s.trim() === '' || !Number.isInteger(v) || v < 1)
-    throw new NtkInputError(`${flag} must be a positive integer, got '${s}'`);
-  return v;
-}
+import { positiveInt } from './tilesArgs.js';
 
 /** The tile index of this process: --index, else the Slurm array task id, else the Kubernetes completion index. */
 function tileIndex(flag: string | undefined): number | undefined {
@@ -54,6 +43,10 @@ interface PlanCli {
   seed?: string;
 }
 
+/**
+ * `ntk tiles …`: a kernel as a grid of independent tiles (DESIGN.md §8) — plan, run (one tile or all
+ * pending), status, merge; `submit --slurm` and `k8s` (tilesEngines.ts) hand the tiles to a cluster.
+ */
 export function registerTiles(program: Command): void {
   const tiles = program
     .command('tiles')
