@@ -50,7 +50,7 @@ test('writeParamsDir writes dense{i}.W.npy (in×out) and dense{i}.b.npy in netwo
     assert.deepEqual(readNpy(join(dir, 'dense0.W.npy')).data, first);
     const back = readParamsDir(dir, net, [4]);
     assert.deepEqual(flattenParams(back), flattenParams(params));
-    // Overwrite in place (atomic replace of the directory); no temp directories left behind.
+    // Overwrite in place (each file replaced atomically); no temporaries left behind.
     const p2 = net.init(PRNGKey(4), [4]);
     writeParamsDir(dir, net, p2);
     assert.deepEqual(flattenParams(readParamsDir(dir, net, [4])), flattenParams(p2));

@@ -1,0 +1,80 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync, unlinkSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { writeFileAtomic } from './atomicWrite.js';
+import { canonicalPath } from './outputTarget.js';
+import { serializeNpy } from './npy.js';
+
+/** An array written beside a JSON manifest as `<base>.<suffix>.npy` (float64, C order). */
+export interface Sidecar {
+  readonly suffix: string;
+  readonly data: Float64Array;
+  readonly shape: readonly number[];
+}
+
+/** What the manifest records of each sidecar, so a reader can check the set is one run's. */
+export interface SidecarRecord {
+  readonly file: string;
+  readonly sha256: string;
+}
+
+/** `.npy` path prefix beside the JSON output: run.json → run. */
+export function sidecarBase(out: string): string {
+  return out.endsWith('.json') ? out.slice(0, -5) : out;
+}
+
+/** The sidecar file names the manifest at `out` lists (none when it is missing or not one of ours). */
+function previousSidecars(out: string): string[] {
+  try {
+    const old = JSON.parse(readFileSync(out, 'utf8')) as { runId?: unknown; sidecars?: unknown };
+    if (typeof old.runId !== 'string' || !Array.isArray(old.sidecars)) return [];
+    return old.sidecars.filter((f): f is string => typeof f === 'string');
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Write a result as a consistent set (DESIGN.md §7): a JSON manifest at `out` and its arrays beside it.
+ * Order: the old manifest is first replaced by a placeholder naming the new run (so a kill never leaves the
+ * previous run's manifest beside the new run's arrays), then the sidecars, then the manifest — built by
+ * `manifest(runId, records)` and holding the run id, the sidecar names (`sidecars`) and their SHA-256 —
+ * last. Sidecars the previous manifest listed that this run does not write are removed (never a file of
+ * `protect`, the command's inputs). Returns the paths written.
+ */
+export function writeResultSet(
+  out: string,
+  sidecars: readonly Sidecar[],
+  manifest: (runId: string, records: ReadonlyMap<string, SidecarRecord>) => string,
+  protect: readonly string[] = [],
+): string[] {
+  const runId = `${new Date().toISOString()}-${randomBytes(4).toString('hex')}`;
+  const base = sidecarBase(out);
+  const prefix = `${basename(base)}.`;
+  const stale = previousSidecars(out);
+  writeFileAtomic(out, `${JSON.stringify({ runId, status: 'writing: this run was interrupted' })}\n`);
+  const records = new Map<string, SidecarRecord>();
+  const written: string[] = [];
+  for (const s of sidecars) {
+    const path = `${base}.${s.suffix}.npy`;
+    const bytes = serializeNpy(s.data, s.shape, 'float64');
+    writeFileAtomic(path, bytes, { label: 'writeNpy' });
+    records.set(s.suffix, { file: basename(path), sha256: createHash('sha256').update(bytes).digest('hex') });
+    written.push(path);
+  }
+  writeFileAtomic(out, manifest(runId, records));
+  const keep = new Set([...records.values()].map((r) => r.file));
+  const protectedPaths = new Set(protect.map((p) => canonicalPath(p)).filter((p) => p !== null));
+  for (const f of stale) {
+    if (keep.has(f) || !f.startsWith(prefix) || !f.endsWith('.npy') || f.includes('/')) continue;
+    const p = join(dirname(base), f);
+    const real = canonicalPath(p);
+    if (real !== null && protectedPaths.has(real)) continue;
+    try {
+      unlinkSync(p);
+    } catch {
+      // already gone
+    }
+  }
+  return [out, ...written];
+}
