@@ -68,7 +68,10 @@ export function parseInputShape(flag: string, s: string): number[] {
 
 /** One of a fixed set of words. */
 export function choice<T extends string>(flag: string, s: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(s))
-    throw new NtkInputError(`${flag} must be ${allowed.map((a) => `'${a}'`).join(', ')}, got '${s}'`);
+  if (!(allowed as readonly string[]).includes(s)) {
+    const q = allowed.map((a) => `'${a}'`);
+    const list = q.length > 1 ? `${q.slice(0, -1).join(', ')} or ${q[q.length - 1]}` : q.join('');
+    throw new NtkInputError(`${flag} must be ${list}, got '${s}'`);
+  }
   return s as T;
 }

@@ -1,5 +1,5 @@
 /**
- * Network parameters as a directory of `.npy` files (issue 4, item 5), so NumPy / PyTorch can load them:
+ * Network parameters as a directory of `.npy` files, so NumPy / PyTorch can load them:
  * every parameterized leaf layer, in network order (depth-first), is numbered per layer type, and each
  * of its tensors goes to DIR/{type}{i}.{name}.npy — for Dense layers DIR/dense{i}.W.npy (shape in×out)
  * and DIR/dense{i}.b.npy (shape out). Values are the trainable parameters as stored in Params: for the

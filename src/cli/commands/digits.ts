@@ -14,7 +14,7 @@ import { train } from '../../train/train.js';
 import { cntkByDepth } from './digitsKernels.js';
 
 /**
- * `ntk digits` (issue 7 item 4): kernel regression on the 8×8 digits with the CNTK-V, the CNTK-GAP and the
+ * `ntk digits`: kernel regression on the 8×8 digits with the CNTK-V, the CNTK-GAP and the
  * fully-connected NTK of depths 1…L, and a trained CNN of the CNTK-GAP architecture, on a fixed split
  * (docs/cntk.md has the table and the command). Kernel regression (t = ∞ of MSE gradient flow):
  *   f(X_test) = Θ(X_test, X_train)·(Θ(X_train, X_train) + ε·I)⁻¹·Y,  ε = 1e-8·mean diag Θ (a jitter for rounding),

@@ -65,7 +65,7 @@ function progressReporter(): { reporter: RunReporter; stop(): void } {
   };
 }
 
-/** `ntk reproduce <id…>|all --preset quick|full`: run the reproduction experiments and write the report (issue 8). */
+/** `ntk reproduce <id…>|all --preset quick|full`: run the reproduction experiments and write the report. */
 export function registerReproduce(program: Command): void {
   program
     .command('reproduce')

@@ -24,7 +24,7 @@ import {
 import { sphereSpectrum } from '../../spectral/sphere.js';
 
 /**
- * `ntk spectrum cube|sphere|circle`: spectra of dot-product kernels (issue 6). JSON out (atomic:
+ * `ntk spectrum cube|sphere|circle`: spectra of dot-product kernels. JSON out (atomic:
  * temp file + rename); the circle's eigenfunctions also as .npy beside it.
  */
 
@@ -255,7 +255,7 @@ function runCircle(o: CircleOpts): void {
 export function registerSpectrum(program: Command): void {
   const spectrum = program
     .command('spectrum')
-    .description('spectra of dot-product kernels: boolean cube, sphere, circle with a density (issue 6)');
+    .description('spectra of dot-product kernels: boolean cube, sphere, circle with a density');
 
   spectrum
     .command('cube')
