@@ -53,7 +53,9 @@ async function main(argv: string[]): Promise<void> {
   const program = new Command();
   program
     .name('ntk')
-    .description('ntk-lab: Neural Tangent Kernel toolkit — kernels, training dynamics, spectra, reproductions')
+    .description(
+      'ntk-lab: Neural Tangent Kernel toolkit — kernels, training dynamics, spectra, reproductions',
+    )
     .showHelpAfterError();
   const first = argv[2] === 'help' ? argv[3] : argv[2];
   for (const c of SUB_COMMANDS) {

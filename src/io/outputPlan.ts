@@ -52,7 +52,10 @@ export function checkOutputs(outputs: readonly PlannedOutput[], inputs: readonly
     } else {
       const t = resolveOutputTarget(o.path, `${o.flag}: `);
       writableFolder(o.flag, dirname(t.path));
-      real = resolve(canonicalPath(dirname(t.path)) ?? dirname(t.path), t.path.slice(dirname(t.path).length + 1));
+      real = resolve(
+        canonicalPath(dirname(t.path)) ?? dirname(t.path),
+        t.path.slice(dirname(t.path).length + 1),
+      );
     }
     for (const i of ins) {
       if (i.real !== null && i.real === real)
@@ -62,7 +65,9 @@ export function checkOutputs(outputs: readonly PlannedOutput[], inputs: readonly
     }
     const dup = seen.find((s) => s.real === real);
     if (dup)
-      throw new NtkInputError(`${o.flag} '${o.path}' is the same path as ${dup.flag}; give each output its own path`);
+      throw new NtkInputError(
+        `${o.flag} '${o.path}' is the same path as ${dup.flag}; give each output its own path`,
+      );
     seen.push({ flag: o.flag, real });
   }
 }

@@ -93,8 +93,14 @@ export function writeParamsDir(
     } catch {
       shape = null;
     }
-    if (shape === null || shape.length !== f.tensor.shape.length || shape.some((s, i) => s !== f.tensor.shape[i]))
-      foreign.push(`${n} (shape ${shape === null ? 'unreadable' : shapeStr(shape)}, this model: ${shapeStr(f.tensor.shape)})`);
+    if (
+      shape === null ||
+      shape.length !== f.tensor.shape.length ||
+      shape.some((s, i) => s !== f.tensor.shape[i])
+    )
+      foreign.push(
+        `${n} (shape ${shape === null ? 'unreadable' : shapeStr(shape)}, this model: ${shapeStr(f.tensor.shape)})`,
+      );
   }
   if (foreign.length > 0 && !opts.force) {
     throw new NtkInputError(
@@ -137,10 +143,7 @@ export function readParamsDir(dir: string, net: Layer, inShape: readonly number[
   const expected = new Set(files.map((f) => f.file));
   const prefixes = new Set(files.map((f) => f.file.replace(/\d+\..*$/, '')));
   const extra = [...present].filter(
-    (n) =>
-      !expected.has(n) &&
-      PARAM_FILE_RE.test(n) &&
-      prefixes.has(n.replace(/\d+\..*$/, '')),
+    (n) => !expected.has(n) && PARAM_FILE_RE.test(n) && prefixes.has(n.replace(/\d+\..*$/, '')),
   );
   if (extra.length > 0) {
     throw new Error(

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, unlinkSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { NtkInputError } from '../errors.js';
 import { writeFileAtomic } from './atomicWrite.js';
 import { canonicalPath } from './outputTarget.js';
 import { serializeNpy } from './npy.js';
@@ -77,4 +78,26 @@ export function writeResultSet(
     }
   }
   return [out, ...written];
+}
+
+/**
+ * Refuse a result at `out` whose sidecar names (`<base>.*.npy`) would cover one of the command's inputs:
+ * writing the set, or removing its stale sidecars, could then replace or delete that input.
+ */
+export function assertSidecarsAreNotInputs(
+  flag: string,
+  out: string,
+  inputs: readonly { flag: string; path: string }[],
+): void {
+  const base = resolve(sidecarBase(out));
+  const dir = canonicalPath(dirname(base)) ?? dirname(base);
+  const prefix = `${basename(base)}.`;
+  for (const i of inputs) {
+    const real = canonicalPath(i.path);
+    if (real === null) continue;
+    if (dirname(real) === dir && basename(real).startsWith(prefix) && real.endsWith('.npy'))
+      throw new NtkInputError(
+        `${flag} '${out}' writes its arrays as ${prefix}*.npy beside it, which covers the input ${i.flag} '${i.path}'; choose another output name`,
+      );
+  }
 }

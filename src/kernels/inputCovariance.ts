@@ -32,7 +32,7 @@ export function inputVariances(x: Float64Array, n: number, d: number, c = inputS
   for (let i = 0; i < n; i++) {
     let s = 0;
     for (let k = 0; k < d; k++) s += xs[i * d + k] * xs[i * d + k];
-    v[i] = c === 1 ? s / d : ((s / d) * c) * c;
+    v[i] = c === 1 ? s / d : (s / d) * c * c;
   }
   return v;
 }
@@ -53,6 +53,10 @@ export function inputGram(
   if (d === 0 || n1 === 0 || n2 === 0) return;
   const a = scaled(x1, c);
   const b = x2 === x1 ? a : scaled(x2, c);
-  matmul(new Matrix(n1, d, a), new Matrix(n2, d, b), { transB: true, alpha: 1 / d, out: new Matrix(n1, n2, out) });
+  matmul(new Matrix(n1, d, a), new Matrix(n2, d, b), {
+    transB: true,
+    alpha: 1 / d,
+    out: new Matrix(n1, n2, out),
+  });
   if (c !== 1) for (let k = 0; k < out.length; k++) out[k] = out[k] * c * c;
 }

@@ -62,7 +62,7 @@ export function inputKernel(
             const o2 = (j * P + (diagonalSpatial ? a : b)) * C;
             let s = 0;
             for (let k = 0; k < C; k++) s += (t1.data[o1 + k] / c) * (t2.data[o2 + k] / c);
-            nngp[e] = c === 1 ? s / C : ((s / C) * c) * c;
+            nngp[e] = c === 1 ? s / C : (s / C) * c * c;
           }
   }
   return {

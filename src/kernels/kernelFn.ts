@@ -85,7 +85,9 @@ export function kernelFn(
     throw new NtkInputError(
       `kernelFn: the inputs have no features (shape [${t1.shape.join(', ')}]); every feature dimension must be ≥ 1`,
     );
-  planKernelMemory(t1.shape[0], t2.shape[0], get.includes('ntk'), { memoryLimitBytes: opts.memoryLimitBytes });
+  planKernelMemory(t1.shape[0], t2.shape[0], get.includes('ntk'), {
+    memoryLimitBytes: opts.memoryLimitBytes,
+  });
   return finiteResult(kernelFnChecked(net, t1, t2, symmetric, get, opts), t1, t2);
 }
 

@@ -1,5 +1,7 @@
 import { Matrix } from '../linalg/matrix.js';
+import { NtkTypeError } from '../errors.js';
 import { absoluteDiagReg, conditioningWarning, emitWarning } from './conditioning.js';
+import { conflictingCoincidentInputs } from './coincidentInputs.js';
 import {
   addDiagonal,
   applyInEigenbasis,
@@ -106,7 +108,14 @@ const FN = 'predictGradientDescentMse';
 
 /** Precompute (lazily) one eigendecomposition of K + εI and answer for any steps; see the file comment. */
 export function predictGradientDescentMse(input: GradientDescentMseInput): GradientDescentMsePredictor {
+  if (input === null || typeof input !== 'object')
+    throw new NtkTypeError(
+      `${FN}: expected an options object { kTrain, yTrain, lr, … }, got ${input === null ? 'null' : typeof input}`,
+    );
   const { kTrain, yTrain, lr, kTestTrain } = input;
+  if (kTrain === undefined) throw new NtkTypeError(`${FN}: kTrain (the N×N train–train kernel) is missing`);
+  if (yTrain === undefined) throw new NtkTypeError(`${FN}: yTrain (the N×O training targets) is missing`);
+  if (lr === undefined) throw new NtkTypeError(`${FN}: lr (the learning rate η > 0) is missing`);
   assertSymmetricKernel(FN, 'kTrain', kTrain);
   assertMatrix(FN, 'yTrain', yTrain);
   const n = kTrain.rows;
@@ -147,6 +156,9 @@ export function predictGradientDescentMse(input: GradientDescentMseInput): Gradi
     warnings.push(msg);
     emitWarning(msg, input.onWarning);
   };
+
+  const coincident = conflictingCoincidentInputs(FN, kTrain, yTrain);
+  if (coincident) warn(coincident);
 
   const m0 = axpy(fTrain0, -1, yTrain); // m₀ = f₀ − y
   let eig: { values: Float64Array; vectors: Matrix; P: Matrix; KV: Matrix | null } | null = null;
@@ -233,9 +245,24 @@ export function predictGradientDescentMse(input: GradientDescentMseInput): Gradi
     }
   };
 
+  /** Discrete GD at finite steps with η·λ_max/N ≥ 2: the top mode's factor |1 − ηλ_max/N|^s does not decay. */
+  const warnGdDivergence = (steps: readonly number[]): void => {
+    const last = steps.reduce((m, s) => (s !== Infinity && s > m ? s : m), 0);
+    if (last === 0) return;
+    const lmax = eigen().values[n - 1];
+    const u = (lr * lmax) / n;
+    if (u < 2) return;
+    warn(
+      `${FN}: lr = ${lr} ≥ maxLearningRate = 2N/λ_max = ${((2 * n) / lmax).toPrecision(6)}: discrete GD ` +
+        `${u > 2 ? 'diverges' : 'does not converge'} — the top mode's residual is multiplied by ${(1 - u).toPrecision(4)} per step ` +
+        `(×${Math.abs(1 - u) ** last > 1e300 ? '> 1e300' : (Math.abs(1 - u) ** last).toPrecision(3)} by step ${last}); use lr < ${((2 * n) / lmax).toPrecision(6)}`,
+    );
+  };
+
   const predict = (steps: readonly number[], dynamics: Dynamics): MseOutputs => {
     checkDynamics(dynamics);
     assertSteps(FN, 'steps', steps, dynamics === 'gd');
+    if (dynamics === 'gd') warnGdDivergence(steps);
     const fTrain: Matrix[] = [];
     const fTest: Matrix[] | null = kTestTrain ? [] : null;
     for (const s of steps) {

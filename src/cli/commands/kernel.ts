@@ -120,7 +120,9 @@ export function registerKernel(program: Command): void {
       const x1 = readInputs('--x1', o.x1);
       const x2 = o.x2 === undefined ? null : readInputs('--x2', o.x2);
       if (x2 !== null && x2.cols !== x1.cols) {
-        throw new NtkInputError(`--x2 ${o.x2} has ${x2.cols} features per row but --x1 ${o.x1} has ${x1.cols}`);
+        throw new NtkInputError(
+          `--x2 ${o.x2} has ${x2.cols} features per row but --x1 ${o.x1} has ${x1.cols}`,
+        );
       }
       if (model.inputShape !== null && (model.inputShape.length !== 1 || model.inputShape[0] !== x1.cols)) {
         throw new NtkInputError(

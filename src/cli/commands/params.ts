@@ -32,7 +32,7 @@ export function registerParams(program: Command): void {
     .requiredOption('--model <path>', 'model JSON file')
     .requiredOption('--seed <s>', 'integer seed (PRNGKey(seed))')
     .requiredOption('--out <dir>', 'output directory')
-    .option('--force', "replace parameter files of another model in DIR (dense7.W.npy, other shapes, …)")
+    .option('--force', 'replace parameter files of another model in DIR (dense7.W.npy, other shapes, …)')
     .option('--input-shape <d>', "input feature shape, e.g. 10 or 8,8,1 (default: the model's inputShape)")
     .addHelpText(
       'after',
