@@ -16,7 +16,7 @@ export function parseNumber(
     `${opts.integer ? 'an integer' : 'a number'}` +
     `${opts.min !== undefined ? ` ≥ ${opts.min}` : ''}` +
     `${opts.minExclusive !== undefined ? ` > ${opts.minExclusive}` : ''}` +
-    `${opts.max !== undefined ? ` ≤ ${opts.max}` : ''}`;
+    `${opts.max !== undefined ? `${opts.min !== undefined || opts.minExclusive !== undefined ? ' and' : ''} ≤ ${opts.max}` : ''}`;
   if (
     typeof s !== 'string' ||
     s.trim() === '' ||
