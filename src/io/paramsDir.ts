@@ -105,7 +105,7 @@ export function writeParamsDir(
   if (foreign.length > 0 && !opts.force) {
     throw new NtkInputError(
       `writeParamsDir: '${dir}' holds parameter files of another model: ${foreign.sort().join(', ')}; ` +
-        'choose another folder, or force to replace them',
+        'choose another folder, or force (--force) to replace them',
     );
   }
   try {
