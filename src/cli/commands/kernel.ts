@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import cliProgress from 'cli-progress';
 import { NtkInputError } from '../../errors.js';
 import { parseBytes } from '../../empirical/memory.js';
 import { readMatrix } from '../../io/npyFile.js';
@@ -8,7 +7,8 @@ import { kernelFn, type KernelGet } from '../../kernels/kernelFn.js';
 import type { Matrix } from '../../linalg/matrix.js';
 import { loadModel, type Model } from '../../nn/model.js';
 import { choice, optionalPositiveInt } from '../args.js';
-import { addFiniteWidthOptions, finiteWidthKernel, type FiniteWidthOptions } from './kernelEmpirical.js';
+import { addFiniteWidthOptions, wantsFiniteWidth, type FiniteWidthOptions } from './kernelOptions.js';
+import { tileProgress } from '../progress.js';
 import { writeKernel } from './kernelOutput.js';
 import { npyRank, spatialKernelCommand } from './kernelSpatial.js';
 
@@ -46,8 +46,10 @@ function analyticKernel(job: KernelJob): Matrix {
   return job.get === 'nngp' ? r.nngp! : r.ntk!;
 }
 
-/** Dispatch on the options: one branch per implementation (analytic now; empirical / Monte Carlo add theirs). */
-function computeKernel(job: KernelJob): Matrix {
+/** Dispatch on the options: the analytic kernel, or the finite-width branches (loaded only when asked for). */
+async function computeKernel(job: KernelJob): Promise<Matrix> {
+  if (!wantsFiniteWidth(job.o)) return analyticKernel(job);
+  const { finiteWidthKernel } = await import('./kernelEmpirical.js');
   return finiteWidthKernel(job.o, job.model, job.x1, job.x2, job.get) ?? analyticKernel(job);
 }
 
@@ -112,7 +114,7 @@ export function registerKernel(program: Command): void {
         'AvgPool ("window"), GlobalAvgPool, Flatten. See docs/cntk.md.',
       ].join('\n'),
     )
-    .action((o: KernelCommandOptions) => {
+    .action(async (o: KernelCommandOptions) => {
       const get = choice('--get', o.get, ['nngp', 'ntk'] as const);
       checkOutputs([{ flag: '--out', path: o.out, kind: 'file' }], kernelInputs(o));
       const model = loadModel(o.model);
@@ -129,26 +131,9 @@ export function registerKernel(program: Command): void {
           `--x1 ${o.x1} has ${x1.cols} features per row but the model '${o.model}' expects inputShape [${model.inputShape.join(', ')}]`,
         );
       }
-      const entries = x1.rows * (x2 ?? x1).rows;
-      const bar =
-        entries >= 4e6 && process.stderr.isTTY
-          ? new cliProgress.SingleBar(
-              { stream: process.stderr, clearOnComplete: true },
-              cliProgress.Presets.shades_classic,
-            )
-          : null;
-      let started = false;
-      const onProgress = bar
-        ? (done: number, total: number): void => {
-            if (!started) {
-              bar.start(total, 0);
-              started = true;
-            }
-            bar.update(done);
-          }
-        : undefined;
-      const K = computeKernel({ o, model, x1, x2, get, onProgress });
-      bar?.stop();
+      const progress = await tileProgress(x1.rows * (x2 ?? x1).rows >= 4e6);
+      const K = await computeKernel({ o, model, x1, x2, get, onProgress: progress.onProgress });
+      progress.stop();
       writeKernel(o.out, o.get, K);
     });
 }

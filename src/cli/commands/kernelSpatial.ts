@@ -1,4 +1,3 @@
-import cliProgress from 'cli-progress';
 import { NtkInputError } from '../../errors.js';
 import { parseBytes } from '../../empirical/memory.js';
 import { readNpy } from '../../io/npyFile.js';
@@ -6,6 +5,7 @@ import { kernelFn } from '../../kernels/kernelFn.js';
 import type { Model } from '../../nn/model.js';
 import type { Tensor } from '../../nn/types.js';
 import { choice, optionalPositiveInt } from '../args.js';
+import { tileProgress } from '../progress.js';
 import { writeKernel } from './kernelOutput.js';
 
 /**
@@ -43,7 +43,7 @@ function readTensor(flag: string, path: string): Tensor {
   return { shape: a.shape, data };
 }
 
-export function spatialKernelCommand(o: SpatialKernelArgs, model: Model): void {
+export async function spatialKernelCommand(o: SpatialKernelArgs, model: Model): Promise<void> {
   if (o.empirical || o.mcWidth !== undefined)
     throw new RangeError(
       'ntk kernel: --empirical / --mc-width are not available for spatial (N, H, W, C) inputs yet; use the library (empiricalNtk, monteCarloKernel)',
@@ -68,20 +68,8 @@ export function spatialKernelCommand(o: SpatialKernelArgs, model: Model): void {
     );
   }
   // progress bar on a terminal: tiles of input pairs (each tile is t² pairs through every layer)
-  const bar = process.stderr.isTTY
-    ? new cliProgress.SingleBar(
-        { stream: process.stderr, clearOnComplete: true },
-        cliProgress.Presets.shades_classic,
-      )
-    : null;
-  let started = false;
-  const onProgress = bar
-    ? (done: number, total: number): void => {
-        if (!started) bar.start(total, 0);
-        started = true;
-        bar.update(done);
-      }
-    : undefined;
+  const progress = await tileProgress(true);
+  const onProgress = progress.onProgress;
   const r = kernelFn(model.net, x1, x2, {
     get: choice('--get', o.get, ['nngp', 'ntk'] as const),
     threads: optionalPositiveInt('--threads', o.threads),
@@ -89,7 +77,7 @@ export function spatialKernelCommand(o: SpatialKernelArgs, model: Model): void {
     memoryLimitBytes: o.memoryLimit !== undefined ? parseBytes('--memory-limit', o.memoryLimit) : undefined,
     onProgress,
   });
-  bar?.stop();
+  progress.stop();
   const K = o.get === 'nngp' ? r.nngp! : r.ntk!;
   writeKernel(o.out, o.get, K);
 }
