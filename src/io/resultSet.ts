@@ -36,12 +36,13 @@ function previousSidecars(out: string): string[] {
 }
 
 /**
- * Write a result as a consistent set (DESIGN.md §7): a JSON manifest at `out` and its arrays beside it.
- * Order: the old manifest is first replaced by a placeholder naming the new run (so a kill never leaves the
- * previous run's manifest beside the new run's arrays), then the sidecars, then the manifest — built by
- * `manifest(runId, records)` and holding the run id, the sidecar names (`sidecars`) and their SHA-256 —
- * last. Sidecars the previous manifest listed that this run does not write are removed (never a file of
- * `protect`, the command's inputs). Returns the paths written.
+ * Write a result as a consistent set (DESIGN.md §7): a JSON manifest at `out` and its arrays beside it as
+ * `<base>.<suffix>.npy`. The manifest text — built by `manifest(runId, records)`, holding the run id, the
+ * sidecar names (`sidecars`) and their SHA-256 — is made first, so a refused result writes nothing. Then, on
+ * disk: the old manifest is replaced by a placeholder naming the new run (a kill never leaves the previous
+ * run's manifest beside the new run's arrays), the sidecars are written, and the manifest last. Sidecars the
+ * previous manifest listed that this run does not write are removed (never a file of `protect`, the
+ * command's inputs). Returns the paths written.
  */
 export function writeResultSet(
   out: string,
@@ -53,17 +54,23 @@ export function writeResultSet(
   const base = sidecarBase(out);
   const prefix = `${basename(base)}.`;
   const stale = previousSidecars(out);
-  writeFileAtomic(out, `${JSON.stringify({ runId, status: 'writing: this run was interrupted' })}\n`);
+  // The manifest is built (and so validated) before anything is written: a refused result writes nothing.
   const records = new Map<string, SidecarRecord>();
-  const written: string[] = [];
+  const paths = new Map<string, string>();
   for (const s of sidecars) {
     const path = `${base}.${s.suffix}.npy`;
-    const bytes = serializeNpy(s.data, s.shape, 'float64');
-    writeFileAtomic(path, bytes, { label: 'writeNpy' });
-    records.set(s.suffix, { file: basename(path), sha256: createHash('sha256').update(bytes).digest('hex') });
-    written.push(path);
+    const sha256 = createHash('sha256')
+      .update(serializeNpy(s.data, s.shape, 'float64'))
+      .digest('hex');
+    records.set(s.suffix, { file: basename(path), sha256 });
+    paths.set(s.suffix, path);
   }
-  writeFileAtomic(out, manifest(runId, records));
+  const text = manifest(runId, records);
+  writeFileAtomic(out, `${JSON.stringify({ runId, status: 'writing: this run was interrupted' })}\n`);
+  for (const s of sidecars)
+    writeFileAtomic(paths.get(s.suffix)!, serializeNpy(s.data, s.shape, 'float64'), { label: 'writeNpy' });
+  writeFileAtomic(out, text);
+  const written = [...paths.values()];
   const keep = new Set([...records.values()].map((r) => r.file));
   const protectedPaths = new Set(protect.map((p) => canonicalPath(p)).filter((p) => p !== null));
   for (const f of stale) {
