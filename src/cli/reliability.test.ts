@@ -197,3 +197,38 @@ test('SIGKILL at random moments never leaves a manifest that is not its sidecars
   );
   assert.ok(existsSync(p('kill/run.ntk.step40.npy')));
 });
+
+test('SIGTERM stops reproduce like SIGINT: the current experiment finishes and the report is written', async () => {
+  const out = p('report');
+  const child = spawn(
+    process.execPath,
+    [
+      bin,
+      'reproduce',
+      '003-catapult-toy',
+      '003-ntk-hessian',
+      '--preset',
+      'quick',
+      '--no-png',
+      '--no-cache',
+      '--out',
+      out,
+    ],
+    { env },
+  );
+  let err = '';
+  let stdout = '';
+  child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+  child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+  const closed = new Promise<number | null>((r) => child.on('close', r));
+  for (let i = 0; i < 600 && !err.includes('[1/2]'); i++) await new Promise((r) => setTimeout(r, 50));
+  child.kill('SIGTERM');
+  const guard = setTimeout(() => child.kill('SIGKILL'), 120_000);
+  const code = await closed;
+  clearTimeout(guard);
+  assert.equal(code, 143, err);
+  assert.match(err, /SIGTERM — finishing the current experiment/);
+  assert.match(stdout, /interrupted: finished experiments are cached/);
+  assert.ok(existsSync(join(out, 'index.html')));
+  assert.ok(existsSync(join(out, 'results.json')));
+});
