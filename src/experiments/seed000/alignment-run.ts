@@ -7,7 +7,7 @@ import { uniform } from '../../random/uniform.js';
 import { eighDescending, trainingAlignment } from '../../spectral/alignment.js';
 import { networkModel, trainAsync, type OptimizerName, type TrainResult } from '../../train/index.js';
 import type { RunContext } from '../types.js';
-import { logSteps } from '../shared/stats.js';
+import { logSteps } from '../common/stats.js';
 
 /**
  * The common setting of seed 000 (Kopitkov & Indelman, "Neural spectrum alignment"): L2 regression of a

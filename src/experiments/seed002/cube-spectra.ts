@@ -1,7 +1,8 @@
 import { cubeSpectrumOfStack, fractionalVarianceByDepth } from '../../spectral/index.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
-import { num, nums } from '../shared/stats.js';
+import { num, nums } from '../common/stats.js';
 import { preciseMlp, type MlpSpec } from './common.js';
+import { cite, yangSalman2019 } from '../bibliography.js';
 
 /**
  * Seed 002 §3 (Yang & Salman 2019): spectra of the CK (NNGP) and NTK on the boolean cube {±1}ᵈ. The
@@ -63,7 +64,10 @@ function massAbove1(fv: Float64Array): number {
 
 export const cubeSpectra: Experiment<CubeSpectraConfig> = {
   id: '002-cube-spectra',
-  seed: '002_1db0f840f14de595.txt',
+  source: cite(
+    yangSalman2019,
+    'the boolean-cube spectra of the CK and NTK: eigenvalues μ_k by degree, degree-k fractional variance, simplicity bias and the effect of depth',
+  ),
   claim:
     'On the boolean cube the CK/NTK eigenfunctions are parities and μ_k depends only on the degree k. A two-layer ReLU net ' +
     'with σ_w² = σ_b² = 2 has μ₀ largest (≈ 80% of the variance: it learns almost constant functions); erf with σ_b = 0 ' +

@@ -9,7 +9,8 @@ import { foldIn } from '../../random/keys.js';
 import { networkModel, train, type TrainModel } from '../../train/index.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
 import { sphereData } from './sphere-data.js';
-import { num } from '../shared/stats.js';
+import { num } from '../common/stats.js';
+import { cite, lewkowyczEtAl2020 } from '../bibliography.js';
 
 /**
  * Seed 003, "Beyond the NTK regime: the catapult mechanism" (Lewkowycz et al. 2020, arXiv:2003.02218) in a
@@ -117,7 +118,10 @@ export function predictedPhase(r: number, edge: number): Phase {
 
 export const catapultRelu: Experiment<CatapultReluConfig> = {
   id: '003-catapult-relu',
-  seed: '003_5bc7c7a840856489.txt',
+  source: cite(
+    lewkowyczEtAl2020,
+    'the experiments on wide ReLU networks: lazy below η = 2/λ₀, catapult up to η_max ≈ 12/λ₀, divergent above',
+  ),
   claim:
     'In a wide ReLU network, GD is lazy for η < 2/λ₀; for 2/λ₀ < η < η_max it is in the catapult phase (the loss spikes, ' +
     'the top NTK eigenvalue λ_t falls until η < 2/λ_t, then GD converges); it diverges above η_max = c/λ₀ with c ≈ 4–12.',

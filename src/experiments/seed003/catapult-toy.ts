@@ -1,7 +1,7 @@
 import { normal } from '../../random/normal.js';
 import { foldIn, split } from '../../random/keys.js';
 import type { Key } from '../../random/key.js';
-import { num } from '../shared/stats.js';
+import { num } from '../common/stats.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
 import {
   divergenceEdge,
@@ -14,6 +14,7 @@ import {
   type ToyRunOptions,
   type ToyState,
 } from './toy-model.js';
+import { cite, lewkowyczEtAl2020 } from '../bibliography.js';
 
 /**
  * Seed 003, "Beyond the NTK regime: the catapult mechanism" and "A toy model" (Lewkowycz et al. 2020,
@@ -95,7 +96,10 @@ function grid(c: CatapultToyConfig): number[] {
 
 export const catapultToy: Experiment<CatapultToyConfig> = {
   id: '003-catapult-toy',
-  seed: '003_5bc7c7a840856489.txt',
+  source: cite(
+    lewkowyczEtAl2020,
+    'the solvable two-layer linear model f = n^{-1/2}vᵀu·x on one point: exact updates of f and λ; lazy, catapult and divergent phases',
+  ),
   claim:
     'Toy model f = n^{-1/2}vᵀu·x, one point (x = 1, y): for finite n, Δf_t and λ_t evolve exactly by ' +
     'Δf_{t+1} = (1 − ηλ_t + η²Δf_t²/n)Δf_t, λ_{t+1} = λ_t + η(ηλ_t − 4)Δf_t²/n; GD is lazy for η < 2/λ₀, ' +

@@ -10,7 +10,8 @@ import {
 } from '../../spectral/index.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
 import { convergenceSteps } from './convergence.js';
-import { logLogSlopePositivePairs, median, num } from '../shared/stats.js';
+import { logLogSlopePositivePairs, median, num } from '../common/stats.js';
+import { cite, basriEtAl2020 } from '../bibliography.js';
 
 /**
  * Seed 004, "Convergence rate" (Basri et al. 2020, Theorem): learning g(x) = cos(κx) on S¹ under a
@@ -53,7 +54,10 @@ function minDensity(p: CircleDensity): number {
 
 export const convergenceTime: Experiment<ConvergenceTimeConfig> = {
   id: '004-convergence-time',
-  seed: '004_3e38c4b2ddf8390e.txt',
+  source: cite(
+    basriEtAl2020,
+    'the convergence theorem on S¹: learning cos(κx) takes Õ(κ²/p*) iterations, p* the minimal density',
+  ),
   claim:
     'Learning cos(κx) on S¹ from data with a piecewise-constant density p requires Õ(κ²/p*) GD iterations, p* the minimal density: ' +
     'iterations grow like κ² and like 1/p*.',

@@ -9,7 +9,8 @@ import {
   uniformDensity,
 } from '../../spectral/index.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
-import { median, num } from '../shared/stats.js';
+import { median, num } from '../common/stats.js';
+import { cite, basriEtAl2020 } from '../bibliography.js';
 
 /**
  * Seed 004, "Eigenvalues" (Basri et al. 2020, eq. 17): the two-layer ReLU-with-bias NTK on S¹
@@ -35,7 +36,10 @@ export interface EigenvaluesConfig {
 
 export const circleEigenvalues: Experiment<EigenvaluesConfig> = {
   id: '004-eigenvalues',
-  seed: '004_3e38c4b2ddf8390e.txt',
+  source: cite(
+    basriEtAl2020,
+    'eq. 17: the eigenvalues of the two-layer ReLU-with-bias NTK on S¹ under a piecewise-constant density',
+  ),
   claim:
     'For a piecewise-constant density p on S¹ the NTK eigenvalues follow eq. 17: Z²(1/(2π²) + 1/8) (q = 0), Z²(1/π² + 1/8) (q = 1), ' +
     'Z²(q² + 1)/(π²(q² − 1)²) (q ≥ 2 even), Z²/(π²q²) (q ≥ 2 odd), Z = Ψ(π)/(2π), "closely matching the eigenvalues of H^p computed numerically".',

@@ -10,7 +10,8 @@ import { maxLearningRate } from '../../predict/maxLearningRate.js';
 import { foldIn } from '../../random/keys.js';
 import { networkModel, train } from '../../train/index.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
-import { num } from '../shared/stats.js';
+import { num } from '../common/stats.js';
+import { cite, basriEtAl2020 } from '../bibliography.js';
 
 /**
  * Seed 004, "Motivation: Frequency Bias": a target made of a low- and a high-frequency part on the circle,
@@ -66,7 +67,10 @@ function firstBelow(steps: readonly number[], e: readonly number[], level: numbe
 
 export const frequencyBias: Experiment<FrequencyBiasConfig> = {
   id: '004-frequency-bias',
-  seed: '004_3e38c4b2ddf8390e.txt',
+  source: cite(
+    basriEtAl2020,
+    'the frequency-bias example (a low- plus a high-frequency target) and eq. 1, the residual decaying as (1 − ηλᵢ)ᵗ along the NTK eigenvectors (Arora et al. 2019, ICML)',
+  ),
   claim:
     'A target that is the sum of a low- and a high-frequency function on the circle is learned low frequency first ' +
     '(frequency bias): GD on a two-layer ReLU network fits cos(κ_low·x) long before cos(κ_high·x), as the NTK eigenvalues predict.',

@@ -14,7 +14,8 @@ import {
   type CircleKernel,
 } from '../../spectral/index.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
-import { median, num } from '../shared/stats.js';
+import { median, num } from '../common/stats.js';
+import { cite, basriEtAl2020 } from '../bibliography.js';
 
 /**
  * Seed 004, "Proposition: Eigenfunctions" (Basri et al. 2020, eqs. 12–13): under a piecewise-constant
@@ -50,7 +51,10 @@ function deepRelu(depth: number): Layer {
 
 export const localFrequency: Experiment<LocalFrequencyConfig> = {
   id: '004-local-frequency',
-  seed: '004_3e38c4b2ddf8390e.txt',
+  source: cite(
+    basriEtAl2020,
+    'eq. 13 and its figure: local frequency q√pⱼ/Z of the eigenfunctions in each constant-density region, two-layer and depth-10 networks',
+  ),
   claim:
     'Under a piecewise-constant density the NTK eigenfunctions are cosines aⱼ·cos(q√pⱼ·x/Z + bⱼ) within each region (eq. 13): ' +
     'the local frequency scales as √pⱼ, for a two-layer and (empirically) a deep network.',
