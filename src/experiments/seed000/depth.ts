@@ -5,7 +5,7 @@ import { alignmentRun } from './alignment-run.js';
 import { cite, kopitkovIndelman2020 } from '../bibliography.js';
 
 /**
- * Seed 000, claim 2: deeper nets align more and train faster. The same data, target and width for
+ * Kopitkov & Indelman (2020): deeper nets align more and train faster. The same data, target and width for
  * depths 2, 4, 6 (hidden layers); each trained by GD with the same relative step η = lrFactor·N/λ_max(G₀)
  * (so that depth does not win merely by a larger kernel scale). Alignment is cos α_T(y, k) at the end;
  * speed is the loss ratio L_T/L_0.

@@ -6,8 +6,8 @@ import { alignmentRun } from './alignment-run.js';
 import { cite, kopitkovIndelman2020 } from '../bibliography.js';
 
 /**
- * Seed 000, claim 4: with a constant Gramian G = G_0 the first-order dynamics
- *   m̄_t = Σᵢ (1 − (δ/N)λᵢ)^t ⟨v̄ᵢ, m̄₀⟩ v̄ᵢ        (seed 000, "L2 Loss Dynamics and a Constant Gramian")
+ * Kopitkov & Indelman (2020): with a constant Gramian G = G_0 the first-order dynamics
+ *   m̄_t = Σᵢ (1 − (δ/N)λᵢ)^t ⟨v̄ᵢ, m̄₀⟩ v̄ᵢ        (Kopitkov & Indelman 2020, "L2 Loss Dynamics and a Constant Gramian")
  * predict the residual of the real network early on (predict/predictGradientDescentMse, 'gd'). Error
  * ε_t = ‖m̄_t^pred − m̄_t‖/‖m̄_t‖ along GD.
  */

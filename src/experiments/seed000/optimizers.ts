@@ -5,7 +5,7 @@ import { alignmentRun, type AlignmentRunResult } from './alignment-run.js';
 import { cite, kopitkovIndelman2020 } from '../bibliography.js';
 
 /**
- * Seed 000, claim 5 ("beyond GD … similar behavior was also observed for SGD, Adam"): the trends of
+ * Kopitkov & Indelman (2020) ("beyond GD … similar behavior was also observed for SGD, Adam"): the trends of
  * claims 1 and 3 under minibatch SGD and under Adam — the target alignment cos α_t(y, k) rises (k = 10, 100)
  * and the outputs stay in the top eigenspaces (min_t cos α_t(f_t, 100)).
  */

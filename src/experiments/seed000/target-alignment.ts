@@ -5,7 +5,7 @@ import { alignmentKs, alignmentRows, alignmentRun } from './alignment-run.js';
 import { cite, kopitkovIndelman2020 } from '../bibliography.js';
 
 /**
- * Seed 000, claim 1: during GD training the top eigenvectors of the NTK Gramian G_t align with the target:
+ * Kopitkov & Indelman (2020): during GD training the top eigenvectors of the NTK Gramian G_t align with the target:
  * cos α_t(y, k) = Σ_{i≤k}⟨y, v_i^t⟩²/‖y‖² rises, for k = 1, 10, 100.
  */
 export interface TargetAlignmentConfig {

@@ -12,7 +12,7 @@ import { gaussianPoints, jacotNet } from './jacot-net.js';
 import { cite, jacotGabrielHongler2018 } from '../bibliography.js';
 
 /**
- * Seed 001, "Early stopping: convergence on the most relevant kernel principal components, avoiding to fit the
+ * Jacot et al. (2018), "Early stopping: convergence on the most relevant kernel principal components, avoiding to fit the
  * ones in eigenspaces with lower eigenvalues". A wide net is trained by GD on noisy labels y = g(x) + σε
  * (g(x) = sin(x₁) + cos(x₂)), the step t* with the lowest test loss is the early-stopping time, and there the
  * fitted share of the initial residual m₀ = f₀ − y is measured in two groups of eigenvectors of Θ_∞ on the

@@ -11,7 +11,7 @@ import { circlePoints, jacotNet } from './jacot-net.js';
 import { cite, jacotGabrielHongler2018 } from '../bibliography.js';
 
 /**
- * Seed 001, "Gaussian Process in ANN at initialization": over random initializations θ ~ N(0, I), the outputs
+ * Jacot et al. (2018), "Gaussian Process in ANN at initialization": over random initializations θ ~ N(0, I), the outputs
  * (f(x₁), …, f(x_M)) are centred Gaussian with the NNGP covariance Σ^(L+1) (kernelFn 'nngp'). Test: whiten each
  * sample with the Cholesky factor of Σ, z = L⁻¹f, pool the S·M values and compare with N(0, 1) — Kolmogorov–
  * Smirnov statistic D, mean, variance, skewness and excess kurtosis — and compare the sample covariance with Σ.

@@ -10,7 +10,7 @@ import { circlePoints, jacotNet } from './jacot-net.js';
 import { cite, jacotGabrielHongler2018 } from '../bibliography.js';
 
 /**
- * Seed 001, "Convergence of NTK": at initialization the empirical NTK Θ(θ) = Σ_p ∂_{θ_p}f ⊗ ∂_{θ_p}f converges
+ * Jacot et al. (2018), "Convergence of NTK": at initialization the empirical NTK Θ(θ) = Σ_p ∂_{θ_p}f ⊗ ∂_{θ_p}f converges
  * to the limiting Θ^(L)_∞ (kernelFn 'ntk') as the widths grow, with fluctuations ∝ width^{-1/2}. Measured:
  * e(n) = RMS over initializations of ‖Θ_n − Θ_∞‖_F/‖Θ_∞‖_F, and the slope of log e against log n.
  */

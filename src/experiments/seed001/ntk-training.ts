@@ -11,7 +11,7 @@ import { circlePoints, jacotNet } from './jacot-net.js';
 import { cite, jacotGabrielHongler2018 } from '../bibliography.js';
 
 /**
- * Seed 001, "Convergence of NTK during training": for a fixed training time the NTK stays closer to its
+ * Jacot et al. (2018), "Convergence of NTK during training": for a fixed training time the NTK stays closer to its
  * initial value as the width grows (Jacot et al., Thm 2). Each width is trained by GD for the same steps with
  * the same η = lrFactor·N/λ_max(Θ_∞) on targets y = sin(2γ) + cos(3γ) of circle points at angle γ;
  * measured: ‖Θ_T − Θ_0‖_F/‖Θ_0‖_F (mean over initializations) and its log-log slope in the width

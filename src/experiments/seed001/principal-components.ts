@@ -11,7 +11,7 @@ import { gaussianPoints, jacotNet } from './jacot-net.js';
 import { cite, jacotGabrielHongler2018 } from '../bibliography.js';
 
 /**
- * Seed 001, "Convergence and Early Stopping": with Θ_∞ = Σᵢ λᵢvᵢvᵢᵀ the residual obeys Δ_t = e^{−tΘ}Δ₀, so
+ * Jacot et al. (2018), "Convergence and Early Stopping": with Θ_∞ = Σᵢ λᵢvᵢvᵢᵀ the residual obeys Δ_t = e^{−tΘ}Δ₀, so
  * convergence is fastest along the kernel's top principal components. A wide net is trained by GD
  * (η = lrFactor·N/λ₁); the projections pᵢ(t) = ⟨vᵢ, f_t − y⟩ on the top K eigenvectors of the limiting
  * kernel are tracked, and each one's half-life (first step with |pᵢ(t)| ≤ |pᵢ(0)|/2, log-interpolated) is

@@ -9,7 +9,7 @@ import { accuracy, digitsSplit, mlp } from './common.js';
 import { cite, aroraEtAl2019Exact } from '../bibliography.js';
 
 /**
- * Seed 002 §4, Arora et al. (2019): the convolutional NTK, computed exactly layer by layer, used for kernel
+ * Arora et al. (2019): the convolutional NTK, computed exactly layer by layer, used for kernel
  * regression on images; CNTK-V (vanilla: the readout sees the flattened last feature map) and CNTK-GAP (global
  * average pooling before the readout), against the fully-connected NTK on the flattened pixels.
  *

@@ -8,7 +8,7 @@ import { mlp, spherePoints, type MlpSpec } from './common.js';
 import { cite, aroraEtAl2019Exact } from '../bibliography.js';
 
 /**
- * Seed 002 §2, Arora et al. (2019), Theorem 3.1: at initialization the empirical NTK ⟨∂f(x)/∂θ, ∂f(x')/∂θ⟩ of a
+ * Arora et al. (2019), Theorem 3.1: at initialization the empirical NTK ⟨∂f(x)/∂θ, ∂f(x')/∂θ⟩ of a
  * ReLU net with L hidden layers of width m is within (L + 1)ε of Θ^(L)(x, x') once m ≥ Ω(L⁶/ε⁴·log(L/δ)).
  * Measured: the relative Frobenius error ‖Θ̂ − Θ‖_F/‖Θ‖_F on N points of the unit sphere, mean over
  * independent initializations, against width m and depth L.

@@ -11,7 +11,7 @@ import { digitsSplit, mlp, parityTargets, type MlpSpec } from './common.js';
 import { cite, yangSalman2019 } from '../bibliography.js';
 
 /**
- * Seed 002 §3 (Yang & Salman 2019, §7): the maximum learning rate follows from the largest NTK eigenvalue,
+ * Yang & Salman (2019): the maximum learning rate follows from the largest NTK eigenvalue,
  * "and this was found to be accurate for real datasets". In ntk-lab's normalization L = (1/2N)·Σ‖f − y‖²,
  * full-batch GD on a model with constant kernel Θ converges iff η < η_max = 2N/λ_max(Θ) (maxLearningRate).
  *

@@ -12,7 +12,7 @@ import { mlp, spherePoints, type MlpSpec } from './common.js';
 import { cite, aroraEtAl2019Exact } from '../bibliography.js';
 
 /**
- * Seed 002 §2, Arora et al. (2019), Theorem 3.2: a wide ReLU net with scaled output f_nn = κ·f(θ, x), trained by
+ * Arora et al. (2019), Theorem 3.2: a wide ReLU net with scaled output f_nn = κ·f(θ, x), trained by
  * gradient descent to convergence, predicts on a test point like NTK kernel regression
  * f_ntk(x_te) = Θ(x_te, X)·H*⁻¹·y, within ε when κ is small and the width m large.
  *

@@ -18,7 +18,7 @@ import { logLogSlopePositivePairs, num } from '../common/stats.js';
 import { cite, chizatOyallonBach2019 } from '../bibliography.js';
 
 /**
- * Seed 003, "Lazy training" / "When does lazy training occur?" (Chizat & Bach 2018, arXiv:1812.07956):
+ * Chizat, Oyallon & Bach (2019, arXiv:1812.07956), lazy training and when it occurs:
  * train g_α(θ, x) = α·(f(θ, x) − f(θ₀, x)) on L_α = (1/α²)·L(g_α) by GD (src/train alphaScaledModel).
  * In function space g_α moves at a rate set by the tangent kernel Θ, independent of α, while
  * ‖θ_T − θ₀‖ = O(1/α) and ‖g_α − g_lin‖ = O(1/α) (Chizat & Bach Thm 2.3), g_lin the same training of

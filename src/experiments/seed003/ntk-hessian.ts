@@ -8,7 +8,7 @@ import { jacobian, lossGradient, lossHessian, paramCount, residual, type LinearN
 import { cite, jacotGabrielHongler2020 } from '../bibliography.js';
 
 /**
- * Seed 003, "NTK and the Hessian of the loss": Θ = JJᵀ; JJᵀ and JᵀJ share their nonzero eigenvalues;
+ * Jacot, Gabriel & Hongler (2020), the NTK and the Hessian of the loss: Θ = JJᵀ; JJᵀ and JᵀJ share their nonzero eigenvalues;
  * the Hessian H = JᵀJ + Σ_k r_k∇²f_k of L = ½Σ(f − y)² tends to JᵀJ near a global minimum, so it has
  * the NTK's spectrum there (up to zeros). Measured on the two-layer linear net f = n^{-1/2}vᵀUx
  * (linear-net.ts; exact Jacobian and Hessian) trained by GD to interpolation (N < d).

@@ -14,13 +14,13 @@ import { num } from '../common/stats.js';
 import { cite, basriEtAl2020 } from '../bibliography.js';
 
 /**
- * Seed 004, "Motivation: Frequency Bias": a target made of a low- and a high-frequency part on the circle,
+ * Basri et al. (2020), the frequency-bias example: a target made of a low- and a high-frequency part on the circle,
  * y(a) = cos(κ_low·a) + cos(κ_high·a), is learned low frequency first. A two-layer ReLU network with
- * biases (the seed's eq. 6, NTK parameterization, both layers trained) is trained by full-batch GD on N
+ * biases (the paper's eq. 6, NTK parameterization, both layers trained) is trained by full-batch GD on N
  * equispaced angles, inputs x = √2·(cos a, sin a) (‖x‖² = d). The residual r_t = f_t − y is split into its
  * Fourier energy at each frequency κ, e_κ(t) = |r̂_κ(t)| / |r̂_κ(0)|; t_κ is the first step with e_κ ≤ 0.1.
  * On an equispaced grid the kernel matrix is circulant, its eigenvectors are the Fourier modes, and the
- * constant-kernel dynamics (Arora et al. 2019, seed eq. 1/8) predict e_κ(t) = |1 − ηλ_κ/N|^t exactly:
+ * constant-kernel dynamics (Arora et al. 2019; Basri et al. 2020, eqs. 1 and 8) predict e_κ(t) = |1 − ηλ_κ/N|^t exactly:
  * the same times from the infinite-width NTK (kernelFn + predictGradientDescentMse) are reported beside
  * the network's.
  */

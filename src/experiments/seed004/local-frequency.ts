@@ -18,12 +18,12 @@ import { median, num } from '../common/stats.js';
 import { cite, basriEtAl2020 } from '../bibliography.js';
 
 /**
- * Seed 004, "Proposition: Eigenfunctions" (Basri et al. 2020, eqs. 12–13): under a piecewise-constant
+ * Basri et al. (2020), the eigenfunction proposition (eqs. 12–13): under a piecewise-constant
  * density the eigenfunctions are f(x) = aⱼ·cos(q√pⱼ·x/Z + bⱼ) on the region Rⱼ — a cosine whose local
- * frequency is q√pⱼ/Z, ∝ √pⱼ. As in the seed's figure: density 3/(2π)·{1/7, 2/7, 4/7} on three arcs,
+ * frequency is q√pⱼ/Z, ∝ √pⱼ. As in the paper's figure: density 3/(2π)·{1/7, 2/7, 4/7} on three arcs,
  * the two-layer ReLU-with-bias NTK (eq. 11) and a deep (depth-10) ReLU network's NTK on the circle;
  * eigenfunctions by Nyström (circleNystrom), local frequencies per region by a least-squares sinusoid
- * fit seeded by the periodogram peak (regionFrequencies; the seed used the FFT alone).
+ * fit seeded by the periodogram peak (regionFrequencies; the paper used the FFT alone).
  *
  * q of eigenfunction i (descending eigenvalues, i = 0, 1, …) is ⌈i/2⌉: the periodic Sturm–Liouville
  * problem f'' = −p/(πλ)·f (eq. 14) has one eigenfunction without zeros, then pairs with 2q zeros.
