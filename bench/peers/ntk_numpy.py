@@ -13,17 +13,19 @@ A network is a list of tuples: ('dense', w_std, b_std) | ('relu',) | ('erf', a, 
 import numpy as np
 
 
-def _dense(state, w_std, b_std):
+def _dense(state, w_std, b_std, same=False):
     cov, var1, var2, ntk = state
     w2, b2 = w_std * w_std, b_std * b_std
     cov = w2 * cov + b2
     return cov, w2 * var1 + b2, w2 * var2 + b2, cov + w2 * ntk
 
 
-def _relu(state):
+def _relu(state, same=False):
     cov, var1, var2, ntk = state
     scale = np.sqrt(var1[:, None] * var2[None, :])
     cos_t = np.clip(cov / scale, -1.0, 1.0)
+    if same:  # a point with itself: the angle is exactly 0 (rounding would give ~1e-8 and Θ off by ~1e-9)
+        np.fill_diagonal(cos_t, 1.0)
     theta = np.arccos(cos_t)
     sin_t = np.sqrt(np.maximum(1.0 - cos_t * cos_t, 0.0))
     cov_new = scale * (sin_t + (np.pi - theta) * cos_t) / (2.0 * np.pi)
@@ -31,7 +33,7 @@ def _relu(state):
     return cov_new, 0.5 * var1, 0.5 * var2, cov_dot * ntk
 
 
-def _erf(state, a=1.0, b=1.0, c=0.0):
+def _erf(state, a=1.0, b=1.0, c=0.0, same=False):
     cov, var1, var2, ntk = state
     b2 = b * b
     cov, var1, var2, ntk = b2 * cov, b2 * var1, b2 * var2, b2 * ntk
@@ -49,7 +51,9 @@ _RULES = {'dense': _dense, 'relu': _relu, 'erf': _erf}
 
 
 def kernel(x1, x2, layers):
-    """(NNGP, NTK) between the rows of x1 (N1 x d) and x2 (N2 x d), each N1 x N2."""
+    """(NNGP, NTK) between the rows of x1 (N1 x d) and x2 (N2 x d), each N1 x N2. Passing the same array
+    twice (kernel(x, x, net)) marks the diagonal as pairs of identical points."""
+    same = x1 is x2
     d = x1.shape[1]
     state = (x1 @ x2.T / d, np.einsum('ij,ij->i', x1, x1) / d, np.einsum('ij,ij->i', x2, x2) / d, None)
     state = state[:3] + (np.zeros_like(state[0]),)
@@ -57,7 +61,7 @@ def kernel(x1, x2, layers):
         rule = _RULES.get(layer[0])
         if rule is None:
             raise ValueError(f"unknown layer {layer!r}; expected 'dense', 'relu' or 'erf'")
-        state = rule(state, *layer[1:])
+        state = rule(state, *layer[1:], same=same)
     return state[0], state[3]
 
 
