@@ -71,7 +71,7 @@ export function registerReproduce(program: Command): void {
   program
     .command('reproduce')
     .description(
-      'reproduce the claims of the seed documents and write report/index.html and report/results.json',
+      'reproduce published NTK claims (each cites its paper) and write report/index.html and report/results.json',
     )
     .argument('[ids...]', 'experiment ids or id prefixes (e.g. 003), or "all"', ['all'])
     .option('--preset <preset>', 'quick | full', 'quick')
