@@ -136,7 +136,7 @@ export interface Source extends Work {
 export interface Experiment<C extends Config = Config> {
   /**
    * Stable id, e.g. '003-catapult-toy': lowercase letters, digits and '-'; starts with a three-digit group
-   * number (the claims come in five groups, 000–004, one per topic; see docs/experiments.md).
+   * number (the claims come in five groups, 000–004, one per topic; see docs/references.md).
    */
   readonly id: string;
   /** The published work the claim comes from, and where in it. */
