@@ -14,7 +14,7 @@ interface SubCommand {
 const SUB_COMMANDS: readonly SubCommand[] = [
   {
     name: 'reproduce',
-    summary: 'reproduce the claims of the seed documents and write the HTML report',
+    summary: 'reproduce published NTK claims (each cites its paper) and write the HTML report',
     register: async () => (await import('./commands/reproduce.js')).registerReproduce,
   },
   {

@@ -29,12 +29,12 @@ import {
  * linearized network). Conventions (DESIGN.md §3):
  *
  *   loss L = (1/2N)·Σₙ‖f(xₙ) − yₙ‖², outputs f ∈ ℝ^{N×O}, kernel K ∈ ℝ^{N×N} (Θ ⊗ I_O);
- *   discrete GD with step η:   f_{s+1} = f_s − (η/N)·K·(f_s − y)                      (seed 000)
- *   gradient flow:             df/ds = −(η/N)·K·(f − y),  continuous time t = η·s       (seed 001)
+ *   discrete GD with step η:   f_{s+1} = f_s − (η/N)·K·(f_s − y)                      (Kopitkov & Indelman 2020)
+ *   gradient flow:             df/ds = −(η/N)·K·(f − y),  continuous time t = η·s       (Jacot et al. 2018)
  *
  * so with K = V·diag(λ)·Vᵀ, uᵢ = η·λᵢ/N and the initial residual m₀ = f₀ − y:
  *
- *   m_s      = Σᵢ ρ(uᵢ, s)·⟨vᵢ, m₀⟩·vᵢ,   ρ = (1 − u)^s (GD) or e^{−u·s} (flow)          (seed 000, m_t)
+ *   m_s      = Σᵢ ρ(uᵢ, s)·⟨vᵢ, m₀⟩·vᵢ,   ρ = (1 − u)^s (GD) or e^{−u·s} (flow)          (Kopitkov & Indelman 2020, m_t)
  *   f_test,s = f_test,0 − K_*X·V·diag((η/N)·Σ_{j<s} ρ(uᵢ, j))·Vᵀ·m₀                      (Lee et al. 2019, eq. 9)
  *
  * (for flow the sum is an integral: (η/N)·(1 − e^{−u·s})/u = (1 − e^{−u·s})/λ). As s → ∞ both give
@@ -78,7 +78,7 @@ export interface MseOutputs {
 
 export interface ResidualModes {
   readonly steps: number[];
-  /** Eigenvalues of the (regularized) kernel, descending: λ₁ = λ_max as in seed 000. */
+  /** Eigenvalues of the (regularized) kernel, descending: λ₁ = λ_max as in Kopitkov & Indelman 2020. */
   readonly eigenvalues: Float64Array;
   /** Column i is the unit eigenvector vᵢ of eigenvalues[i]. */
   readonly eigenvectors: Matrix;
@@ -98,9 +98,9 @@ export interface GradientDescentMsePredictor {
   predict(steps: readonly number[], dynamics: Dynamics): MseOutputs;
   /** t = ∞: kernel regression (K + εI)⁻¹ by Cholesky (default; eigh when K is not positive definite) or eigh. */
   atInfinity(method?: 'cholesky' | 'eigh'): { fTrain: Matrix; fTest: Matrix | null };
-  /** The residual m_s in the eigenbasis of K (seed 000): coefficients ρ(uᵢ, s)·⟨vᵢ, m₀⟩. */
+  /** The residual m_s in the eigenbasis of K (Kopitkov & Indelman 2020): coefficients ρ(uᵢ, s)·⟨vᵢ, m₀⟩. */
   residualModes(steps: readonly number[], dynamics: Dynamics): ResidualModes;
-  /** 2N/λ_max: the largest η for which discrete GD converges (seed 000). */
+  /** 2N/λ_max: the largest η for which discrete GD converges (Kopitkov & Indelman 2020). */
   maxLearningRate(): number;
 }
 
@@ -285,7 +285,7 @@ export function predictGradientDescentMse(input: GradientDescentMseInput): Gradi
     checkDynamics(dynamics);
     assertSteps(FN, 'steps', steps, dynamics === 'gd');
     const { values, vectors, P } = eigen();
-    // Descending order (λ₁ = λ_max), as in seed 000.
+    // Descending order (λ₁ = λ_max), as in Kopitkov & Indelman 2020.
     const eigenvalues = new Float64Array(n);
     const V = new Matrix(n, n);
     for (let i = 0; i < n; i++) {

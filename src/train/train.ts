@@ -14,7 +14,7 @@ import { makeSchedule, type Schedule, type ScheduleSpec } from './schedule.js';
  * The training loop: full-batch GD or minibatch SGD / momentum / Adam on a TrainModel, with records at
  * chosen steps. Step s means "after s updates" (step 0 = before any update). At a recorded step the
  * train loss (full training set), test loss, outputs f_s, ‖θ_s − θ₀‖/‖θ₀‖ and, at NTK steps, the
- * tangent-kernel Gramian G_s (seed 000) with its eigendecomposition are kept.
+ * tangent-kernel Gramian G_s (Kopitkov & Indelman 2020) with its eigendecomposition are kept.
  *
  * Divergence — a non-finite loss, or a loss above `divergenceBound` — stops the run and is reported
  * as { step, loss }; an aborted `signal` stops it after the current update (`interrupted`). Neither throws.
@@ -24,7 +24,7 @@ export interface NtkSnapshot {
   readonly step: number;
   /** G_s = Θ_s(X, X), N×N, traced over outputs; null when `ntkKernel: false` (top-k by the implicit operator). */
   readonly kernel: Matrix | null;
-  /** Eigenvalues, descending (λ₁ = λ_max as in seed 000); all N, or the top k. */
+  /** Eigenvalues, descending (λ₁ = λ_max as in Kopitkov & Indelman 2020); all N, or the top k. */
   readonly eigenvalues: Float64Array;
   /** Column i is the eigenvector of eigenvalues[i] (N × k), or null when eigenvectors were not asked for. */
   readonly eigenvectors: Matrix | null;

@@ -190,7 +190,7 @@ async function runPredict(o: PredictCliOptions): Promise<void> {
       eigenvalues: Array.from(m.eigenvalues),
       eigenvectors: { suffix: 'eigenvectors' },
       coefficients: { suffix: 'modes' },
-      note: 'residual m_t = Σ_i coefficients[t, i, :] ⊗ v_i, eigenvalues descending (seed 000)',
+      note: 'residual m_t = Σ_i coefficients[t, i, :] ⊗ v_i, eigenvalues descending (Kopitkov & Indelman 2020)',
     };
   }
   deferSignals();
@@ -247,7 +247,7 @@ export function registerPredict(program: Command): void {
     .option('--dynamics <kind>', 'gd (discrete, (I − ηK/N)^t) | flow (e^{−ηtK/N})', 'gd')
     .option('--diag-reg <eps>', 'diagonal regularization, relative to the mean diagonal', '0')
     .option('--diag-reg-absolute', 'take --diag-reg in absolute units')
-    .option('--modes', 'also write the residual per eigendirection (seed 000)')
+    .option('--modes', 'also write the residual per eigendirection (Kopitkov & Indelman 2020)')
     .requiredOption('--out <file>', 'JSON; arrays go beside it as <out>.*.npy')
     .addHelpText(
       'after',

@@ -189,7 +189,7 @@ function circleKernel(o: CircleOpts): { kernel: CircleKernel; label: string } {
       throw new NtkInputError(`--kernel must be 'two-layer-relu-bias', got '${o.kernel}'`);
     return {
       kernel: twoLayerReluBias,
-      label: 'two-layer-relu-bias: k = (cos(x−z)+1)(π−|x−z|)/(4π) (seed 004 eq. 11)',
+      label: 'two-layer-relu-bias: k = (cos(x−z)+1)(π−|x−z|)/(4π) (Basri et al. 2020, eq. 11)',
     };
   }
   const part = partArg(o.get ?? 'ntk');
@@ -246,7 +246,7 @@ function runCircle(o: CircleOpts): void {
         corrected,
         relErrorTyped: nullable(typed.map((v, i) => (ref[i] - v) / v)),
         relErrorCorrected: nullable(corrected.map((v, i) => (ref[i] - v) / v)),
-        note: 'typed = seed 004 eq. 17 as printed; corrected = π·typed (2π·typed at q = 0), exact for the uniform density (src/spectral/circle/eq17.ts)',
+        note: 'typed = Basri et al. 2020, eq. 17 as printed; corrected = π·typed (2π·typed at q = 0), exact for the uniform density (src/spectral/circle/eq17.ts)',
       };
     }
     if (J > 1 && M / J >= 12) {
@@ -323,8 +323,8 @@ Example:
 
   spectrum
     .command('circle')
-    .description('eigenvalues/eigenfunctions of ∫k(x,z)p(z)f(z)dz = λf(x) on S¹ (Nyström; seed 004)')
-    .option('--kernel <name>', "closed-form kernel: 'two-layer-relu-bias' (seed 004 eq. 11)")
+    .description('eigenvalues/eigenfunctions of ∫k(x,z)p(z)f(z)dz = λf(x) on S¹ (Nyström; Basri et al. 2020)')
+    .option('--kernel <name>', "closed-form kernel: 'two-layer-relu-bias' (Basri et al. 2020, eq. 11)")
     .option(
       '--model <file>',
       "a network's kernel restricted to the circle (x = √2·(cos a, sin a), so ⟨x,x′⟩/2 = cos(a − a′))",
