@@ -1,0 +1,32 @@
+import type { ModelJson } from '../../../src/nn/model.js';
+
+/**
+ * The fully-connected networks of the lab as model-file JSON (the format `ntk --model` reads), so every
+ * view's network is exactly the one its "reproduce in the CLI" command loads: `depth` hidden
+ * Dense(width)–activation blocks and a Dense(1) readout, all with the same W_std and b_std
+ * (b_std = 0 means no bias).
+ */
+export interface DenseSpec {
+  readonly depth: number;
+  readonly width: number;
+  readonly activation: string;
+  readonly W_std: number;
+  readonly b_std: number;
+  readonly parameterization: 'ntk' | 'standard';
+}
+
+export const ACTIVATIONS = ['Relu', 'Erf', 'Gelu', 'Abs', 'Identity'] as const;
+
+export function denseModelJson(s: DenseSpec): ModelJson {
+  if (!Number.isInteger(s.depth) || s.depth < 1)
+    throw new RangeError(`depth must be an integer ≥ 1, got ${s.depth}`);
+  if (!Number.isInteger(s.width) || s.width < 1)
+    throw new RangeError(`width must be an integer ≥ 1, got ${s.width}`);
+  if (!(ACTIVATIONS as readonly string[]).includes(s.activation))
+    throw new RangeError(`activation must be one of ${ACTIVATIONS.join(', ')}, got '${s.activation}'`);
+  const dense = (width: number) => ({ type: 'Dense', width, W_std: s.W_std, b_std: s.b_std === 0 ? null : s.b_std });
+  const layers: Record<string, unknown>[] = [];
+  for (let l = 0; l < s.depth; l++) layers.push(dense(s.width), { type: s.activation });
+  layers.push(dense(1));
+  return { parameterization: s.parameterization, layers } as unknown as ModelJson;
+}

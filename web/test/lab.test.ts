@@ -1,0 +1,240 @@
+// The browser lab in headless Chromium against the built site (npm run lab:build → site/) served from
+// localhost: every view opens from its URL hash and finishes; no console error; no long task > 100 ms on
+// the main thread while it computes; a control change redraws the figure; the numbers of the data export
+// equal the Node library's for the same inputs to 1e-12.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Server } from 'node:http';
+import type { BrowserContext, Page } from 'playwright-core';
+import { setBackend } from '../../src/linalg/select.js';
+import { Matrix } from '../../src/linalg/matrix.js';
+import { kernelFn } from '../../src/kernels/kernelFn.js';
+import { modelFromJson } from '../../src/nn/model.js';
+import { PRNGKey, split } from '../../src/random/keys.js';
+import { normal } from '../../src/random/normal.js';
+import { eighDescending } from '../../src/spectral/alignment.js';
+import { cubeSpectrumOfStack } from '../../src/spectral/cube.js';
+import { preciseLayersOfModel } from '../../src/spectral/dotProduct.js';
+import { parseDensity } from '../../src/spectral/circle/density.js';
+import { twoLayerReluBias } from '../../src/spectral/circle/kernels.js';
+import { circleNystrom } from '../../src/spectral/circle/nystrom.js';
+import { networkModel } from '../../src/train/model.js';
+import { train } from '../../src/train/train.js';
+import { runToy, toyStateOf } from '../../src/experiments/seed003/toy-model.js';
+import { serveStatic } from './staticServer.testutil.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ROOT = resolve(import.meta.dirname, '../../..');
+const SITE = join(ROOT, 'site');
+
+interface Exported {
+  view: string;
+  params: Record<string, number | string>;
+  backend: string;
+  scalars: Record<string, unknown>;
+  arrays: Record<string, { shape: number[]; data: (number | null)[] }>;
+}
+
+let server: Server | null = null;
+let base = '';
+let context: BrowserContext | null = null;
+let profile = '';
+let skip: string | null = null;
+
+before(async () => {
+  if (!existsSync(CHROMIUM)) {
+    if (process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing but CI=true: install Debian's chromium`);
+    skip = `${CHROMIUM} not installed (apt-get install -y chromium)`;
+    return;
+  }
+  const b = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'error'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  assert.equal(b.status, 0, `lab:build failed:\n${b.stdout}\n${b.stderr}`);
+  ({ url: base, server } = await serveStatic(SITE));
+  const { chromium } = await import('playwright-core');
+  profile = mkdtempSync(join(tmpdir(), 'ntk-lab-chromium-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    acceptDownloads: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  setBackend('ts');
+});
+
+after(async () => {
+  await context?.close();
+  server?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+interface Opened {
+  page: Page;
+  errors: string[];
+}
+
+/** Open a hash, wait for the view to be ready, and check no console error and no long task over 100 ms. */
+async function open(hash: string, view: string): Promise<Opened> {
+  const page = await context!.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.addInitScript(() => {
+    const w = globalThis as unknown as { __longTasks: number[]; PerformanceObserver: new (cb: (l: { getEntries(): { duration: number }[] }) => void) => { observe(o: object): void } };
+    w.__longTasks = [];
+    new w.PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__longTasks.push(e.duration);
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  await page.goto(base + hash, { waitUntil: 'load' });
+  await waitReady(page, view, errors);
+  return { page, errors };
+}
+
+async function waitReady(page: Page, view: string, errors: string[]): Promise<void> {
+  try {
+    await page.waitForFunction((v) => (globalThis as unknown as { document: { body: { dataset: Record<string, string> } } }).document.body.dataset.ready === v, view, { timeout: 90_000 });
+  } catch (e) {
+    const status = await page.locator('#status').textContent();
+    throw new Error(`view ${view} did not become ready: status '${status}', console errors ${JSON.stringify(errors)}; ${(e as Error).message}`);
+  }
+}
+
+async function checkClean(o: Opened): Promise<void> {
+  assert.deepEqual(o.errors, [], 'console errors');
+  const long = (await o.page.evaluate(() => (globalThis as unknown as { __longTasks: number[] }).__longTasks)) as number[];
+  assert.ok(long.every((d) => d <= 100), `main-thread long tasks over 100 ms: ${JSON.stringify(long)}`);
+}
+
+async function exportJson(page: Page): Promise<Exported> {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#save-json')]);
+  const path = await dl.path();
+  return JSON.parse(readFileSync(path, 'utf8')) as Exported;
+}
+
+function assertClose(got: ArrayLike<number | null>, want: ArrayLike<number>, what: string, tol = 1e-12): void {
+  assert.equal(got.length, want.length, `${what}: length`);
+  let scale = 0;
+  for (let i = 0; i < want.length; i++) scale = Math.max(scale, Math.abs(want[i]));
+  for (let i = 0; i < want.length; i++) {
+    const g = got[i];
+    assert.ok(g !== null && Math.abs(g - want[i]) <= tol * Math.max(scale, 1e-300), `${what}[${i}]: page ${g}, Node ${want[i]}`);
+  }
+}
+
+test('kernel view: NTK/NNGP equal kernelFn in Node; a control change redraws the heatmap', async (t) => {
+  if (skip) return t.skip(skip);
+  const o = await open('#view=kernel&n=40&depth=3&act=Relu&wstd=1.5&bstd=0.1&width=128', 'kernel');
+  await checkClean(o);
+  const ex = await exportJson(o.page);
+  const n = 40;
+  const x = new Matrix(n, 2);
+  for (let i = 0; i < n; i++) {
+    x.data[2 * i] = Math.cos(-Math.PI + (2 * Math.PI * i) / n);
+    x.data[2 * i + 1] = Math.sin(-Math.PI + (2 * Math.PI * i) / n);
+  }
+  assertClose(ex.arrays.x.data, x.data, 'x');
+  const json = {
+    parameterization: 'ntk',
+    layers: [1, 2, 3].flatMap(() => [{ type: 'Dense', width: 128, W_std: 1.5, b_std: 0.1 }, { type: 'Relu' }]).concat([{ type: 'Dense', width: 1, W_std: 1.5, b_std: 0.1 }]),
+  };
+  const k = kernelFn(modelFromJson(json).net, x);
+  assertClose(ex.arrays.ntk.data, k.ntk!.data, 'ntk');
+  assertClose(ex.arrays.nngp.data, k.nngp!.data, 'nngp');
+  assertClose(ex.arrays.eigenvalues.data, eighDescending(k.ntk!).values, 'eigenvalues', 1e-10);
+  const errs = ex.arrays.empiricalError.data as number[];
+  assert.deepEqual(ex.arrays.widths.data, [16, 32, 64, 128]);
+  assert.ok(errs[3] < errs[0], `empirical NTK error should fall with width: ${errs}`);
+  const before = await o.page.locator('[data-figure="ntk"] .plot').innerHTML();
+  const runs = await o.page.evaluate(() => (globalThis as unknown as { document: { body: { dataset: Record<string, string> } } }).document.body.dataset.runs);
+  await o.page.selectOption('select[name="act"]', 'Erf');
+  await o.page.waitForFunction((r) => { const d = (globalThis as unknown as { document: { body: { dataset: Record<string, string> } } }).document.body.dataset; return d.runs !== r && d.ready === 'kernel'; }, runs, { timeout: 60_000 });
+  assert.match(o.page.url(), /act=Erf/);
+  const after = await o.page.locator('[data-figure="ntk"] .plot').innerHTML();
+  assert.notEqual(after, before, 'the NTK heatmap did not change with the activation');
+  await checkClean(o);
+  await o.page.close();
+});
+
+test('training view: the loss curve equals src/train in Node (same seed, GD)', async (t) => {
+  if (skip) return t.skip(skip);
+  const o = await open('#view=training&n=30&width=64&depth=2&steps=60&lr=0.5&kappa=2&opt=gd&seed=3', 'training');
+  await checkClean(o);
+  const ex = await exportJson(o.page);
+  const n = 30;
+  const x = new Float64Array(n);
+  const y = new Matrix(n, 1);
+  for (let i = 0; i < n; i++) {
+    x[i] = -1 + (2 * i) / (n - 1);
+    y.data[i] = Math.sin(2 * Math.PI * x[i]);
+  }
+  const net = modelFromJson({
+    parameterization: 'ntk',
+    layers: [{ type: 'Dense', width: 64, W_std: 1.5, b_std: 0.1 }, { type: 'Relu' }, { type: 'Dense', width: 64, W_std: 1.5, b_std: 0.1 }, { type: 'Relu' }, { type: 'Dense', width: 1, W_std: 1.5, b_std: 0.1 }],
+  }).net;
+  const [initKey] = split(PRNGKey(3), 2);
+  const r = train({ model: networkModel(net, net.init(initKey, [1])), xTrain: { shape: [n, 1], data: x }, yTrain: y, optimizer: 'gd', lr: 0.5, steps: 60, recordEvery: 1 });
+  assertClose(ex.arrays.loss.data, r.loss, 'loss');
+  assertClose(ex.arrays.f.data, r.fTrain![60].data, 'f_T');
+  const a = ex.arrays.alignmentY.data as number[];
+  assert.ok(a.length >= 2 && a.every((v) => v >= 0 && v <= 1 + 1e-12), `alignment in [0, 1]: ${a}`);
+  await o.page.close();
+});
+
+test('catapult view: the toy trajectory equals runToy in Node', async (t) => {
+  if (skip) return t.skip(skip);
+  const o = await open('#view=catapult&model=toy&r=3&n=500&steps=300&seed=1', 'catapult');
+  await checkClean(o);
+  const ex = await exportJson(o.page);
+  const [ku, kv] = split(PRNGKey(1));
+  const s0 = toyStateOf(normal(ku, 500), normal(kv, 500), 0);
+  const run = runToy(s0, 3, { n: 500, steps: 300, tol: 1e-8, blowup: 1e8, trace: true });
+  assert.equal(ex.scalars.phase, 'catapult');
+  assert.equal(run.phase, 'catapult');
+  assertClose(ex.arrays.loss.data, run.trace!.df.map((d) => (d * d) / 2), 'loss');
+  await o.page.close();
+});
+
+test('frequency view: Nyström eigenvalues equal circleNystrom in Node', async (t) => {
+  if (skip) return t.skip(skip);
+  const o = await open('#view=frequency&density=1,2,4&grid=256&top=12&samples=100&kappaMax=6', 'frequency');
+  await checkClean(o);
+  const ex = await exportJson(o.page);
+  const e = circleNystrom(twoLayerReluBias, parseDensity('1,2,4'), { grid: 256, top: 12 });
+  assertClose(ex.arrays.eigenvalues.data, e.eigenvalues, 'eigenvalues');
+  const steps = ex.arrays.learningSteps.data as number[];
+  assert.ok(steps[5] > steps[1], `learning time should grow with κ: ${steps}`);
+  await o.page.close();
+});
+
+test('cube view: fractional variances equal cubeSpectrumOfStack in Node', async (t) => {
+  if (skip) return t.skip(skip);
+  const o = await open('#view=cube&dim=16&depth=2&maxDepth=3&get=ntk&act=Relu&wstd=1.5&bstd=0.1', 'cube');
+  await checkClean(o);
+  const ex = await exportJson(o.page);
+  const json = {
+    parameterization: 'ntk',
+    layers: [1, 2].flatMap(() => [{ type: 'Dense', width: 512, W_std: 1.5, b_std: 0.1 }, { type: 'Relu' }]).concat([{ type: 'Dense', width: 1, W_std: 1.5, b_std: 0.1 }]),
+  };
+  const s = cubeSpectrumOfStack(preciseLayersOfModel(modelFromJson(json)).layers!, 16, 'ntk');
+  assertClose(ex.arrays.fractionalVariance.data, s.fractionalVariance, 'fractional variance');
+  assertClose(ex.arrays.eigenvalues.data, s.eigenvalues, 'eigenvalues');
+  await o.page.close();
+});
