@@ -61,13 +61,41 @@ function renderControls(view: ViewDef, params: LabParams, backend: string): void
   }
 }
 
-function renderResult(view: ViewDef, params: LabParams, r: LabResult): void {
+/** Yield to the event loop (a new task), so that no single task draws more than one figure. */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+let drawing: Promise<void> | null = null;
+let queued: { view: ViewDef; params: LabParams; r: LabResult } | null = null;
+
+/**
+ * Draw a result, one figure per task. Frames that arrive while a drawing is in progress replace each other,
+ * so the page draws the latest state and never falls behind the worker.
+ */
+function renderResult(view: ViewDef, params: LabParams, r: LabResult): Promise<void> {
+  queued = { view, params, r };
+  if (!drawing) {
+    drawing = (async () => {
+      while (queued) {
+        const q = queued;
+        queued = null;
+        await drawNow(q.view, q.params, q.r);
+      }
+      drawing = null;
+    })();
+  }
+  return drawing;
+}
+
+async function drawNow(view: ViewDef, params: LabParams, r: LabResult): Promise<void> {
   const figs = view.figures(r, params);
   const host = $('#figures');
   const existing = new Map(Array.from(host.children, (c) => [(c as HTMLElement).dataset.figure!, c as HTMLElement]));
   const keep = new Set(figs.map((f) => f.id));
   for (const [id, node] of existing) if (!keep.has(id)) node.remove();
   for (const f of figs) {
+    if (current?.view !== view) return;
     let box = existing.get(f.id);
     if (!box) {
       box = el('figure', { 'data-figure': f.id });
@@ -83,7 +111,8 @@ function renderResult(view: ViewDef, params: LabParams, r: LabResult): void {
       if (view.name === 'frequency' && f.id === 'density') plot.addEventListener('click', (ev) => redrawDensity(ev, plot));
       host.append(box);
     }
-    box.querySelector('.plot')!.innerHTML = f.svg;
+    box.querySelector('.plot')!.innerHTML = f.svg();
+    await nextTask();
   }
   const table = $('#summary');
   table.replaceChildren(
@@ -150,11 +179,11 @@ async function run(): Promise<void> {
       progress: (done, total) => {
         bar.value = total > 0 ? done / total : 0;
       },
-      frame: (partial) => renderResult(view, params, partial),
+      frame: (partial) => void renderResult(view, params, partial),
     });
     lastResult = out.result;
     lastBackend = out.backend;
-    renderResult(view, params, out.result);
+    await renderResult(view, params, out.result);
     renderDataExport(view, params, out.result);
     bar.value = 1;
     status.textContent = `done in ${out.seconds.toFixed(2)} s (backend ${out.backend}, float64, in a Web Worker)`;

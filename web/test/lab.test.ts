@@ -2,11 +2,11 @@
 // localhost: every view opens from its URL hash and finishes; no console error; no long task > 100 ms on
 // the main thread while it computes; a control change redraws the figure; the numbers of the data export
 // equal the Node library's for the same inputs to 1e-12.
-import { test, before, after } from 'node:test';
+import { test, before, after, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Server } from 'node:http';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -86,6 +86,17 @@ after(async () => {
 interface Opened {
   page: Page;
   errors: string[];
+  /** CPU time (thread time, ms) of every main-thread task, from the Chromium trace. */
+  cpuTasks: () => Promise<number[]>;
+}
+
+interface TraceEvent {
+  name: string;
+  pid: number;
+  tid: number;
+  dur?: number;
+  tdur?: number;
+  args?: { name?: string };
 }
 
 /** Open a hash, wait for the view to be ready, and check no console error and no long task over 100 ms. */
@@ -96,6 +107,20 @@ async function open(hash: string, view: string): Promise<Opened> {
     if (m.type() === 'error') errors.push(m.text());
   });
   page.on('pageerror', (e) => errors.push(e.message));
+  const cdp = await context!.newCDPSession(page);
+  const events: TraceEvent[] = [];
+  cdp.on('Tracing.dataCollected', (d) => events.push(...(d.value as unknown as TraceEvent[])));
+  const complete = new Promise<void>((r) => cdp.on('Tracing.tracingComplete', () => r()));
+  await cdp.send('Tracing.start', {
+    traceConfig: { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', '__metadata'] },
+    transferMode: 'ReportEvents',
+  });
+  const cpuTasks = async (): Promise<number[]> => {
+    await cdp.send('Tracing.end');
+    await complete;
+    const main = new Set(events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+    return events.filter((e) => e.name === 'RunTask' && main.has(`${e.pid}:${e.tid}`) && e.tdur !== undefined).map((e) => e.tdur! / 1000);
+  };
   await page.addInitScript(() => {
     const w = globalThis as unknown as { __longTasks: number[]; PerformanceObserver: new (cb: (l: { getEntries(): { duration: number }[] }) => void) => { observe(o: object): void } };
     w.__longTasks = [];
@@ -105,7 +130,7 @@ async function open(hash: string, view: string): Promise<Opened> {
   });
   await page.goto(base + hash, { waitUntil: 'load' });
   await waitReady(page, view, errors);
-  return { page, errors };
+  return { page, errors, cpuTasks };
 }
 
 async function waitReady(page: Page, view: string, errors: string[]): Promise<void> {
@@ -117,10 +142,27 @@ async function waitReady(page: Page, view: string, errors: string[]): Promise<vo
   }
 }
 
-async function checkClean(o: Opened): Promise<void> {
+/**
+ * No console error; no main-thread task over 100 ms. The PerformanceObserver 'longtask' durations are wall
+ * time, which a loaded machine stretches (a 10 ms task preempted for 200 ms reports 210 ms), so they are held
+ * to 100 ms only when the machine is not oversubscribed (1-minute load average ≤ its cores); the CPU time of
+ * every main-thread task, read from the Chromium trace, is held to 100 ms always.
+ */
+async function checkClean(t: TestContext, o: Opened): Promise<void> {
   assert.deepEqual(o.errors, [], 'console errors');
   const long = (await o.page.evaluate(() => (globalThis as unknown as { __longTasks: number[] }).__longTasks)) as number[];
-  assert.ok(long.every((d) => d <= 100), `main-thread long tasks over 100 ms: ${JSON.stringify(long)}`);
+  const cpu = await o.cpuTasks();
+  assert.ok(cpu.length > 0, 'the trace recorded no main-thread task');
+  const worst = Math.max(...cpu);
+  assert.ok(worst <= 100, `a main-thread task used ${worst.toFixed(1)} ms of CPU (> 100 ms)`);
+  const load = loadavg()[0];
+  if (load <= availableParallelism()) {
+    assert.ok(long.every((d) => d <= 100), `main-thread long tasks over 100 ms: ${JSON.stringify(long)}`);
+  } else {
+    t.diagnostic(
+      `load ${load.toFixed(1)} > ${availableParallelism()} cores: long tasks ${JSON.stringify(long.map(Math.round))} ms wall not held to 100 ms; worst main-thread CPU per task ${worst.toFixed(1)} ms`,
+    );
+  }
 }
 
 async function exportJson(page: Page): Promise<Exported> {
@@ -142,7 +184,6 @@ function assertClose(got: ArrayLike<number | null>, want: ArrayLike<number>, wha
 test('kernel view: NTK/NNGP equal kernelFn in Node; a control change redraws the heatmap', async (t) => {
   if (skip) return t.skip(skip);
   const o = await open('#view=kernel&n=40&depth=3&act=Relu&wstd=1.5&bstd=0.1&width=128', 'kernel');
-  await checkClean(o);
   const ex = await exportJson(o.page);
   const n = 40;
   const x = new Matrix(n, 2);
@@ -169,14 +210,14 @@ test('kernel view: NTK/NNGP equal kernelFn in Node; a control change redraws the
   assert.match(o.page.url(), /act=Erf/);
   const after = await o.page.locator('[data-figure="ntk"] .plot').innerHTML();
   assert.notEqual(after, before, 'the NTK heatmap did not change with the activation');
-  await checkClean(o);
+  await checkClean(t, o);
   await o.page.close();
 });
 
 test('training view: the loss curve equals src/train in Node (same seed, GD)', async (t) => {
   if (skip) return t.skip(skip);
   const o = await open('#view=training&n=30&width=64&depth=2&steps=60&lr=0.5&kappa=2&opt=gd&seed=3', 'training');
-  await checkClean(o);
+  await checkClean(t, o);
   const ex = await exportJson(o.page);
   const n = 30;
   const x = new Float64Array(n);
@@ -201,7 +242,7 @@ test('training view: the loss curve equals src/train in Node (same seed, GD)', a
 test('catapult view: the toy trajectory equals runToy in Node', async (t) => {
   if (skip) return t.skip(skip);
   const o = await open('#view=catapult&model=toy&r=3&n=500&steps=300&seed=1', 'catapult');
-  await checkClean(o);
+  await checkClean(t, o);
   const ex = await exportJson(o.page);
   const [ku, kv] = split(PRNGKey(1));
   const s0 = toyStateOf(normal(ku, 500), normal(kv, 500), 0);
@@ -215,7 +256,7 @@ test('catapult view: the toy trajectory equals runToy in Node', async (t) => {
 test('frequency view: Nyström eigenvalues equal circleNystrom in Node', async (t) => {
   if (skip) return t.skip(skip);
   const o = await open('#view=frequency&density=1,2,4&grid=256&top=12&samples=100&kappaMax=6', 'frequency');
-  await checkClean(o);
+  await checkClean(t, o);
   const ex = await exportJson(o.page);
   const e = circleNystrom(twoLayerReluBias, parseDensity('1,2,4'), { grid: 256, top: 12 });
   assertClose(ex.arrays.eigenvalues.data, e.eigenvalues, 'eigenvalues');
@@ -227,7 +268,7 @@ test('frequency view: Nyström eigenvalues equal circleNystrom in Node', async (
 test('cube view: fractional variances equal cubeSpectrumOfStack in Node', async (t) => {
   if (skip) return t.skip(skip);
   const o = await open('#view=cube&dim=16&depth=2&maxDepth=3&get=ntk&act=Relu&wstd=1.5&bstd=0.1', 'cube');
-  await checkClean(o);
+  await checkClean(t, o);
   const ex = await exportJson(o.page);
   const json = {
     parameterization: 'ntk',

@@ -24,6 +24,7 @@ export interface PlotOptions {
 export const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
 
 const NS = 'http://www.w3.org/2000/svg';
+const MAX_POINTS = 600;
 
 function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -95,11 +96,13 @@ export function linePlot(series: readonly Series[], o: PlotOptions): string {
   parts.push(`<text x="${(m.l + W - m.r) / 2}" y="${H - 8}" text-anchor="middle" font-size="11">${esc(o.xlabel)}</text>`);
   parts.push(`<text transform="translate(13 ${(m.t + H - m.b) / 2}) rotate(-90)" text-anchor="middle" font-size="11">${esc(o.ylabel)}</text>`);
   series.forEach((s, si) => {
+    // At most ~MAX_POINTS vertices per series: every stride-th point (and the last).
+    const stride = Math.max(1, Math.ceil(s.x.length / MAX_POINTS));
     const color = s.color ?? PALETTE[si % PALETTE.length];
     let d = '';
     let pen = false;
     const dots: string[] = [];
-    for (let i = 0; i < s.x.length; i++) {
+    for (let i = 0; i < s.x.length; i = i + stride >= s.x.length && i !== s.x.length - 1 ? s.x.length - 1 : i + stride) {
       if (!ok(s.x[i], s.y[i])) { pen = false; continue; } // prettier-ignore
       const X = px(tx(s.x[i])).toFixed(1);
       const Y = py(ty(s.y[i])).toFixed(1);

@@ -25,11 +25,11 @@ export const catapultView: ViewDef = {
     const figs = [
       {
         id: 'loss',
-        svg: linePlot([{ name: 'loss', x: t, y: r.arrays.loss.data }], { title: 'Loss over time', xlabel: 'step t', ylabel: 'L_t', logy: true }),
+        svg: () => linePlot([{ name: 'loss', x: t, y: r.arrays.loss.data }], { title: 'Loss over time', xlabel: 'step t', ylabel: 'L_t', logy: true }),
       },
       {
         id: 'lambda',
-        svg: linePlot(
+        svg: () => linePlot(
           [
             { name: p.model === 'toy' ? 'η·λ_t' : 'η·λ_t/N', x: lt, y: r.arrays.etaLambda.data },
             { name: '2', x: [lt[0], lt[lt.length - 1]], y: [2, 2], color: '#999', dash: true },
@@ -41,7 +41,7 @@ export const catapultView: ViewDef = {
     if (p.model === 'toy') {
       figs.push({
         id: 'phases',
-        svg: linePlot([{ name: 'phase (0 lazy, 1 catapult, 2 divergent)', x: r.arrays.phaseGrid.data, y: r.arrays.phase.data, points: true }], {
+        svg: () => linePlot([{ name: 'phase (0 lazy, 1 catapult, 2 divergent)', x: r.arrays.phaseGrid.data, y: r.arrays.phase.data, points: true }], {
           title: 'Phase of each η·λ₀',
           xlabel: 'η·λ₀',
           ylabel: 'phase',

@@ -27,18 +27,18 @@ export const cubeView: ViewDef = {
     return [
       {
         id: 'eigenvalues',
-        svg: linePlot([{ name: 'μ_k', x: ks, y: r.arrays.eigenvalues.data, points: true }], { title: 'Eigenvalue per degree', xlabel: 'degree k', ylabel: 'μ_k', logy: true }),
+        svg: () => linePlot([{ name: 'μ_k', x: ks, y: r.arrays.eigenvalues.data, points: true }], { title: 'Eigenvalue per degree', xlabel: 'degree k', ylabel: 'μ_k', logy: true }),
       },
       {
         id: 'fractional',
-        svg: linePlot(
+        svg: () => linePlot(
           Array.from({ length: L }, (_, l) => ({ name: `depth ${l + 1}`, x: ks, y: T.data.subarray(l * (d + 1), (l + 1) * (d + 1)), color: PALETTE[l % PALETTE.length] })),
           { title: 'Fractional variance by degree', xlabel: 'degree k', ylabel: 'FV_k', logy: true },
         ),
       },
       {
         id: 'bestDepth',
-        svg: linePlot([{ name: 'argmax depth', x: ks, y: r.arrays.bestDepth.data, points: true }], { title: 'Best depth per degree', xlabel: 'degree k', ylabel: 'depth' }),
+        svg: () => linePlot([{ name: 'argmax depth', x: ks, y: r.arrays.bestDepth.data, points: true }], { title: 'Best depth per degree', xlabel: 'degree k', ylabel: 'depth' }),
       },
     ];
   },

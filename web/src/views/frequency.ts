@@ -34,10 +34,10 @@ export const frequencyView: ViewDef = {
     const grid = r.arrays.grid.data;
     const show = Math.min(4, E.shape[0]);
     return [
-      { id: 'density', svg: linePlot([{ name: 'p(x)', x: dx, y: dy }], { title: 'Density p (click to redraw)', xlabel: 'x', ylabel: 'p' }) },
+      { id: 'density', svg: () => linePlot([{ name: 'p(x)', x: dx, y: dy }], { title: 'Density p (click to redraw)', xlabel: 'x', ylabel: 'p' }) },
       {
         id: 'eigenvalues',
-        svg: linePlot(
+        svg: () => linePlot(
           [
             { name: 'Nyström', x: idx, y: ev, points: true },
             { name: 'eq. 17 as printed', x: idx, y: r.arrays.eq17Typed.data, dash: true },
@@ -48,14 +48,14 @@ export const frequencyView: ViewDef = {
       },
       {
         id: 'eigenfunctions',
-        svg: linePlot(
+        svg: () => linePlot(
           Array.from({ length: show }, (_, i) => ({ name: `f${i + 1}`, x: grid, y: E.data.subarray(i * M, (i + 1) * M), color: PALETTE[i] })),
           { title: 'Top eigenfunctions', xlabel: 'x', ylabel: 'f(x)' },
         ),
       },
       {
         id: 'learning',
-        svg: linePlot([{ name: 'GD steps', x: r.arrays.kappa.data, y: r.arrays.learningSteps.data, points: true, dash: true }], {
+        svg: () => linePlot([{ name: 'GD steps', x: r.arrays.kappa.data, y: r.arrays.learningSteps.data, points: true, dash: true }], {
           title: 'Iterations to learn cos(κx)',
           xlabel: 'κ',
           ylabel: 'steps to ‖y − u‖ ≤ 0.1‖y‖',

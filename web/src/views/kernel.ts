@@ -30,11 +30,11 @@ export const kernelView: ViewDef = {
     const k = V.shape[1];
     const rows = Array.from({ length: n }, (_, i) => i);
     const figs = [
-      { id: 'ntk', svg: heatmap(r.arrays.ntk.data, n, 'NTK Θ(x, x′)') },
-      { id: 'nngp', svg: heatmap(r.arrays.nngp.data, n, 'NNGP Σ(x, x′)') },
+      { id: 'ntk', svg: () => heatmap(r.arrays.ntk.data, n, 'NTK Θ(x, x′)') },
+      { id: 'nngp', svg: () => heatmap(r.arrays.nngp.data, n, 'NNGP Σ(x, x′)') },
       {
         id: 'eigenvalues',
-        svg: linePlot([{ name: 'λᵢ(Θ)', x: idx, y: ev, points: true }], {
+        svg: () => linePlot([{ name: 'λᵢ(Θ)', x: idx, y: ev, points: true }], {
           title: 'NTK eigenvalues',
           xlabel: 'index i',
           ylabel: 'λᵢ',
@@ -43,7 +43,7 @@ export const kernelView: ViewDef = {
       },
       {
         id: 'eigenvectors',
-        svg: linePlot(
+        svg: () => linePlot(
           Array.from({ length: k }, (_, c) => ({
             name: `v${c + 1}`,
             x: rows,
@@ -60,7 +60,7 @@ export const kernelView: ViewDef = {
       const ref = Array.from(w, (x) => e[0] * Math.sqrt(w[0] / x));
       figs.push({
         id: 'convergence',
-        svg: linePlot(
+        svg: () => linePlot(
           [
             { name: '‖Θ_w − Θ‖/‖Θ‖', x: w, y: e, points: true, dash: true },
             { name: 'slope −1/2', x: w, y: ref, color: '#999' },

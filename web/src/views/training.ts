@@ -35,7 +35,7 @@ export const trainingView: ViewDef = {
     const figs = [
       {
         id: 'loss',
-        svg: linePlot(
+        svg: () => linePlot(
           [
             { name: 'network', x: steps, y: loss },
             ...(p.opt === 'gd' ? [{ name: 'kernel (G₀)', x: steps, y: r.arrays.kernelLoss.data, dash: true }] : []),
@@ -48,7 +48,7 @@ export const trainingView: ViewDef = {
     const xs = x.shape[1] === 1 ? x.data : Float64Array.from({ length: x.shape[0] }, (_, i) => i);
     figs.push({
       id: 'fit',
-      svg: linePlot(
+      svg: () => linePlot(
         [
           { name: 'target y', x: xs, y: r.arrays.y.data, points: true, color: '#999' },
           { name: 'network f_t', x: xs, y: r.arrays.f.data },
@@ -62,14 +62,14 @@ export const trainingView: ViewDef = {
     const k = ev.shape[1];
     figs.push({
       id: 'spectrum',
-      svg: linePlot(
+      svg: () => linePlot(
         Array.from({ length: k }, (_, i) => ({ name: `λ${i + 1}`, x: S, y: Array.from(S, (_, s) => ev.data[s * k + i]), color: PALETTE[i] })),
         { title: `Top-${k} eigenvalues of G_t`, xlabel: 'step', ylabel: 'λ', logy: true },
       ),
     });
     figs.push({
       id: 'alignment',
-      svg: linePlot(
+      svg: () => linePlot(
         [
           { name: `cos α(y, ${k})`, x: S, y: r.arrays.alignmentY.data, points: true },
           { name: `cos α(f−y, ${k})`, x: S, y: r.arrays.alignmentResidual.data, points: true, dash: true },
@@ -81,7 +81,7 @@ export const trainingView: ViewDef = {
     const m = M.shape[1];
     figs.push({
       id: 'modes',
-      svg: linePlot(
+      svg: () => linePlot(
         Array.from({ length: m }, (_, i) => ({ name: `|⟨v${i + 1}(G₀), f−y⟩|`, x: steps, y: steps.map((s) => Math.abs(M.data[s * m + i])) })),
         { title: 'Residual along G₀ eigenvectors', xlabel: 'step', ylabel: 'projection', logy: true },
       ),

@@ -14,7 +14,8 @@ export interface ControlSpec {
 
 export interface Figure {
   readonly id: string;
-  readonly svg: string;
+  /** Drawn on demand, so the page can draw one figure per task. */
+  readonly svg: () => string;
 }
 
 /** A lab view: controls, figures drawn from a computation's result, and the CLI command that reproduces it. */
