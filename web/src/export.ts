@@ -30,7 +30,9 @@ export async function savePng(name: string, svg: string): Promise<void> {
     const ctx = canvas.getContext('2d')!;
     ctx.scale(2, 2);
     ctx.drawImage(img, 0, 0);
-    const blob = await new Promise<Blob>((res, rej) => canvas.toBlob((b) => (b ? res(b) : rej(new Error('PNG encoding failed'))), 'image/png'));
+    const blob = await new Promise<Blob>((res, rej) =>
+      canvas.toBlob((b) => (b ? res(b) : rej(new Error('PNG encoding failed'))), 'image/png'),
+    );
     download(`${name}.png`, blob, 'image/png');
   } finally {
     URL.revokeObjectURL(url);
@@ -40,7 +42,8 @@ export async function savePng(name: string, svg: string): Promise<void> {
 /** One array of a result as a .npy file (float64, C order; byte-identical to numpy.save). */
 export function saveNpy(name: string, result: LabResult, array: string): void {
   const a = result.arrays[array];
-  if (!a) throw new RangeError(`no array '${array}' in this result; have ${Object.keys(result.arrays).join(', ')}`);
+  if (!a)
+    throw new RangeError(`no array '${array}' in this result; have ${Object.keys(result.arrays).join(', ')}`);
   download(`${name}.${array}.npy`, serializeNpy(a.data, a.shape).slice().buffer, 'application/octet-stream');
 }
 
@@ -48,11 +51,17 @@ export function saveNpy(name: string, result: LabResult, array: string): void {
  * The whole result as JSON: parameters, backend, scalars and every array as { shape, data } (numbers in
  * JSON are the shortest round-trip form, so float64 values are exact; non-finite values become null).
  */
-export function resultJson(view: string, params: Record<string, number | string>, backend: string, r: LabResult): string {
+export function resultJson(
+  view: string,
+  params: Record<string, number | string>,
+  backend: string,
+  r: LabResult,
+): string {
   const arrays: Record<string, { shape: readonly number[]; data: (number | null)[] }> = {};
   for (const [k, a] of Object.entries(r.arrays))
     arrays[k] = { shape: a.shape, data: Array.from(a.data, (v) => (Number.isFinite(v) ? v : null)) };
   const scalars: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(r.scalars)) scalars[k] = typeof v === 'number' && !Number.isFinite(v) ? null : v;
+  for (const [k, v] of Object.entries(r.scalars))
+    scalars[k] = typeof v === 'number' && !Number.isFinite(v) ? null : v;
   return JSON.stringify({ view, params, backend, scalars, arrays });
 }

@@ -5,11 +5,15 @@ import type { ViewDef } from './views/types.js';
  * The lab's state lives in the URL hash, `#view=kernel&depth=3&…`, so a view is a link. Parameters a hash
  * omits take the view's defaults; a value out of a control's range or options is an error shown in the page.
  */
-export function parseHash(hash: string, views: readonly ViewDef[]): { view: ViewDef; params: LabParams; backend: string } {
+export function parseHash(
+  hash: string,
+  views: readonly ViewDef[],
+): { view: ViewDef; params: LabParams; backend: string } {
   const q = new URLSearchParams(hash.replace(/^#/, ''));
   const name = q.get('view') ?? views[0].name;
   const view = views.find((v) => v.name === name);
-  if (!view) throw new RangeError(`#view must be one of ${views.map((v) => v.name).join(', ')}, got '${name}'`);
+  if (!view)
+    throw new RangeError(`#view must be one of ${views.map((v) => v.name).join(', ')}, got '${name}'`);
   const params: LabParams = {};
   for (const c of view.controls) {
     const raw = q.get(c.key);
@@ -23,7 +27,8 @@ export function parseHash(hash: string, views: readonly ViewDef[]): { view: View
         throw new RangeError(`#${c.key} must be a number in [${c.min}, ${c.max}], got '${raw}'`);
       params[c.key] = v;
     } else if (c.kind === 'select') {
-      if (!c.options!.includes(raw)) throw new RangeError(`#${c.key} must be one of ${c.options!.join(', ')}, got '${raw}'`);
+      if (!c.options!.includes(raw))
+        throw new RangeError(`#${c.key} must be one of ${c.options!.join(', ')}, got '${raw}'`);
       params[c.key] = raw;
     } else params[c.key] = raw;
   }

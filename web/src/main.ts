@@ -18,7 +18,11 @@ let current: { view: ViewDef; params: LabParams; backend: string } | null = null
 let lastResult: LabResult | null = null;
 let lastBackend = 'ts';
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text = ''): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string> = {},
+  text = '',
+): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
   if (text) e.textContent = text;
@@ -91,7 +95,9 @@ function renderResult(view: ViewDef, params: LabParams, r: LabResult): Promise<v
 async function drawNow(view: ViewDef, params: LabParams, r: LabResult): Promise<void> {
   const figs = view.figures(r, params);
   const host = $('#figures');
-  const existing = new Map(Array.from(host.children, (c) => [(c as HTMLElement).dataset.figure!, c as HTMLElement]));
+  const existing = new Map(
+    Array.from(host.children, (c) => [(c as HTMLElement).dataset.figure!, c as HTMLElement]),
+  );
   const keep = new Set(figs.map((f) => f.id));
   for (const [id, node] of existing) if (!keep.has(id)) node.remove();
   for (const f of figs) {
@@ -108,7 +114,8 @@ async function drawNow(view: ViewDef, params: LabParams, r: LabResult): Promise<
       pngBtn.onclick = () => void savePng(`lab.${view.name}.${id}`, box!.querySelector('.plot')!.innerHTML);
       bar.append(svgBtn, pngBtn);
       box.append(plot, bar);
-      if (view.name === 'frequency' && f.id === 'density') plot.addEventListener('click', (ev) => redrawDensity(ev, plot));
+      if (view.name === 'frequency' && f.id === 'density')
+        plot.addEventListener('click', (ev) => redrawDensity(ev, plot));
       host.append(box);
     }
     box.querySelector('.plot')!.innerHTML = f.svg();
@@ -145,9 +152,12 @@ function redrawDensity(ev: MouseEvent, plot: HTMLElement): void {
 
 function renderDataExport(view: ViewDef, params: LabParams, r: LabResult): void {
   const sel = $<HTMLSelectElement>('#npy-array');
-  sel.replaceChildren(...Object.keys(r.arrays).map((k) => el('option', { value: k }, `${k} [${r.arrays[k].shape.join('×')}]`)));
+  sel.replaceChildren(
+    ...Object.keys(r.arrays).map((k) => el('option', { value: k }, `${k} [${r.arrays[k].shape.join('×')}]`)),
+  );
   $<HTMLButtonElement>('#save-npy').onclick = () => saveNpy(`lab.${view.name}`, r, sel.value);
-  $<HTMLButtonElement>('#save-json').onclick = () => download(`lab.${view.name}.json`, resultJson(view.name, params, lastBackend, r), 'application/json');
+  $<HTMLButtonElement>('#save-json').onclick = () =>
+    download(`lab.${view.name}.json`, resultJson(view.name, params, lastBackend, r), 'application/json');
 }
 
 async function run(): Promise<void> {

@@ -43,7 +43,12 @@ export class LabWorker {
     }
   }
 
-  run(view: string, params: Record<string, number | string>, backend: LabBackendName, h: RunHandlers = {}): Promise<RunOutcome> {
+  run(
+    view: string,
+    params: Record<string, number | string>,
+    backend: LabBackendName,
+    h: RunHandlers = {},
+  ): Promise<RunOutcome> {
     this.cancel();
     const w = this.ensure();
     const id = this.nextId++;

@@ -47,14 +47,26 @@ let skip: string | null = null;
 
 before(async () => {
   if (!existsSync(CHROMIUM)) {
-    if (process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing but CI=true: install Debian's chromium`);
+    if (process.env.CI === 'true')
+      throw new Error(`${CHROMIUM} is missing but CI=true: install Debian's chromium`);
     skip = `${CHROMIUM} not installed (apt-get install -y chromium)`;
     return;
   }
-  const b = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'error'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
+  const b = spawnSync(
+    process.execPath,
+    [
+      join(ROOT, 'node_modules/vite/bin/vite.js'),
+      'build',
+      '--config',
+      'web/vite.config.ts',
+      '--logLevel',
+      'error',
+    ],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+    },
+  );
   assert.equal(b.status, 0, `lab:build failed:\n${b.stdout}\n${b.stderr}`);
   ({ url: base, server } = await serveStatic(SITE));
   const { chromium } = await import('playwright-core');
@@ -112,17 +124,30 @@ async function open(hash: string, view: string): Promise<Opened> {
   cdp.on('Tracing.dataCollected', (d) => events.push(...(d.value as unknown as TraceEvent[])));
   const complete = new Promise<void>((r) => cdp.on('Tracing.tracingComplete', () => r()));
   await cdp.send('Tracing.start', {
-    traceConfig: { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', '__metadata'] },
+    traceConfig: {
+      includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', '__metadata'],
+    },
     transferMode: 'ReportEvents',
   });
   const cpuTasks = async (): Promise<number[]> => {
     await cdp.send('Tracing.end');
     await complete;
-    const main = new Set(events.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
-    return events.filter((e) => e.name === 'RunTask' && main.has(`${e.pid}:${e.tid}`) && e.tdur !== undefined).map((e) => e.tdur! / 1000);
+    const main = new Set(
+      events
+        .filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+        .map((e) => `${e.pid}:${e.tid}`),
+    );
+    return events
+      .filter((e) => e.name === 'RunTask' && main.has(`${e.pid}:${e.tid}`) && e.tdur !== undefined)
+      .map((e) => e.tdur! / 1000);
   };
   await page.addInitScript(() => {
-    const w = globalThis as unknown as { __longTasks: number[]; PerformanceObserver: new (cb: (l: { getEntries(): { duration: number }[] }) => void) => { observe(o: object): void } };
+    const w = globalThis as unknown as {
+      __longTasks: number[];
+      PerformanceObserver: new (cb: (l: { getEntries(): { duration: number }[] }) => void) => {
+        observe(o: object): void;
+      };
+    };
     w.__longTasks = [];
     new w.PerformanceObserver((list) => {
       for (const e of list.getEntries()) w.__longTasks.push(e.duration);
@@ -135,10 +160,18 @@ async function open(hash: string, view: string): Promise<Opened> {
 
 async function waitReady(page: Page, view: string, errors: string[]): Promise<void> {
   try {
-    await page.waitForFunction((v) => (globalThis as unknown as { document: { body: { dataset: Record<string, string> } } }).document.body.dataset.ready === v, view, { timeout: 90_000 });
+    await page.waitForFunction(
+      (v) =>
+        (globalThis as unknown as { document: { body: { dataset: Record<string, string> } } }).document.body
+          .dataset.ready === v,
+      view,
+      { timeout: 90_000 },
+    );
   } catch (e) {
     const status = await page.locator('#status').textContent();
-    throw new Error(`view ${view} did not become ready: status '${status}', console errors ${JSON.stringify(errors)}; ${(e as Error).message}`);
+    throw new Error(
+      `view ${view} did not become ready: status '${status}', console errors ${JSON.stringify(errors)}; ${(e as Error).message}`,
+    );
   }
 }
 
@@ -150,14 +183,19 @@ async function waitReady(page: Page, view: string, errors: string[]): Promise<vo
  */
 async function checkClean(t: TestContext, o: Opened): Promise<void> {
   assert.deepEqual(o.errors, [], 'console errors');
-  const long = (await o.page.evaluate(() => (globalThis as unknown as { __longTasks: number[] }).__longTasks)) as number[];
+  const long = (await o.page.evaluate(
+    () => (globalThis as unknown as { __longTasks: number[] }).__longTasks,
+  )) as number[];
   const cpu = await o.cpuTasks();
   assert.ok(cpu.length > 0, 'the trace recorded no main-thread task');
   const worst = Math.max(...cpu);
   assert.ok(worst <= 100, `a main-thread task used ${worst.toFixed(1)} ms of CPU (> 100 ms)`);
   const load = loadavg()[0];
   if (load <= availableParallelism()) {
-    assert.ok(long.every((d) => d <= 100), `main-thread long tasks over 100 ms: ${JSON.stringify(long)}`);
+    assert.ok(
+      long.every((d) => d <= 100),
+      `main-thread long tasks over 100 ms: ${JSON.stringify(long)}`,
+    );
   } else {
     t.diagnostic(
       `load ${load.toFixed(1)} > ${availableParallelism()} cores: long tasks ${JSON.stringify(long.map(Math.round))} ms wall not held to 100 ms; worst main-thread CPU per task ${worst.toFixed(1)} ms`,
@@ -171,13 +209,21 @@ async function exportJson(page: Page): Promise<Exported> {
   return JSON.parse(readFileSync(path, 'utf8')) as Exported;
 }
 
-function assertClose(got: ArrayLike<number | null>, want: ArrayLike<number>, what: string, tol = 1e-12): void {
+function assertClose(
+  got: ArrayLike<number | null>,
+  want: ArrayLike<number>,
+  what: string,
+  tol = 1e-12,
+): void {
   assert.equal(got.length, want.length, `${what}: length`);
   let scale = 0;
   for (let i = 0; i < want.length; i++) scale = Math.max(scale, Math.abs(want[i]));
   for (let i = 0; i < want.length; i++) {
     const g = got[i];
-    assert.ok(g !== null && Math.abs(g - want[i]) <= tol * Math.max(scale, 1e-300), `${what}[${i}]: page ${g}, Node ${want[i]}`);
+    assert.ok(
+      g !== null && Math.abs(g - want[i]) <= tol * Math.max(scale, 1e-300),
+      `${what}[${i}]: page ${g}, Node ${want[i]}`,
+    );
   }
 }
 
@@ -194,7 +240,9 @@ test('kernel view: NTK/NNGP equal kernelFn in Node; a control change redraws the
   assertClose(ex.arrays.x.data, x.data, 'x');
   const json = {
     parameterization: 'ntk',
-    layers: [1, 2, 3].flatMap(() => [{ type: 'Dense', width: 128, W_std: 1.5, b_std: 0.1 }, { type: 'Relu' }]).concat([{ type: 'Dense', width: 1, W_std: 1.5, b_std: 0.1 }]),
+    layers: [1, 2, 3]
+      .flatMap(() => [{ type: 'Dense', width: 128, W_std: 1.5, b_std: 0.1 }, { type: 'Relu' }])
+      .concat([{ type: 'Dense', width: 1, W_std: 1.5, b_std: 0.1 }]),
   };
   const k = kernelFn(modelFromJson(json).net, x);
   assertClose(ex.arrays.ntk.data, k.ntk!.data, 'ntk');
@@ -204,9 +252,21 @@ test('kernel view: NTK/NNGP equal kernelFn in Node; a control change redraws the
   assert.deepEqual(ex.arrays.widths.data, [16, 32, 64, 128]);
   assert.ok(errs[3] < errs[0], `empirical NTK error should fall with width: ${errs}`);
   const before = await o.page.locator('[data-figure="ntk"] .plot').innerHTML();
-  const runs = await o.page.evaluate(() => (globalThis as unknown as { document: { body: { dataset: Record<string, string> } } }).document.body.dataset.runs);
+  const runs = await o.page.evaluate(
+    () =>
+      (globalThis as unknown as { document: { body: { dataset: Record<string, string> } } }).document.body
+        .dataset.runs,
+  );
   await o.page.selectOption('select[name="act"]', 'Erf');
-  await o.page.waitForFunction((r) => { const d = (globalThis as unknown as { document: { body: { dataset: Record<string, string> } } }).document.body.dataset; return d.runs !== r && d.ready === 'kernel'; }, runs, { timeout: 60_000 });
+  await o.page.waitForFunction(
+    (r) => {
+      const d = (globalThis as unknown as { document: { body: { dataset: Record<string, string> } } })
+        .document.body.dataset;
+      return d.runs !== r && d.ready === 'kernel';
+    },
+    runs,
+    { timeout: 60_000 },
+  );
   assert.match(o.page.url(), /act=Erf/);
   const after = await o.page.locator('[data-figure="ntk"] .plot').innerHTML();
   assert.notEqual(after, before, 'the NTK heatmap did not change with the activation');
@@ -216,7 +276,10 @@ test('kernel view: NTK/NNGP equal kernelFn in Node; a control change redraws the
 
 test('training view: the loss curve equals src/train in Node (same seed, GD)', async (t) => {
   if (skip) return t.skip(skip);
-  const o = await open('#view=training&n=30&width=64&depth=2&steps=60&lr=0.5&kappa=2&opt=gd&seed=3', 'training');
+  const o = await open(
+    '#view=training&n=30&width=64&depth=2&steps=60&lr=0.5&kappa=2&opt=gd&seed=3',
+    'training',
+  );
   await checkClean(t, o);
   const ex = await exportJson(o.page);
   const n = 30;
@@ -228,10 +291,24 @@ test('training view: the loss curve equals src/train in Node (same seed, GD)', a
   }
   const net = modelFromJson({
     parameterization: 'ntk',
-    layers: [{ type: 'Dense', width: 64, W_std: 1.5, b_std: 0.1 }, { type: 'Relu' }, { type: 'Dense', width: 64, W_std: 1.5, b_std: 0.1 }, { type: 'Relu' }, { type: 'Dense', width: 1, W_std: 1.5, b_std: 0.1 }],
+    layers: [
+      { type: 'Dense', width: 64, W_std: 1.5, b_std: 0.1 },
+      { type: 'Relu' },
+      { type: 'Dense', width: 64, W_std: 1.5, b_std: 0.1 },
+      { type: 'Relu' },
+      { type: 'Dense', width: 1, W_std: 1.5, b_std: 0.1 },
+    ],
   }).net;
   const [initKey] = split(PRNGKey(3), 2);
-  const r = train({ model: networkModel(net, net.init(initKey, [1])), xTrain: { shape: [n, 1], data: x }, yTrain: y, optimizer: 'gd', lr: 0.5, steps: 60, recordEvery: 1 });
+  const r = train({
+    model: networkModel(net, net.init(initKey, [1])),
+    xTrain: { shape: [n, 1], data: x },
+    yTrain: y,
+    optimizer: 'gd',
+    lr: 0.5,
+    steps: 60,
+    recordEvery: 1,
+  });
   assertClose(ex.arrays.loss.data, r.loss, 'loss');
   assertClose(ex.arrays.f.data, r.fTrain![60].data, 'f_T');
   const a = ex.arrays.alignmentY.data as number[];
@@ -249,7 +326,11 @@ test('catapult view: the toy trajectory equals runToy in Node', async (t) => {
   const run = runToy(s0, 3, { n: 500, steps: 300, tol: 1e-8, blowup: 1e8, trace: true });
   assert.equal(ex.scalars.phase, 'catapult');
   assert.equal(run.phase, 'catapult');
-  assertClose(ex.arrays.loss.data, run.trace!.df.map((d) => (d * d) / 2), 'loss');
+  assertClose(
+    ex.arrays.loss.data,
+    run.trace!.df.map((d) => (d * d) / 2),
+    'loss',
+  );
   await o.page.close();
 });
 
@@ -272,7 +353,9 @@ test('cube view: fractional variances equal cubeSpectrumOfStack in Node', async 
   const ex = await exportJson(o.page);
   const json = {
     parameterization: 'ntk',
-    layers: [1, 2].flatMap(() => [{ type: 'Dense', width: 512, W_std: 1.5, b_std: 0.1 }, { type: 'Relu' }]).concat([{ type: 'Dense', width: 1, W_std: 1.5, b_std: 0.1 }]),
+    layers: [1, 2]
+      .flatMap(() => [{ type: 'Dense', width: 512, W_std: 1.5, b_std: 0.1 }, { type: 'Relu' }])
+      .concat([{ type: 'Dense', width: 1, W_std: 1.5, b_std: 0.1 }]),
   };
   const s = cubeSpectrumOfStack(preciseLayersOfModel(modelFromJson(json)).layers!, 16, 'ntk');
   assertClose(ex.arrays.fractionalVariance.data, s.fractionalVariance, 'fractional variance');

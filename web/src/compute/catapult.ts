@@ -55,7 +55,11 @@ function relu(p: LabParams, onStep: (s: number) => void): LabResult {
   const T = num(p, 'steps');
   const json = {
     parameterization: 'ntk',
-    layers: [{ type: 'Dense', width, W_std: 1, b_std: null }, { type: 'Relu' }, { type: 'Dense', width: 1, W_std: 1, b_std: null }],
+    layers: [
+      { type: 'Dense', width, W_std: 1, b_std: null },
+      { type: 'Relu' },
+      { type: 'Dense', width: 1, W_std: 1, b_std: null },
+    ],
   };
   const net = modelFromJson(json).net;
   const x = circlePoints(N);

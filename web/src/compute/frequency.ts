@@ -53,7 +53,8 @@ export const frequencyCompute: LabCompute = (p, emit) => {
   const H = new Matrix(N, N, twoLayerReluBias(u));
   const kappas = Array.from({ length: num(p, 'kappaMax') }, (_, i) => i + 1);
   const Y = new Matrix(N, kappas.length);
-  for (let i = 0; i < N; i++) for (let c = 0; c < kappas.length; c++) Y.data[i * kappas.length + c] = Math.cos(kappas[c] * xs[i]);
+  for (let i = 0; i < N; i++)
+    for (let c = 0; c < kappas.length; c++) Y.data[i * kappas.length + c] = Math.cos(kappas[c] * xs[i]);
   const lr = 0.5 * maxLearningRate(H);
   emit.progress(2, 3);
   const times = convergenceSteps(H, Y, lr, 0.1, { maxSteps: 1e6 })[0];

@@ -5,7 +5,8 @@ import { Matrix } from '../../../src/linalg/matrix.js';
  * a_i = −π + 2πi/N; `grid` = the ⌈√N⌉² points of a regular grid on [−1, 1]².
  */
 export function circlePoints(n: number): Matrix {
-  if (!Number.isInteger(n) || n < 2) throw new RangeError(`circle points: N must be an integer ≥ 2, got ${n}`);
+  if (!Number.isInteger(n) || n < 2)
+    throw new RangeError(`circle points: N must be an integer ≥ 2, got ${n}`);
   const x = new Matrix(n, 2);
   for (let i = 0; i < n; i++) {
     const a = -Math.PI + (2 * Math.PI * i) / n;

@@ -24,7 +24,12 @@ export function denseModelJson(s: DenseSpec): ModelJson {
     throw new RangeError(`width must be an integer ≥ 1, got ${s.width}`);
   if (!(ACTIVATIONS as readonly string[]).includes(s.activation))
     throw new RangeError(`activation must be one of ${ACTIVATIONS.join(', ')}, got '${s.activation}'`);
-  const dense = (width: number) => ({ type: 'Dense', width, W_std: s.W_std, b_std: s.b_std === 0 ? null : s.b_std });
+  const dense = (width: number) => ({
+    type: 'Dense',
+    width,
+    W_std: s.W_std,
+    b_std: s.b_std === 0 ? null : s.b_std,
+  });
   const layers: Record<string, unknown>[] = [];
   for (let l = 0; l < s.depth; l++) layers.push(dense(s.width), { type: s.activation });
   layers.push(dense(1));

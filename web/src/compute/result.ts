@@ -45,6 +45,7 @@ export function num(params: LabParams, key: string): number {
 
 export function str(params: LabParams, key: string): string {
   const v = params[key];
-  if (typeof v !== 'string') throw new TypeError(`lab parameter '${key}' must be a string, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'string')
+    throw new TypeError(`lab parameter '${key}' must be a string, got ${JSON.stringify(v)}`);
   return v;
 }

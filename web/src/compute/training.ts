@@ -53,7 +53,8 @@ function topEigen(G: Matrix, k: number): { values: Float64Array; vectors: Matrix
   }
   const e = eighDescending(G);
   const vecs = new Matrix(G.rows, k);
-  for (let r = 0; r < G.rows; r++) for (let c = 0; c < k; c++) vecs.data[r * k + c] = e.vectors.data[r * G.rows + c];
+  for (let r = 0; r < G.rows; r++)
+    for (let c = 0; c < k; c++) vecs.data[r * k + c] = e.vectors.data[r * G.rows + c];
   return { values: e.values.slice(0, k), vectors: vecs };
 }
 
@@ -103,7 +104,12 @@ export const trainingCompute: LabCompute = (p, emit) => {
   const t0 = performance.now();
 
   // Kernel prediction, one step at a time in G₀'s eigenbasis: m_{s+1} = (1 − ηλᵢ/N)·m_s per mode.
-  const pred = predictGradientDescentMse({ kTrain: G0, yTrain: y, lr, fTrain0: new Matrix(n, 1, model.evaluate(theta, x).f.slice()) });
+  const pred = predictGradientDescentMse({
+    kTrain: G0,
+    yTrain: y,
+    lr,
+    fTrain0: new Matrix(n, 1, model.evaluate(theta, x).f.slice()),
+  });
   const predSteps = Array.from({ length: T + 1 }, (_, s) => s);
   const predicted = pred.predict(predSteps, 'gd').fTrain;
   for (let s = 0; s <= T; s++) kernelLoss[s] = mse.evaluate(predicted[s].data, y.data, 1);

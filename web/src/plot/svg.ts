@@ -21,7 +21,18 @@ export interface PlotOptions {
   readonly height?: number;
 }
 
-export const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
+export const PALETTE = [
+  '#1f77b4',
+  '#d62728',
+  '#2ca02c',
+  '#ff7f0e',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#17becf',
+  '#7f7f7f',
+  '#bcbd22',
+];
 
 const NS = 'http://www.w3.org/2000/svg';
 const MAX_POINTS = 600;
@@ -68,7 +79,10 @@ export function linePlot(series: readonly Series[], o: PlotOptions): string {
       if (!ok(s.x[i], s.y[i])) continue;
       const a = tx(s.x[i]);
       const b = ty(s.y[i]);
-      x0 = Math.min(x0, a); x1 = Math.max(x1, a); y0 = Math.min(y0, b); y1 = Math.max(y1, b); // prettier-ignore
+      x0 = Math.min(x0, a);
+      x1 = Math.max(x1, a);
+      y0 = Math.min(y0, b);
+      y1 = Math.max(y1, b); // prettier-ignore
     }
   }
   if (!Number.isFinite(x0)) { x0 = 0; x1 = 1; y0 = 0; y1 = 1; } // prettier-ignore
@@ -81,20 +95,32 @@ export function linePlot(series: readonly Series[], o: PlotOptions): string {
   const py = (b: number) => H - m.b - ((b - y0) / (y1 - y0)) * (H - m.t - m.b);
   const parts: string[] = [];
   parts.push(`<rect width="${W}" height="${H}" fill="white"/>`);
-  parts.push(`<text x="${W / 2}" y="17" text-anchor="middle" font-size="13" font-weight="bold">${esc(o.title)}</text>`);
+  parts.push(
+    `<text x="${W / 2}" y="17" text-anchor="middle" font-size="13" font-weight="bold">${esc(o.title)}</text>`,
+  );
   for (const t of ticks(x0, x1, !!o.logx)) {
     const X = px(t).toFixed(1);
     parts.push(`<line x1="${X}" x2="${X}" y1="${m.t}" y2="${H - m.b}" stroke="#eee"/>`);
-    parts.push(`<text x="${X}" y="${H - m.b + 14}" text-anchor="middle" font-size="10">${o.logx ? '1e' + t : fmt(t)}</text>`);
+    parts.push(
+      `<text x="${X}" y="${H - m.b + 14}" text-anchor="middle" font-size="10">${o.logx ? '1e' + t : fmt(t)}</text>`,
+    );
   }
   for (const t of ticks(y0, y1, !!o.logy)) {
     const Y = py(t).toFixed(1);
     parts.push(`<line x1="${m.l}" x2="${W - m.r}" y1="${Y}" y2="${Y}" stroke="#eee"/>`);
-    parts.push(`<text x="${m.l - 4}" y="${Y}" dy="3" text-anchor="end" font-size="10">${o.logy ? '1e' + t : fmt(t)}</text>`);
+    parts.push(
+      `<text x="${m.l - 4}" y="${Y}" dy="3" text-anchor="end" font-size="10">${o.logy ? '1e' + t : fmt(t)}</text>`,
+    );
   }
-  parts.push(`<rect x="${m.l}" y="${m.t}" width="${W - m.l - m.r}" height="${H - m.t - m.b}" fill="none" stroke="#888"/>`);
-  parts.push(`<text x="${(m.l + W - m.r) / 2}" y="${H - 8}" text-anchor="middle" font-size="11">${esc(o.xlabel)}</text>`);
-  parts.push(`<text transform="translate(13 ${(m.t + H - m.b) / 2}) rotate(-90)" text-anchor="middle" font-size="11">${esc(o.ylabel)}</text>`);
+  parts.push(
+    `<rect x="${m.l}" y="${m.t}" width="${W - m.l - m.r}" height="${H - m.t - m.b}" fill="none" stroke="#888"/>`,
+  );
+  parts.push(
+    `<text x="${(m.l + W - m.r) / 2}" y="${H - 8}" text-anchor="middle" font-size="11">${esc(o.xlabel)}</text>`,
+  );
+  parts.push(
+    `<text transform="translate(13 ${(m.t + H - m.b) / 2}) rotate(-90)" text-anchor="middle" font-size="11">${esc(o.ylabel)}</text>`,
+  );
   series.forEach((s, si) => {
     // At most ~MAX_POINTS vertices per series: every stride-th point (and the last).
     const stride = Math.max(1, Math.ceil(s.x.length / MAX_POINTS));
@@ -102,7 +128,11 @@ export function linePlot(series: readonly Series[], o: PlotOptions): string {
     let d = '';
     let pen = false;
     const dots: string[] = [];
-    for (let i = 0; i < s.x.length; i = i + stride >= s.x.length && i !== s.x.length - 1 ? s.x.length - 1 : i + stride) {
+    for (
+      let i = 0;
+      i < s.x.length;
+      i = i + stride >= s.x.length && i !== s.x.length - 1 ? s.x.length - 1 : i + stride
+    ) {
       if (!ok(s.x[i], s.y[i])) { pen = false; continue; } // prettier-ignore
       const X = px(tx(s.x[i])).toFixed(1);
       const Y = py(ty(s.y[i])).toFixed(1);
@@ -110,10 +140,15 @@ export function linePlot(series: readonly Series[], o: PlotOptions): string {
       pen = true;
       if (s.points) dots.push(`<circle cx="${X}" cy="${Y}" r="2.5" fill="${color}"/>`);
     }
-    if (!s.points || s.dash) parts.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="1.6"${s.dash ? ' stroke-dasharray="5 3"' : ''}/>`);
+    if (!s.points || s.dash)
+      parts.push(
+        `<path d="${d}" fill="none" stroke="${color}" stroke-width="1.6"${s.dash ? ' stroke-dasharray="5 3"' : ''}/>`,
+      );
     parts.push(...dots);
     const ly = m.t + 12 + 13 * si;
-    parts.push(`<line x1="${W - m.r - 120}" x2="${W - m.r - 104}" y1="${ly - 4}" y2="${ly - 4}" stroke="${color}" stroke-width="2"${s.dash ? ' stroke-dasharray="4 2"' : ''}/>`);
+    parts.push(
+      `<line x1="${W - m.r - 120}" x2="${W - m.r - 104}" y1="${ly - 4}" y2="${ly - 4}" stroke="${color}" stroke-width="2"${s.dash ? ' stroke-dasharray="4 2"' : ''}/>`,
+    );
     parts.push(`<text x="${W - m.r - 100}" y="${ly}" font-size="10">${esc(s.name)}</text>`);
   });
   return `<svg xmlns="${NS}" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif">${parts.join('')}</svg>`;
@@ -131,7 +166,11 @@ function colour(t: number): [number, number, number] {
   const u = Math.min(1, Math.max(0, t)) * (stops.length - 1);
   const i = Math.min(stops.length - 2, Math.floor(u));
   const f = u - i;
-  return [0, 1, 2].map((c) => Math.round(stops[i][c] + f * (stops[i + 1][c] - stops[i][c]))) as [number, number, number];
+  return [0, 1, 2].map((c) => Math.round(stops[i][c] + f * (stops[i + 1][c] - stops[i][c]))) as [
+    number,
+    number,
+    number,
+  ];
 }
 
 /**
@@ -170,7 +209,9 @@ export function heatmap(data: Float64Array, n: number, title: string): string {
   const bar: string[] = [];
   for (let s = 0; s < 20; s++) {
     const [a, b, g] = colour(1 - s / 19);
-    bar.push(`<rect x="${S + 20}" y="${28 + (s * S) / 20}" width="14" height="${S / 20 + 0.5}" fill="rgb(${a},${b},${g})"/>`);
+    bar.push(
+      `<rect x="${S + 20}" y="${28 + (s * S) / 20}" width="14" height="${S / 20 + 0.5}" fill="rgb(${a},${b},${g})"/>`,
+    );
   }
   return (
     `<svg xmlns="${NS}" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif">` +

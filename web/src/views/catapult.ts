@@ -25,27 +25,45 @@ export const catapultView: ViewDef = {
     const figs = [
       {
         id: 'loss',
-        svg: () => linePlot([{ name: 'loss', x: t, y: r.arrays.loss.data }], { title: 'Loss over time', xlabel: 'step t', ylabel: 'L_t', logy: true }),
+        svg: () =>
+          linePlot([{ name: 'loss', x: t, y: r.arrays.loss.data }], {
+            title: 'Loss over time',
+            xlabel: 'step t',
+            ylabel: 'L_t',
+            logy: true,
+          }),
       },
       {
         id: 'lambda',
-        svg: () => linePlot(
-          [
-            { name: p.model === 'toy' ? 'η·λ_t' : 'η·λ_t/N', x: lt, y: r.arrays.etaLambda.data },
-            { name: '2', x: [lt[0], lt[lt.length - 1]], y: [2, 2], color: '#999', dash: true },
-          ],
-          { title: 'Curvature η·λ_t', xlabel: 'step t', ylabel: 'η·λ_t' },
-        ),
+        svg: () =>
+          linePlot(
+            [
+              { name: p.model === 'toy' ? 'η·λ_t' : 'η·λ_t/N', x: lt, y: r.arrays.etaLambda.data },
+              { name: '2', x: [lt[0], lt[lt.length - 1]], y: [2, 2], color: '#999', dash: true },
+            ],
+            { title: 'Curvature η·λ_t', xlabel: 'step t', ylabel: 'η·λ_t' },
+          ),
       },
     ];
     if (p.model === 'toy') {
       figs.push({
         id: 'phases',
-        svg: () => linePlot([{ name: 'phase (0 lazy, 1 catapult, 2 divergent)', x: r.arrays.phaseGrid.data, y: r.arrays.phase.data, points: true }], {
-          title: 'Phase of each η·λ₀',
-          xlabel: 'η·λ₀',
-          ylabel: 'phase',
-        }),
+        svg: () =>
+          linePlot(
+            [
+              {
+                name: 'phase (0 lazy, 1 catapult, 2 divergent)',
+                x: r.arrays.phaseGrid.data,
+                y: r.arrays.phase.data,
+                points: true,
+              },
+            ],
+            {
+              title: 'Phase of each η·λ₀',
+              xlabel: 'η·λ₀',
+              ylabel: 'phase',
+            },
+          ),
       });
     }
     return figs;
@@ -68,10 +86,15 @@ export const catapultView: ViewDef = {
     ];
   },
   cli(p) {
-    if (p.model === 'toy') return 'npx ntk reproduce 003-catapult-toy --preset quick   # the toy model over widths 100 … 10000';
+    if (p.model === 'toy')
+      return 'npx ntk reproduce 003-catapult-toy --preset quick   # the toy model over widths 100 … 10000';
     const model = JSON.stringify({
       parameterization: 'ntk',
-      layers: [{ type: 'Dense', width: p.n, W_std: 1, b_std: null }, { type: 'Relu' }, { type: 'Dense', width: 1, W_std: 1, b_std: null }],
+      layers: [
+        { type: 'Dense', width: p.n, W_std: 1, b_std: null },
+        { type: 'Relu' },
+        { type: 'Dense', width: 1, W_std: 1, b_std: null },
+      ],
     });
     return [
       `echo '${model}' > model.json`,

@@ -13,7 +13,13 @@ export const cubeView: ViewDef = {
   controls: [
     { key: 'dim', label: 'dimension d', kind: 'number', min: 1, max: 512, step: 1, default: 32 },
     { key: 'get', label: 'kernel', kind: 'select', options: ['ntk', 'nngp'], default: 'ntk' },
-    { key: 'act', label: 'activation', kind: 'select', options: ACTIVATIONS.filter((a) => a !== 'Gelu'), default: 'Relu' },
+    {
+      key: 'act',
+      label: 'activation',
+      kind: 'select',
+      options: ACTIVATIONS.filter((a) => a !== 'Gelu'),
+      default: 'Relu',
+    },
     { key: 'depth', label: 'depth (spectrum)', kind: 'number', min: 1, max: 32, step: 1, default: 3 },
     { key: 'maxDepth', label: 'depths 1 … ', kind: 'number', min: 1, max: 32, step: 1, default: 6 },
     { key: 'wstd', label: 'W_std', kind: 'number', min: 0.1, max: 4, step: 0.1, default: 1.4142135623730951 },
@@ -27,18 +33,35 @@ export const cubeView: ViewDef = {
     return [
       {
         id: 'eigenvalues',
-        svg: () => linePlot([{ name: 'μ_k', x: ks, y: r.arrays.eigenvalues.data, points: true }], { title: 'Eigenvalue per degree', xlabel: 'degree k', ylabel: 'μ_k', logy: true }),
+        svg: () =>
+          linePlot([{ name: 'μ_k', x: ks, y: r.arrays.eigenvalues.data, points: true }], {
+            title: 'Eigenvalue per degree',
+            xlabel: 'degree k',
+            ylabel: 'μ_k',
+            logy: true,
+          }),
       },
       {
         id: 'fractional',
-        svg: () => linePlot(
-          Array.from({ length: L }, (_, l) => ({ name: `depth ${l + 1}`, x: ks, y: T.data.subarray(l * (d + 1), (l + 1) * (d + 1)), color: PALETTE[l % PALETTE.length] })),
-          { title: 'Fractional variance by degree', xlabel: 'degree k', ylabel: 'FV_k', logy: true },
-        ),
+        svg: () =>
+          linePlot(
+            Array.from({ length: L }, (_, l) => ({
+              name: `depth ${l + 1}`,
+              x: ks,
+              y: T.data.subarray(l * (d + 1), (l + 1) * (d + 1)),
+              color: PALETTE[l % PALETTE.length],
+            })),
+            { title: 'Fractional variance by degree', xlabel: 'degree k', ylabel: 'FV_k', logy: true },
+          ),
       },
       {
         id: 'bestDepth',
-        svg: () => linePlot([{ name: 'argmax depth', x: ks, y: r.arrays.bestDepth.data, points: true }], { title: 'Best depth per degree', xlabel: 'degree k', ylabel: 'depth' }),
+        svg: () =>
+          linePlot([{ name: 'argmax depth', x: ks, y: r.arrays.bestDepth.data, points: true }], {
+            title: 'Best depth per degree',
+            xlabel: 'degree k',
+            ylabel: 'depth',
+          }),
       },
     ];
   },
@@ -52,6 +75,9 @@ export const cubeView: ViewDef = {
   },
   cli(p) {
     const model = JSON.stringify(denseModelJson(cubeSpec(p, p.depth as number)));
-    return [`echo '${model}' > model.json`, `npx ntk spectrum cube --model model.json --dim ${p.dim} --get ${p.get} --out cube.json`].join('\n');
+    return [
+      `echo '${model}' > model.json`,
+      `npx ntk spectrum cube --model model.json --dim ${p.dim} --get ${p.get} --out cube.json`,
+    ].join('\n');
   },
 };

@@ -12,7 +12,15 @@ export const frequencyView: ViewDef = {
     { key: 'density', label: 'density p₁,p₂,… (equal arcs from −π)', kind: 'text', default: '1,2,4' },
     { key: 'grid', label: 'Nyström grid M', kind: 'number', min: 64, max: 4096, step: 64, default: 512 },
     { key: 'top', label: 'eigenpairs K', kind: 'number', min: 4, max: 60, step: 1, default: 16 },
-    { key: 'samples', label: 'samples N (learning time)', kind: 'number', min: 20, max: 1500, step: 10, default: 300 },
+    {
+      key: 'samples',
+      label: 'samples N (learning time)',
+      kind: 'number',
+      min: 20,
+      max: 1500,
+      step: 10,
+      default: 300,
+    },
     { key: 'kappaMax', label: 'κ up to', kind: 'number', min: 2, max: 30, step: 1, default: 10 },
     { key: 'seed', label: 'seed', kind: 'number', min: 0, max: 1e9, step: 1, default: 0 },
   ],
@@ -34,34 +42,61 @@ export const frequencyView: ViewDef = {
     const grid = r.arrays.grid.data;
     const show = Math.min(4, E.shape[0]);
     return [
-      { id: 'density', svg: () => linePlot([{ name: 'p(x)', x: dx, y: dy }], { title: 'Density p (click to redraw)', xlabel: 'x', ylabel: 'p' }) },
+      {
+        id: 'density',
+        svg: () =>
+          linePlot([{ name: 'p(x)', x: dx, y: dy }], {
+            title: 'Density p (click to redraw)',
+            xlabel: 'x',
+            ylabel: 'p',
+          }),
+      },
       {
         id: 'eigenvalues',
-        svg: () => linePlot(
-          [
-            { name: 'Nyström', x: idx, y: ev, points: true },
-            { name: 'eq. 17 as printed', x: idx, y: r.arrays.eq17Typed.data, dash: true },
-            { name: 'eq. 17 corrected', x: idx, y: r.arrays.eq17Corrected.data },
-          ],
-          { title: 'Eigenvalues', xlabel: 'index i', ylabel: 'λᵢ', logy: true, logx: true },
-        ),
+        svg: () =>
+          linePlot(
+            [
+              { name: 'Nyström', x: idx, y: ev, points: true },
+              { name: 'eq. 17 as printed', x: idx, y: r.arrays.eq17Typed.data, dash: true },
+              { name: 'eq. 17 corrected', x: idx, y: r.arrays.eq17Corrected.data },
+            ],
+            { title: 'Eigenvalues', xlabel: 'index i', ylabel: 'λᵢ', logy: true, logx: true },
+          ),
       },
       {
         id: 'eigenfunctions',
-        svg: () => linePlot(
-          Array.from({ length: show }, (_, i) => ({ name: `f${i + 1}`, x: grid, y: E.data.subarray(i * M, (i + 1) * M), color: PALETTE[i] })),
-          { title: 'Top eigenfunctions', xlabel: 'x', ylabel: 'f(x)' },
-        ),
+        svg: () =>
+          linePlot(
+            Array.from({ length: show }, (_, i) => ({
+              name: `f${i + 1}`,
+              x: grid,
+              y: E.data.subarray(i * M, (i + 1) * M),
+              color: PALETTE[i],
+            })),
+            { title: 'Top eigenfunctions', xlabel: 'x', ylabel: 'f(x)' },
+          ),
       },
       {
         id: 'learning',
-        svg: () => linePlot([{ name: 'GD steps', x: r.arrays.kappa.data, y: r.arrays.learningSteps.data, points: true, dash: true }], {
-          title: 'Iterations to learn cos(κx)',
-          xlabel: 'κ',
-          ylabel: 'steps to ‖y − u‖ ≤ 0.1‖y‖',
-          logx: true,
-          logy: true,
-        }),
+        svg: () =>
+          linePlot(
+            [
+              {
+                name: 'GD steps',
+                x: r.arrays.kappa.data,
+                y: r.arrays.learningSteps.data,
+                points: true,
+                dash: true,
+              },
+            ],
+            {
+              title: 'Iterations to learn cos(κx)',
+              xlabel: 'κ',
+              ylabel: 'steps to ‖y − u‖ ≤ 0.1‖y‖',
+              logx: true,
+              logy: true,
+            },
+          ),
       },
     ];
   },

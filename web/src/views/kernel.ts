@@ -18,7 +18,15 @@ export const kernelView: ViewDef = {
     { key: 'wstd', label: 'W_std', kind: 'number', min: 0.1, max: 4, step: 0.1, default: 1.5 },
     { key: 'bstd', label: 'b_std', kind: 'number', min: 0, max: 2, step: 0.05, default: 0.1 },
     { key: 'param', label: 'parameterization', kind: 'select', options: ['ntk', 'standard'], default: 'ntk' },
-    { key: 'empirical', label: 'empirical NTK (1 = on)', kind: 'number', min: 0, max: 1, step: 1, default: 1 },
+    {
+      key: 'empirical',
+      label: 'empirical NTK (1 = on)',
+      kind: 'number',
+      min: 0,
+      max: 1,
+      step: 1,
+      default: 1,
+    },
     { key: 'width', label: 'max width', kind: 'number', min: 16, max: 4096, step: 16, default: 512 },
     { key: 'seed', label: 'seed', kind: 'number', min: 0, max: 1e9, step: 1, default: 0 },
   ],
@@ -34,24 +42,26 @@ export const kernelView: ViewDef = {
       { id: 'nngp', svg: () => heatmap(r.arrays.nngp.data, n, 'NNGP Σ(x, x′)') },
       {
         id: 'eigenvalues',
-        svg: () => linePlot([{ name: 'λᵢ(Θ)', x: idx, y: ev, points: true }], {
-          title: 'NTK eigenvalues',
-          xlabel: 'index i',
-          ylabel: 'λᵢ',
-          logy: true,
-        }),
+        svg: () =>
+          linePlot([{ name: 'λᵢ(Θ)', x: idx, y: ev, points: true }], {
+            title: 'NTK eigenvalues',
+            xlabel: 'index i',
+            ylabel: 'λᵢ',
+            logy: true,
+          }),
       },
       {
         id: 'eigenvectors',
-        svg: () => linePlot(
-          Array.from({ length: k }, (_, c) => ({
-            name: `v${c + 1}`,
-            x: rows,
-            y: rows.map((i) => V.data[i * k + c]),
-            color: PALETTE[c],
-          })),
-          { title: 'Top NTK eigenvectors', xlabel: 'point index', ylabel: 'vᵢ(x)' },
-        ),
+        svg: () =>
+          linePlot(
+            Array.from({ length: k }, (_, c) => ({
+              name: `v${c + 1}`,
+              x: rows,
+              y: rows.map((i) => V.data[i * k + c]),
+              color: PALETTE[c],
+            })),
+            { title: 'Top NTK eigenvectors', xlabel: 'point index', ylabel: 'vᵢ(x)' },
+          ),
       },
     ];
     const w = r.arrays.widths.data;
@@ -60,13 +70,20 @@ export const kernelView: ViewDef = {
       const ref = Array.from(w, (x) => e[0] * Math.sqrt(w[0] / x));
       figs.push({
         id: 'convergence',
-        svg: () => linePlot(
-          [
-            { name: '‖Θ_w − Θ‖/‖Θ‖', x: w, y: e, points: true, dash: true },
-            { name: 'slope −1/2', x: w, y: ref, color: '#999' },
-          ],
-          { title: 'Empirical NTK → limit', xlabel: 'width w', ylabel: 'relative error', logx: true, logy: true },
-        ),
+        svg: () =>
+          linePlot(
+            [
+              { name: '‖Θ_w − Θ‖/‖Θ‖', x: w, y: e, points: true, dash: true },
+              { name: 'slope −1/2', x: w, y: ref, color: '#999' },
+            ],
+            {
+              title: 'Empirical NTK → limit',
+              xlabel: 'width w',
+              ylabel: 'relative error',
+              logx: true,
+              logy: true,
+            },
+          ),
       });
     }
     return figs;

@@ -32,4 +32,5 @@ export interface ViewDef {
   cli(p: LabParams): string;
 }
 
-export const fmt = (v: number): string => (Number.isFinite(v) ? Number(v.toPrecision(8)).toString() : String(v));
+export const fmt = (v: number): string =>
+  Number.isFinite(v) ? Number(v.toPrecision(8)).toString() : String(v);
