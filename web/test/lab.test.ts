@@ -25,6 +25,7 @@ import { circleNystrom } from '../../src/spectral/circle/nystrom.js';
 import { networkModel } from '../../src/train/model.js';
 import { train } from '../../src/train/train.js';
 import { runToy, toyStateOf } from '../../src/experiments/seed003/toy-model.js';
+import { CLAIM_VIEWS } from '../../src/lab/claimViews.js';
 import { serveStatic } from './staticServer.testutil.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -360,5 +361,36 @@ test('cube view: fractional variances equal cubeSpectrumOfStack in Node', async 
   const s = cubeSpectrumOfStack(preciseLayersOfModel(modelFromJson(json)).layers!, 16, 'ntk');
   assertClose(ex.arrays.fractionalVariance.data, s.fractionalVariance, 'fractional variance');
   assertClose(ex.arrays.eigenvalues.data, s.eigenvalues, 'eigenvalues');
+  await o.page.close();
+});
+
+test('every claim → lab link of src/lab/claimViews opens a view whose parameters parse', async (t) => {
+  if (skip) return t.skip(skip);
+  const o = await open('#view=cube&dim=4&maxDepth=1', 'cube');
+  for (const [id, hash] of Object.entries(CLAIM_VIEWS)) {
+    await o.page.evaluate((h) => {
+      (globalThis as unknown as { location: { hash: string } }).location.hash = h;
+    }, hash);
+    const state = await o.page.waitForFunction(
+      () => {
+        const d = (
+          globalThis as unknown as {
+            document: { querySelector(s: string): { className: string; textContent: string } };
+          }
+        ).document;
+        const s = d.querySelector('#status');
+        return s.className === 'error'
+          ? `error: ${s.textContent}`
+          : s.textContent.startsWith('computing')
+            ? 'ok'
+            : null;
+      },
+      null,
+      { timeout: 10_000 },
+    );
+    assert.equal(await state.jsonValue(), 'ok', `${id}: ${hash}`);
+  }
+  await o.page.click('#stop');
+  await checkClean(t, o);
   await o.page.close();
 });
