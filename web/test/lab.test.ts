@@ -4,10 +4,9 @@
 // equal the Node library's for the same inputs to 1e-12.
 import { test, before, after, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { resolve } from 'node:path';
 import type { Server } from 'node:http';
 import type { BrowserContext, Page } from 'playwright-core';
 import { setBackend } from '../../src/linalg/select.js';
@@ -26,11 +25,11 @@ import { networkModel } from '../../src/train/model.js';
 import { train } from '../../src/train/train.js';
 import { runToy, toyStateOf } from '../../src/experiments/seed003/toy-model.js';
 import { CLAIM_VIEWS } from '../../src/lab/claimViews.js';
-import { serveStatic } from './staticServer.testutil.js';
+import { buildSite } from '../buildSite.js';
+import { CHROMIUM, launchChromium } from '../chromium.js';
+import { serveStatic } from '../staticServer.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ROOT = resolve(import.meta.dirname, '../../..');
-const SITE = join(ROOT, 'site');
 
 interface Exported {
   view: string;
@@ -43,7 +42,7 @@ interface Exported {
 let server: Server | null = null;
 let base = '';
 let context: BrowserContext | null = null;
-let profile = '';
+let browser: Awaited<ReturnType<typeof launchChromium>> | null = null;
 let skip: string | null = null;
 
 before(async () => {
@@ -53,47 +52,16 @@ before(async () => {
     skip = `${CHROMIUM} not installed (apt-get install -y chromium)`;
     return;
   }
-  const b = spawnSync(
-    process.execPath,
-    [
-      join(ROOT, 'node_modules/vite/bin/vite.js'),
-      'build',
-      '--config',
-      'web/vite.config.ts',
-      '--logLevel',
-      'error',
-    ],
-    {
-      cwd: ROOT,
-      encoding: 'utf8',
-    },
-  );
-  assert.equal(b.status, 0, `lab:build failed:\n${b.stdout}\n${b.stderr}`);
-  ({ url: base, server } = await serveStatic(SITE));
-  const { chromium } = await import('playwright-core');
-  profile = mkdtempSync(join(tmpdir(), 'ntk-lab-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    acceptDownloads: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const site = buildSite(ROOT);
+  ({ url: base, server } = await serveStatic(site));
+  browser = await launchChromium();
+  context = browser.context;
   setBackend('ts');
 });
 
 after(async () => {
-  await context?.close();
+  await browser?.close();
   server?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 interface Opened {

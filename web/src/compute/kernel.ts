@@ -1,3 +1,4 @@
+import { lanczos } from '../../../src/linalg/lanczos.js';
 import { Matrix } from '../../../src/linalg/matrix.js';
 import { empiricalNtk } from '../../../src/empirical/empiricalNtk.js';
 import { kernelFn } from '../../../src/kernels/kernelFn.js';
@@ -38,6 +39,16 @@ function logSlope(x: readonly number[], y: readonly number[]): number {
   return sxy / sxx;
 }
 
+/** Above this N only the top SPECTRUM_TOP eigenpairs are computed (Lanczos), not all N. */
+const FULL_SPECTRUM_MAX = 400;
+const SPECTRUM_TOP = 50;
+
+function spectrum(K: Matrix): { values: Float64Array; vectors: Matrix } {
+  if (K.rows <= FULL_SPECTRUM_MAX) return eighDescending(K);
+  const r = lanczos(K, { k: SPECTRUM_TOP });
+  return { values: r.values, vectors: r.vectors };
+}
+
 /**
  * The `kernel` view: the infinite-width NNGP and NTK of a dense network on the chosen inputs (Jacot et al.
  * 2018, Thm 1; Lee et al. 2019, §2, neural-tangents conventions), the NTK's eigenvalues and top
@@ -52,12 +63,15 @@ export const kernelCompute: LabCompute = (p, emit) => {
   const widths = num(p, 'empirical') === 1 ? empiricalWidths(spec.width) : [];
   const total = 2 + widths.length;
   emit.progress(0, total);
+  const t0 = performance.now();
   const { nngp, ntk } = kernelFn(model.net, x, null, { get: ['nngp', 'ntk'] });
+  const kernelSeconds = (performance.now() - t0) / 1000;
   emit.progress(1, total);
-  const eig = eighDescending(ntk!);
+  const eig = spectrum(ntk!);
   const top = Math.min(4, n);
+  const k = eig.vectors.cols;
   const vecs = new Float64Array(n * top);
-  for (let r = 0; r < n; r++) for (let c = 0; c < top; c++) vecs[r * top + c] = eig.vectors.data[r * n + c];
+  for (let r = 0; r < n; r++) for (let c = 0; c < top; c++) vecs[r * top + c] = eig.vectors.data[r * k + c];
   emit.progress(2, total);
   const errors: number[] = [];
   const norm = frobenius(ntk!);
@@ -80,6 +94,6 @@ export const kernelCompute: LabCompute = (p, emit) => {
       widths: vector(widths),
       empiricalError: vector(errors),
     },
-    scalars: { n, slope: errors.length >= 2 ? logSlope(widths, errors) : NaN },
+    scalars: { n, kernelSeconds, slope: errors.length >= 2 ? logSlope(widths, errors) : NaN },
   };
 };

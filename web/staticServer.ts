@@ -1,3 +1,5 @@
+// A static file server for the built lab (site/) on localhost: the Chromium tests and the lab benchmark load the
+// site over HTTP, as a static host would serve it (module workers do not load from file:// URLs).
 import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
