@@ -1,16 +1,16 @@
-import { lanczos } from '../../../src/linalg/lanczos.js';
 import { Matrix } from '../../../src/linalg/matrix.js';
 import { modelFromJson } from '../../../src/nn/model.js';
 import { tensor } from '../../../src/nn/tensor.js';
 import type { Tensor } from '../../../src/nn/types.js';
 import { predictGradientDescentMse } from '../../../src/predict/gradientDescentMse.js';
 import { PRNGKey, split } from '../../../src/random/keys.js';
-import { alignmentCurve, eighDescending } from '../../../src/spectral/alignment.js';
+import { eighDescending } from '../../../src/spectral/alignment.js';
 import { gatherRows, makeBatcher } from '../../../src/train/batches.js';
 import { mse } from '../../../src/train/loss.js';
 import { networkModel } from '../../../src/train/model.js';
 import { makeOptimizer, type OptimizerName } from '../../../src/train/optimizers.js';
 import { denseModelJson } from './modelJson.js';
+import { EigenService } from './eigenService.js';
 import { trainingSpec } from './specs.js';
 import { matrix, num, str, vector, type LabCompute, type LabResult } from './result.js';
 
@@ -45,19 +45,6 @@ export function trainingData(inputs: string, n: number, kappa: number): { x: Ten
   throw new RangeError(`training inputs must be 'line' or 'circle', got '${inputs}'`);
 }
 
-/** Top-k eigenpairs of the N×N Gramian, descending (Lanczos when k is small against N). */
-function topEigen(G: Matrix, k: number): { values: Float64Array; vectors: Matrix } {
-  if (4 * k < G.rows) {
-    const r = lanczos(G, { k });
-    return { values: r.values, vectors: r.vectors };
-  }
-  const e = eighDescending(G);
-  const vecs = new Matrix(G.rows, k);
-  for (let r = 0; r < G.rows; r++)
-    for (let c = 0; c < k; c++) vecs.data[r * k + c] = e.vectors.data[r * G.rows + c];
-  return { values: e.values.slice(0, k), vectors: vecs };
-}
-
 /**
  * The `training` view: a finite dense net trained live by GD, SGD or Adam on the MSE loss
  * L = (1/2N)·Σ(f − y)² (the same update as src/train's `train`), beside the kernel prediction of the same run
@@ -67,9 +54,10 @@ function topEigen(G: Matrix, k: number): { values: Float64Array; vectors: Matrix
  * eq. 10), and the residual's projections on G₀'s leading eigenvectors, which decay in the order of the
  * eigenvalues (Jacot et al. 2018, §5).
  */
-export const trainingCompute: LabCompute = (p, emit) => {
+export const trainingCompute: LabCompute = async (p, emit) => {
   const spec = trainingSpec(p);
-  const net = modelFromJson(denseModelJson(spec)).net;
+  const json = denseModelJson(spec);
+  const net = modelFromJson(json).net;
   const { x, y } = trainingData(str(p, 'inputs'), num(p, 'n'), num(p, 'kappa'));
   const n = y.rows;
   const T = num(p, 'steps');
@@ -114,20 +102,23 @@ export const trainingCompute: LabCompute = (p, emit) => {
   const predicted = pred.predict(predSteps, 'gd').fTrain;
   for (let s = 0; s <= T; s++) kernelLoss[s] = mse.evaluate(predicted[s].data, y.data, 1);
 
-  const snapshot = (s: number): void => {
-    const G = model.ntk(theta, x);
-    const e = topEigen(G, k);
-    const r = new Float64Array(n);
-    for (let i = 0; i < n; i++) r[i] = f[i] - y.data[i];
-    snapSteps.push(s);
-    for (let i = 0; i < k; i++) snapValues.push(e.values[i]);
-    alignY.push(alignmentCurve(e.vectors, y.data)[k - 1]);
-    alignR.push(alignmentCurve(e.vectors, r)[k - 1]);
-    lastEig = performance.now();
-    lastVectors = e.vectors;
+  // G_t eigenpairs on a second worker, so the training steps never wait for them.
+  const eigen = new EigenService(json, initKey, x, y.data, k);
+  let lastVectors: Float64Array | null = null;
+  const collect = (): void => {
+    for (const e of eigen.take()) {
+      snapSteps.push(e.step);
+      for (let i = 0; i < k; i++) snapValues.push(e.values[i]);
+      alignY.push(e.alignY);
+      alignR.push(e.alignResidual);
+      lastVectors = e.vectors;
+    }
   };
-  let lastVectors: Matrix | null = null;
+  const snapshot = (s: number): void => {
+    if (eigen.request(s, theta, f)) lastEig = performance.now();
+  };
 
+  let loopSeconds: number | null = null;
   const result = (): LabResult => {
     const S = snapSteps.length;
     return {
@@ -144,49 +135,66 @@ export const trainingCompute: LabCompute = (p, emit) => {
         snapshotEigenvalues: matrix(S, k, Float64Array.from(snapValues)),
         alignmentY: vector(alignY),
         alignmentResidual: vector(alignR),
-        topEigenvectors: matrix(n, k, lastVectors ? lastVectors.data : new Float64Array(n * k)),
+        topEigenvectors: matrix(n, k, lastVectors ?? new Float64Array(n * k)),
       },
       scalars: {
         stepsDone,
-        stepsPerSecond: stepsDone / ((performance.now() - t0) / 1000),
+        stepsPerSecond: stepsDone / (loopSeconds ?? (performance.now() - t0) / 1000),
         snapshotsPerSecond: S / ((performance.now() - t0) / 1000),
         params: theta.length,
       },
     };
   };
 
-  for (let s = 0; ; s++) {
-    const e = model.evaluate(theta, x);
-    f = e.f.slice();
-    loss[s] = mse.evaluate(e.f, y.data, 1, grad);
-    stepsDone = s;
-    for (let i = 0; i < MODES; i++) {
-      let c = 0;
-      for (let j = 0; j < n; j++) c += eig0.vectors.data[j * n + i] * (f[j] - y.data[j]);
-      modes[s * MODES + i] = c;
+  let lastYield = performance.now();
+  try {
+    for (let s = 0; ; s++) {
+      const e = model.evaluate(theta, x);
+      f = e.f.slice();
+      loss[s] = mse.evaluate(e.f, y.data, 1, grad);
+      stepsDone = s;
+      for (let i = 0; i < MODES; i++) {
+        let c = 0;
+        for (let j = 0; j < n; j++) c += eig0.vectors.data[j * n + i] * (f[j] - y.data[j]);
+        modes[s * MODES + i] = c;
+      }
+      if (!Number.isFinite(loss[s])) break;
+      if (s === T) break;
+      if (s === 0 || performance.now() - lastEig >= refreshMs) snapshot(s);
+      let g: Float64Array;
+      if (batcher) {
+        const idx = batcher(s);
+        const xb = gatherRows(x, idx);
+        const yb = new Float64Array(idx.length);
+        for (let i = 0; i < idx.length; i++) yb[i] = y.data[idx[i]];
+        const eb = model.evaluate(theta, xb);
+        const gb = new Float64Array(idx.length);
+        mse.evaluate(eb.f, yb, 1, gb);
+        g = eb.vjp(gb);
+      } else {
+        g = e.vjp(grad);
+      }
+      optimizer.update(theta, g, lr);
+      if (performance.now() - lastYield > 20) {
+        // A turn of the event loop, to receive the eigen worker's results.
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        lastYield = performance.now();
+        collect();
+      }
+      if (performance.now() - lastFrame > 100) {
+        emit.progress(s + 1, T);
+        emit.frame(result());
+        lastFrame = performance.now();
+      }
     }
-    if (!Number.isFinite(loss[s])) break;
-    if (s === 0 || s === T || performance.now() - lastEig >= refreshMs) snapshot(s);
-    if (s === T) break;
-    let g: Float64Array;
-    if (batcher) {
-      const idx = batcher(s);
-      const xb = gatherRows(x, idx);
-      const yb = new Float64Array(idx.length);
-      for (let i = 0; i < idx.length; i++) yb[i] = y.data[idx[i]];
-      const eb = model.evaluate(theta, xb);
-      const gb = new Float64Array(idx.length);
-      mse.evaluate(eb.f, yb, 1, gb);
-      g = eb.vjp(gb);
-    } else {
-      g = e.vjp(grad);
-    }
-    optimizer.update(theta, g, lr);
-    if (performance.now() - lastFrame > 100) {
-      emit.progress(s + 1, T);
-      emit.frame(result());
-      lastFrame = performance.now();
-    }
+    loopSeconds = (performance.now() - t0) / 1000;
+    // The final state's spectrum (none after a divergence: its kernel may hold NaN/∞).
+    await eigen.settle();
+    if (Number.isFinite(loss[stepsDone])) eigen.request(stepsDone, theta, f);
+    await eigen.settle();
+    collect();
+  } finally {
+    eigen.close();
   }
   emit.progress(T, T);
   return result();

@@ -48,19 +48,22 @@ function fmt(v: number): string {
   return Number(v.toPrecision(3)).toString();
 }
 
-function ticks(lo: number, hi: number, log: boolean): number[] {
-  if (log) {
-    const out: number[] = [];
-    const step = Math.max(1, Math.ceil((Math.floor(hi) - Math.ceil(lo) + 1) / 6));
-    for (let e = Math.ceil(lo); e <= Math.floor(hi); e += step) out.push(e);
-    return out.length ? out : [lo];
-  }
+function linearTicks(lo: number, hi: number): number[] {
   const span = hi - lo || 1;
   const raw = span / 5;
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => span / s <= 6) ?? 10 * mag;
   const out: number[] = [];
   for (let t = Math.ceil(lo / step) * step; t <= hi + 1e-12 * span; t += step) out.push(t);
+  return out;
+}
+
+/** Tick positions in axis units (log10 of the value on a log axis): whole decades, or finer within one. */
+function ticks(lo: number, hi: number, log: boolean): number[] {
+  if (!log || hi - lo < 2) return linearTicks(lo, hi);
+  const out: number[] = [];
+  const step = Math.max(1, Math.ceil((Math.floor(hi) - Math.ceil(lo) + 1) / 6));
+  for (let e = Math.ceil(lo); e <= Math.floor(hi); e += step) out.push(e);
   return out;
 }
 
@@ -102,14 +105,14 @@ export function linePlot(series: readonly Series[], o: PlotOptions): string {
     const X = px(t).toFixed(1);
     parts.push(`<line x1="${X}" x2="${X}" y1="${m.t}" y2="${H - m.b}" stroke="#eee"/>`);
     parts.push(
-      `<text x="${X}" y="${H - m.b + 14}" text-anchor="middle" font-size="10">${o.logx ? '1e' + t : fmt(t)}</text>`,
+      `<text x="${X}" y="${H - m.b + 14}" text-anchor="middle" font-size="10">${o.logx ? fmt(10 ** t) : fmt(t)}</text>`,
     );
   }
   for (const t of ticks(y0, y1, !!o.logy)) {
     const Y = py(t).toFixed(1);
     parts.push(`<line x1="${m.l}" x2="${W - m.r}" y1="${Y}" y2="${Y}" stroke="#eee"/>`);
     parts.push(
-      `<text x="${m.l - 4}" y="${Y}" dy="3" text-anchor="end" font-size="10">${o.logy ? '1e' + t : fmt(t)}</text>`,
+      `<text x="${m.l - 4}" y="${Y}" dy="3" text-anchor="end" font-size="10">${o.logy ? fmt(10 ** t) : fmt(t)}</text>`,
     );
   }
   parts.push(
