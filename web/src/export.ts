@@ -1,5 +1,6 @@
 import { serializeNpy } from '../../src/io/npy.js';
 import type { LabResult } from './compute/result.js';
+import { NtkInputError } from '../../src/errors.js';
 
 /** Save a blob under a file name (the browser's download). */
 export function download(name: string, data: BlobPart, type: string): void {
@@ -43,7 +44,9 @@ export async function savePng(name: string, svg: string): Promise<void> {
 export function saveNpy(name: string, result: LabResult, array: string): void {
   const a = result.arrays[array];
   if (!a)
-    throw new RangeError(`no array '${array}' in this result; have ${Object.keys(result.arrays).join(', ')}`);
+    throw new NtkInputError(
+      `no array '${array}' in this result; have ${Object.keys(result.arrays).join(', ')}`,
+    );
   download(`${name}.${array}.npy`, serializeNpy(a.data, a.shape).slice().buffer, 'application/octet-stream');
 }
 

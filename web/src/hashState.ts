@@ -1,5 +1,6 @@
 import type { LabParams } from './compute/result.js';
 import type { ViewDef } from './views/types.js';
+import { NtkInputError } from '../../src/errors.js';
 
 /**
  * The lab's state lives in the URL hash, `#view=kernel&depth=3&…`, so a view is a link. Parameters a hash
@@ -13,7 +14,7 @@ export function parseHash(
   const name = q.get('view') ?? views[0].name;
   const view = views.find((v) => v.name === name);
   if (!view)
-    throw new RangeError(`#view must be one of ${views.map((v) => v.name).join(', ')}, got '${name}'`);
+    throw new NtkInputError(`#view must be one of ${views.map((v) => v.name).join(', ')}, got '${name}'`);
   const params: LabParams = {};
   for (const c of view.controls) {
     const raw = q.get(c.key);
@@ -24,11 +25,11 @@ export function parseHash(
     if (c.kind === 'number') {
       const v = Number(raw);
       if (!Number.isFinite(v) || (c.min !== undefined && v < c.min) || (c.max !== undefined && v > c.max))
-        throw new RangeError(`#${c.key} must be a number in [${c.min}, ${c.max}], got '${raw}'`);
+        throw new NtkInputError(`#${c.key} must be a number in [${c.min}, ${c.max}], got '${raw}'`);
       params[c.key] = v;
     } else if (c.kind === 'select') {
       if (!c.options!.includes(raw))
-        throw new RangeError(`#${c.key} must be one of ${c.options!.join(', ')}, got '${raw}'`);
+        throw new NtkInputError(`#${c.key} must be one of ${c.options!.join(', ')}, got '${raw}'`);
       params[c.key] = raw;
     } else params[c.key] = raw;
   }

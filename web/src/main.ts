@@ -1,5 +1,6 @@
 import './style.css';
-import type { LabParams, LabResult } from './compute/result.js';
+import { parseNpy } from '../../src/io/npy.js';
+import type { LabArray, LabParams, LabResult } from './compute/result.js';
 import { resultJson, saveNpy, savePng, saveSvg, download } from './export.js';
 import { formatHash, parseHash } from './hashState.js';
 import { views } from './views/index.js';
@@ -17,6 +18,8 @@ const $ = <T extends HTMLElement>(sel: string): T => document.querySelector(sel)
 let current: { view: ViewDef; params: LabParams; backend: string } | null = null;
 let lastResult: LabResult | null = null;
 let lastBackend = 'ts';
+/** The inputs of a dropped .npy file (kernel view, inputs = file); not part of the URL. */
+let dropped: { name: string; x: LabArray } | null = null;
 
 function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -177,7 +180,10 @@ async function run(): Promise<void> {
   renderControls(view, params, backend);
   $('#title').textContent = view.title;
   $('#about').textContent = view.about;
-  $('#cli').textContent = view.cli(params);
+  $('#cli').textContent = view
+    .cli(params)
+    .replace('lab.kernel.x.npy', params.inputs === 'file' && dropped ? dropped.name : 'lab.kernel.x.npy');
+  $('#drop').hidden = view.name !== 'kernel';
   if (viewChanged) $('#figures').replaceChildren();
   const status = $('#status');
   const bar = $<HTMLProgressElement>('#progress');
@@ -185,7 +191,8 @@ async function run(): Promise<void> {
   status.textContent = 'computing…';
   bar.value = 0;
   try {
-    const out = await worker.run(view.name, params, backend as LabBackendName, {
+    const inputs: Record<string, LabArray> = dropped ? { x: dropped.x } : {};
+    const out = await worker.run(view.name, params, backend as LabBackendName, inputs, {
       progress: (done, total) => {
         bar.value = total > 0 ? done / total : 0;
       },
@@ -205,6 +212,36 @@ async function run(): Promise<void> {
     status.className = 'error';
   }
 }
+
+/** Kernel view: a dropped (or chosen) .npy file of N×d inputs becomes the inputs (inputs = file). */
+async function useNpy(file: File): Promise<void> {
+  try {
+    const a = parseNpy(new Uint8Array(await file.arrayBuffer()), file.name);
+    if (a.shape.length !== 2)
+      throw new RangeError(`${file.name}: expected an N×d array, got shape [${a.shape.join(', ')}]`);
+    const data =
+      a.data instanceof BigInt64Array ? Float64Array.from(a.data, Number) : Float64Array.from(a.data);
+    dropped = { name: file.name, x: { shape: a.shape, data } };
+    if (!current) return;
+    const next = formatHash(current.view, { ...current.params, inputs: 'file' }, current.backend);
+    if (location.hash === next) void run();
+    else location.hash = next;
+  } catch (e) {
+    $('#status').textContent = `error: ${(e as Error).message}`;
+    $('#status').className = 'error';
+  }
+}
+const drop = $('#drop');
+drop.addEventListener('dragover', (ev) => ev.preventDefault());
+drop.addEventListener('drop', (ev) => {
+  ev.preventDefault();
+  const f = ev.dataTransfer?.files[0];
+  if (f) void useNpy(f);
+});
+$<HTMLInputElement>('#npy-file').addEventListener('change', (ev) => {
+  const f = (ev.target as HTMLInputElement).files?.[0];
+  if (f) void useNpy(f);
+});
 
 $<HTMLButtonElement>('#stop').onclick = () => {
   worker.cancel();

@@ -3,8 +3,9 @@
 // partial frames and the result. The page cancels a computation by terminating this worker.
 import { setBackend } from '../../src/linalg/select.js';
 import { computations } from './compute/index.js';
-import type { LabResult } from './compute/result.js';
+import type { LabInputs, LabResult } from './compute/result.js';
 import { selectBackend, type LabBackendName } from './backend.js';
+import { NtkInputError } from '../../src/errors.js';
 
 export interface RunRequest {
   readonly type: 'run';
@@ -12,6 +13,7 @@ export interface RunRequest {
   readonly view: string;
   readonly params: Record<string, number | string>;
   readonly backend: LabBackendName;
+  readonly inputs: LabInputs;
 }
 
 export type WorkerReply =
@@ -24,16 +26,20 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: WorkerReply): void => scope.postMessage(m);
 
 scope.onmessage = async (ev: MessageEvent<RunRequest>) => {
-  const { id, view, params, backend } = ev.data;
+  const { id, view, params, backend, inputs } = ev.data;
   try {
     const compute = computations[view];
-    if (!compute) throw new RangeError(`unknown view '${view}'`);
+    if (!compute) throw new NtkInputError(`unknown view '${view}'`);
     const name = selectBackend(backend, setBackend);
     const t0 = performance.now();
-    const result = await compute(params, {
-      progress: (done, total) => post({ type: 'progress', id, done, total }),
-      frame: (partial) => post({ type: 'frame', id, result: partial }),
-    });
+    const result = await compute(
+      params,
+      {
+        progress: (done, total) => post({ type: 'progress', id, done, total }),
+        frame: (partial) => post({ type: 'frame', id, result: partial }),
+      },
+      inputs,
+    );
     post({ type: 'done', id, result, seconds: (performance.now() - t0) / 1000, backend: name });
   } catch (e) {
     post({ type: 'error', id, message: e instanceof Error ? e.message : String(e) });

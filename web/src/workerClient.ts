@@ -1,4 +1,4 @@
-import type { LabResult } from './compute/result.js';
+import type { LabInputs, LabResult } from './compute/result.js';
 import type { LabBackendName } from './backend.js';
 import type { RunRequest, WorkerReply } from './worker.js';
 
@@ -47,6 +47,7 @@ export class LabWorker {
     view: string,
     params: Record<string, number | string>,
     backend: LabBackendName,
+    inputs: LabInputs,
     h: RunHandlers = {},
   ): Promise<RunOutcome> {
     this.cancel();
@@ -72,7 +73,7 @@ export class LabWorker {
           else reject(new Error(m.message));
         }
       };
-      const req: RunRequest = { type: 'run', id, view, params, backend };
+      const req: RunRequest = { type: 'run', id, view, params, backend, inputs };
       w.postMessage(req);
     });
   }

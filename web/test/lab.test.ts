@@ -9,6 +9,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import type { Server } from 'node:http';
 import type { BrowserContext, Page } from 'playwright-core';
+import { serializeNpy } from '../../src/io/npy.js';
 import { setBackend } from '../../src/linalg/select.js';
 import { Matrix } from '../../src/linalg/matrix.js';
 import { kernelFn } from '../../src/kernels/kernelFn.js';
@@ -359,6 +360,44 @@ test('every claim → lab link of src/lab/claimViews opens a view whose paramete
     assert.equal(await state.jsonValue(), 'ok', `${id}: ${hash}`);
   }
   await o.page.click('#stop');
+  await checkClean(t, o);
+  await o.page.close();
+});
+
+test('kernel view: a .npy file of N×d inputs is used as the inputs (NTK equal to kernelFn in Node)', async (t) => {
+  if (skip) return t.skip(skip);
+  const o = await open('#view=kernel&n=8&depth=2&empirical=0', 'kernel');
+  const x = new Matrix(12, 3, normal(PRNGKey(7), 36));
+  const runs = await o.page.evaluate(
+    () =>
+      (globalThis as unknown as { document: { body: { dataset: Record<string, string> } } }).document.body
+        .dataset.runs,
+  );
+  await o.page.setInputFiles('#npy-file', {
+    name: 'points.npy',
+    mimeType: 'application/octet-stream',
+    buffer: Buffer.from(serializeNpy(x.data, [12, 3])),
+  });
+  await o.page.waitForFunction(
+    (r) => {
+      const d = (globalThis as unknown as { document: { body: { dataset: Record<string, string> } } })
+        .document.body.dataset;
+      return d.runs !== r && d.ready === 'kernel';
+    },
+    runs,
+    { timeout: 60_000 },
+  );
+  assert.match(o.page.url(), /inputs=file/);
+  assert.match((await o.page.locator('#cli').textContent()) ?? '', /--x1 points\.npy/);
+  const ex = await exportJson(o.page);
+  assert.deepEqual(ex.arrays.x.shape, [12, 3]);
+  const json = {
+    parameterization: 'ntk',
+    layers: [1, 2]
+      .flatMap(() => [{ type: 'Dense', width: 512, W_std: 1.5, b_std: 0.1 }, { type: 'Relu' }])
+      .concat([{ type: 'Dense', width: 1, W_std: 1.5, b_std: 0.1 }]),
+  };
+  assertClose(ex.arrays.ntk.data, kernelFn(modelFromJson(json).net, x).ntk!.data, 'ntk');
   await checkClean(t, o);
   await o.page.close();
 });

@@ -9,6 +9,7 @@ import { train } from '../../../src/train/train.js';
 import { runToy, toyStateOf } from '../../../src/experiments/seed003/toy-model.js';
 import { circlePoints } from './inputs.js';
 import { num, str, vector, type LabCompute, type LabParams, type LabResult } from './result.js';
+import { NtkInputError } from '../../../src/errors.js';
 
 /** The grid of η·λ₀ swept for the phase diagram of the toy model. */
 export function phaseGrid(): number[] {
@@ -105,5 +106,5 @@ export const catapultCompute: LabCompute = (p, emit) => {
   const model = str(p, 'model');
   if (model === 'toy') return toy(p);
   if (model === 'relu') return relu(p, (s) => emit.progress(s, num(p, 'steps')));
-  throw new RangeError(`catapult model must be 'toy' or 'relu', got '${model}'`);
+  throw new NtkInputError(`catapult model must be 'toy' or 'relu', got '${model}'`);
 };

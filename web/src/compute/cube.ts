@@ -4,6 +4,7 @@ import { preciseLayersOfModel } from '../../../src/spectral/dotProduct.js';
 import { denseModelJson } from './modelJson.js';
 import { cubeSpec } from './specs.js';
 import { matrix, num, str, vector, type LabCompute } from './result.js';
+import { NtkInputError } from '../../../src/errors.js';
 
 /**
  * The `cube` view (Yang & Salman 2019, §4–5): the eigenvalue μ_k of each degree k = 0..d of a dense net's NNGP
@@ -17,12 +18,12 @@ export const cubeCompute: LabCompute = (p, emit) => {
   const maxDepth = num(p, 'maxDepth');
   const part = str(p, 'get') as 'nngp' | 'ntk';
   if (!Number.isInteger(maxDepth) || maxDepth < 1 || maxDepth > 32)
-    throw new RangeError(`cube: maxDepth must be an integer in [1, 32], got ${maxDepth}`);
+    throw new NtkInputError(`cube: maxDepth must be an integer in [1, 32], got ${maxDepth}`);
   const table = new Float64Array(maxDepth * (d + 1));
   let chosen: ReturnType<typeof cubeSpectrumOfStack> | null = null;
   for (let L = 1; L <= maxDepth; L++) {
     const { layers, reason } = preciseLayersOfModel(modelFromJson(denseModelJson(cubeSpec(p, L))));
-    if (!layers) throw new RangeError(`cube: this network has no exact cube spectrum: ${reason}`);
+    if (!layers) throw new NtkInputError(`cube: this network has no exact cube spectrum: ${reason}`);
     const s = cubeSpectrumOfStack(layers, d, part);
     table.set(s.fractionalVariance, (L - 1) * (d + 1));
     if (L === depth) chosen = s;
@@ -30,7 +31,7 @@ export const cubeCompute: LabCompute = (p, emit) => {
   }
   if (!chosen) {
     const { layers, reason } = preciseLayersOfModel(modelFromJson(denseModelJson(cubeSpec(p, depth))));
-    if (!layers) throw new RangeError(`cube: this network has no exact cube spectrum: ${reason}`);
+    if (!layers) throw new NtkInputError(`cube: this network has no exact cube spectrum: ${reason}`);
     chosen = cubeSpectrumOfStack(layers, d, part);
   }
   const best = new Float64Array(d + 1);

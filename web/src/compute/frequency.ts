@@ -9,6 +9,7 @@ import { circleNystrom } from '../../../src/spectral/circle/nystrom.js';
 import { sampleCircle } from '../../../src/spectral/circle/samples.js';
 import { convergenceSteps } from '../../../src/experiments/seed004/convergence.js';
 import { matrix, num, str, vector, type LabCompute } from './result.js';
+import { NtkInputError } from '../../../src/errors.js';
 
 /** Eigenfunctions drawn and analysed for local frequency. */
 const SHOWN = 6;
@@ -23,7 +24,8 @@ const SHOWN = 6;
  */
 export const frequencyCompute: LabCompute = (p, emit) => {
   const density = parseDensity(str(p, 'density'));
-  if (density.kind !== 'piecewise') throw new RangeError('frequency: the density must be piecewise constant');
+  if (density.kind !== 'piecewise')
+    throw new NtkInputError('frequency: the density must be piecewise constant');
   const M = num(p, 'grid');
   const K = num(p, 'top');
   emit.progress(0, 3);

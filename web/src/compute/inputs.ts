@@ -1,4 +1,5 @@
 import { Matrix } from '../../../src/linalg/matrix.js';
+import { NtkInputError } from '../../../src/errors.js';
 
 /**
  * The lab's input sets, N×2: `circle` = N equally spaced points x_i = (cos a_i, sin a_i),
@@ -6,7 +7,7 @@ import { Matrix } from '../../../src/linalg/matrix.js';
  */
 export function circlePoints(n: number): Matrix {
   if (!Number.isInteger(n) || n < 2)
-    throw new RangeError(`circle points: N must be an integer ≥ 2, got ${n}`);
+    throw new NtkInputError(`circle points: N must be an integer ≥ 2, got ${n}`);
   const x = new Matrix(n, 2);
   for (let i = 0; i < n; i++) {
     const a = -Math.PI + (2 * Math.PI * i) / n;
@@ -17,7 +18,8 @@ export function circlePoints(n: number): Matrix {
 }
 
 export function gridPoints(n: number): Matrix {
-  if (!Number.isInteger(n) || n < 4) throw new RangeError(`grid points: N must be an integer ≥ 4, got ${n}`);
+  if (!Number.isInteger(n) || n < 4)
+    throw new NtkInputError(`grid points: N must be an integer ≥ 4, got ${n}`);
   const g = Math.ceil(Math.sqrt(n));
   const x = new Matrix(g * g, 2);
   for (let i = 0; i < g; i++) {
@@ -33,5 +35,5 @@ export function gridPoints(n: number): Matrix {
 export function inputPoints(kind: string, n: number): Matrix {
   if (kind === 'circle') return circlePoints(n);
   if (kind === 'grid') return gridPoints(n);
-  throw new RangeError(`inputs must be 'circle' or 'grid', got '${kind}'`);
+  throw new NtkInputError(`inputs must be 'circle' or 'grid', got '${kind}'`);
 }

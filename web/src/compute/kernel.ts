@@ -9,7 +9,8 @@ import { eighDescending } from '../../../src/spectral/alignment.js';
 import { denseModelJson } from './modelJson.js';
 import { kernelSpec } from './specs.js';
 import { inputPoints } from './inputs.js';
-import { matrix, num, str, vector, type LabCompute } from './result.js';
+import { matrix, num, str, vector, type LabCompute, type LabInputs } from './result.js';
+import { NtkInputError } from '../../../src/errors.js';
 
 /** Widths of the finite-width convergence plot: 2^4 … up to the chosen width. */
 export function empiricalWidths(maxWidth: number): number[] {
@@ -39,6 +40,18 @@ function logSlope(x: readonly number[], y: readonly number[]): number {
   return sxy / sxx;
 }
 
+/** The inputs of a dropped .npy file: an N×d float64 array (N ≥ 2). */
+function droppedInputs(inputs: LabInputs): Matrix {
+  const a = inputs.x;
+  if (!a)
+    throw new NtkInputError(
+      "inputs = 'file': drop an N×d .npy file on the page first (a file is not part of the link)",
+    );
+  if (a.shape.length !== 2 || a.shape[0] < 2)
+    throw new NtkInputError(`the dropped .npy must be N×d with N ≥ 2, got shape [${a.shape.join(', ')}]`);
+  return new Matrix(a.shape[0], a.shape[1], a.data);
+}
+
 /** Above this N only the top SPECTRUM_TOP eigenpairs are computed (Lanczos), not all N. */
 const FULL_SPECTRUM_MAX = 400;
 const SPECTRUM_TOP = 50;
@@ -55,10 +68,10 @@ function spectrum(K: Matrix): { values: Float64Array; vectors: Matrix } {
  * eigenvectors, and — for the empirical NTK of sampled finite nets of widths 16 … width — the relative
  * Frobenius error ‖Θ_w − Θ‖/‖Θ‖, which falls as w^{−1/2} (Arora et al. 2019, Thm 3.1).
  */
-export const kernelCompute: LabCompute = (p, emit) => {
+export const kernelCompute: LabCompute = (p, emit, inputs) => {
   const spec = kernelSpec(p);
   const model = modelFromJson(denseModelJson(spec));
-  const x = inputPoints(str(p, 'inputs'), num(p, 'n'));
+  const x = str(p, 'inputs') === 'file' ? droppedInputs(inputs) : inputPoints(str(p, 'inputs'), num(p, 'n'));
   const n = x.rows;
   const widths = num(p, 'empirical') === 1 ? empiricalWidths(spec.width) : [];
   const total = 2 + widths.length;
@@ -77,7 +90,7 @@ export const kernelCompute: LabCompute = (p, emit) => {
   const norm = frobenius(ntk!);
   for (let i = 0; i < widths.length; i++) {
     const m = withHiddenWidth(model, widths[i]);
-    const params = initParams(m.net, PRNGKey(num(p, 'seed')), [2]);
+    const params = initParams(m.net, PRNGKey(num(p, 'seed')), [x.cols]);
     const emp = empiricalNtk(m.net, params, x);
     const diff = new Matrix(n, n);
     for (let j = 0; j < diff.data.length; j++) diff.data[j] = emp.data[j] - ntk!.data[j];
@@ -86,7 +99,7 @@ export const kernelCompute: LabCompute = (p, emit) => {
   }
   return {
     arrays: {
-      x: matrix(n, 2, x.data),
+      x: matrix(n, x.cols, x.data),
       nngp: matrix(n, n, nngp!.data),
       ntk: matrix(n, n, ntk!.data),
       eigenvalues: vector(eig.values),

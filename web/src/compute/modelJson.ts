@@ -1,4 +1,5 @@
 import type { ModelJson } from '../../../src/nn/model.js';
+import { NtkInputError } from '../../../src/errors.js';
 
 /**
  * The fully-connected networks of the lab as model-file JSON (the format `ntk --model` reads), so every
@@ -19,11 +20,11 @@ export const ACTIVATIONS = ['Relu', 'Erf', 'Gelu', 'Abs', 'Identity'] as const;
 
 export function denseModelJson(s: DenseSpec): ModelJson {
   if (!Number.isInteger(s.depth) || s.depth < 1)
-    throw new RangeError(`depth must be an integer ≥ 1, got ${s.depth}`);
+    throw new NtkInputError(`depth must be an integer ≥ 1, got ${s.depth}`);
   if (!Number.isInteger(s.width) || s.width < 1)
-    throw new RangeError(`width must be an integer ≥ 1, got ${s.width}`);
+    throw new NtkInputError(`width must be an integer ≥ 1, got ${s.width}`);
   if (!(ACTIVATIONS as readonly string[]).includes(s.activation))
-    throw new RangeError(`activation must be one of ${ACTIVATIONS.join(', ')}, got '${s.activation}'`);
+    throw new NtkInputError(`activation must be one of ${ACTIVATIONS.join(', ')}, got '${s.activation}'`);
   const dense = (width: number) => ({
     type: 'Dense',
     width,

@@ -1,3 +1,4 @@
+import { NtkInputError, NtkTypeError } from '../../../src/errors.js';
 /**
  * What a lab computation returns: named float64 arrays (row-major, with their shape) and named scalars.
  * The same record feeds the figures, the data export (.npy per array, JSON of everything) and the tests.
@@ -25,7 +26,14 @@ export interface LabEmit {
   frame(partial: LabResult): void;
 }
 
-export type LabCompute = (params: LabParams, emit: LabEmit) => LabResult | Promise<LabResult>;
+/** Arrays the page hands a computation besides its parameters (a dropped .npy file: `x`). */
+export type LabInputs = Readonly<Record<string, LabArray>>;
+
+export type LabCompute = (
+  params: LabParams,
+  emit: LabEmit,
+  inputs: LabInputs,
+) => LabResult | Promise<LabResult>;
 
 export function vector(data: ArrayLike<number>): LabArray {
   const d = Float64Array.from(data);
@@ -39,13 +47,13 @@ export function matrix(rows: number, cols: number, data: Float64Array): LabArray
 export function num(params: LabParams, key: string): number {
   const v = params[key];
   if (typeof v !== 'number' || !Number.isFinite(v))
-    throw new RangeError(`lab parameter '${key}' must be a finite number, got ${JSON.stringify(v)}`);
+    throw new NtkInputError(`lab parameter '${key}' must be a finite number, got ${JSON.stringify(v)}`);
   return v;
 }
 
 export function str(params: LabParams, key: string): string {
   const v = params[key];
   if (typeof v !== 'string')
-    throw new TypeError(`lab parameter '${key}' must be a string, got ${JSON.stringify(v)}`);
+    throw new NtkTypeError(`lab parameter '${key}' must be a string, got ${JSON.stringify(v)}`);
   return v;
 }

@@ -13,6 +13,7 @@ import { denseModelJson } from './modelJson.js';
 import { EigenService } from './eigenService.js';
 import { trainingSpec } from './specs.js';
 import { matrix, num, str, vector, type LabCompute, type LabResult } from './result.js';
+import { NtkInputError } from '../../../src/errors.js';
 
 /** Number of leading eigenvectors of G_0 whose residual projections are tracked (seed 001). */
 const MODES = 5;
@@ -22,7 +23,7 @@ const MODES = 5;
  * (cos a, sin a) with y = cos(κa). Returns x (N×d) and y (N×1).
  */
 export function trainingData(inputs: string, n: number, kappa: number): { x: Tensor; y: Matrix } {
-  if (!Number.isInteger(n) || n < 2) throw new RangeError(`training: N must be an integer ≥ 2, got ${n}`);
+  if (!Number.isInteger(n) || n < 2) throw new NtkInputError(`training: N must be an integer ≥ 2, got ${n}`);
   const y = new Matrix(n, 1);
   if (inputs === 'line') {
     const x = new Float64Array(n);
@@ -42,7 +43,7 @@ export function trainingData(inputs: string, n: number, kappa: number): { x: Ten
     }
     return { x: tensor([n, 2], x), y };
   }
-  throw new RangeError(`training inputs must be 'line' or 'circle', got '${inputs}'`);
+  throw new NtkInputError(`training inputs must be 'line' or 'circle', got '${inputs}'`);
 }
 
 /**
@@ -66,7 +67,8 @@ export const trainingCompute: LabCompute = async (p, emit) => {
   const opt = str(p, 'opt') as OptimizerName;
   const batch = num(p, 'batch');
   const refreshMs = num(p, 'refreshMs');
-  if (!Number.isInteger(T) || T < 1) throw new RangeError(`training: steps must be an integer ≥ 1, got ${T}`);
+  if (!Number.isInteger(T) || T < 1)
+    throw new NtkInputError(`training: steps must be an integer ≥ 1, got ${T}`);
   // The keys of `ntk train --seed s`: [init, shuffle] = split(PRNGKey(s)).
   const [initKey, shuffleKey] = split(PRNGKey(num(p, 'seed')), 2);
   const model = networkModel(net, net.init(initKey, [x.shape[1]]));

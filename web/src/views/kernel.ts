@@ -11,7 +11,13 @@ export const kernelView: ViewDef = {
     'the eigenvalues and top eigenvectors of Θ, and the relative error ‖Θ_w − Θ‖_F/‖Θ‖_F of the empirical NTK of one sampled ' +
     'network of width w, which falls like w^(−1/2) (Arora et al. 2019, Thm 3.1).',
   controls: [
-    { key: 'inputs', label: 'inputs', kind: 'select', options: ['circle', 'grid'], default: 'circle' },
+    {
+      key: 'inputs',
+      label: 'inputs',
+      kind: 'select',
+      options: ['circle', 'grid', 'file'],
+      default: 'circle',
+    },
     { key: 'n', label: 'N points', kind: 'number', min: 4, max: 2000, step: 1, default: 64 },
     { key: 'act', label: 'activation', kind: 'select', options: ACTIVATIONS, default: 'Relu' },
     { key: 'depth', label: 'depth', kind: 'number', min: 1, max: 20, step: 1, default: 3 },
