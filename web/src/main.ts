@@ -53,12 +53,20 @@ function renderControls(view: ViewDef, params: LabParams, backend: string): void
       input = el('select', { name: c.key });
       for (const o of c.options!) input.append(el('option', { value: o }, o));
     } else {
-      input = el('input', { name: c.key, type: c.kind === 'number' ? 'number' : 'text' });
+      input = el('input', {
+        name: c.key,
+        type: c.slider ? 'range' : c.kind === 'number' ? 'number' : 'text',
+      });
       if (c.min !== undefined) input.setAttribute('min', String(c.min));
       if (c.max !== undefined) input.setAttribute('max', String(c.max));
       if (c.step !== undefined) input.setAttribute('step', String(c.step));
     }
     input.value = String(params[c.key]);
+    if (c.slider) {
+      const shown = el('output', {}, String(params[c.key]));
+      input.addEventListener('input', () => (shown.textContent = input.value));
+      label.append(shown);
+    }
     input.addEventListener('change', () => {
       const next = { ...params, [c.key]: c.kind === 'number' ? Number(input.value) : input.value };
       location.hash = formatHash(view, next, backend);

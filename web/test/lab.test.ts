@@ -360,6 +360,16 @@ test('every claim → lab link of src/lab/claimViews opens a view whose paramete
     assert.equal(await state.jsonValue(), 'ok', `${id}: ${hash}`);
   }
   await o.page.click('#stop');
+  assert.match((await o.page.locator('#status').textContent()) ?? '', /^stopped/);
+  // After a stop the next computation runs on a fresh worker.
+  await o.page.evaluate(() => {
+    (globalThis as unknown as { location: { hash: string } }).location.hash = '#view=cube&dim=6&maxDepth=2';
+  });
+  await waitReady(o.page, 'cube', o.errors);
+  assert.equal(
+    await o.page.locator('#progress').evaluate((p) => (p as unknown as { value: number }).value),
+    1,
+  );
   await checkClean(t, o);
   await o.page.close();
 });

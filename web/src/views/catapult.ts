@@ -13,7 +13,7 @@ export const catapultView: ViewDef = {
     'network trained by full-batch GD, where r = η·λ₀/N for the loss (1/2N)Σ(f − y)².',
   controls: [
     { key: 'model', label: 'model', kind: 'select', options: ['toy', 'relu'], default: 'toy' },
-    { key: 'r', label: 'η·λ₀ (r)', kind: 'number', min: 0.05, max: 12, step: 0.05, default: 3 },
+    { key: 'r', label: 'η·λ₀ (r)', kind: 'number', min: 0.05, max: 12, step: 0.05, default: 3, slider: true },
     { key: 'n', label: 'width n', kind: 'number', min: 2, max: 100000, step: 1, default: 1000 },
     { key: 'points', label: 'N points (relu)', kind: 'number', min: 2, max: 200, step: 1, default: 16 },
     { key: 'steps', label: 'steps', kind: 'number', min: 10, max: 100000, step: 10, default: 400 },

@@ -33,7 +33,16 @@ export const kernelView: ViewDef = {
       step: 1,
       default: 1,
     },
-    { key: 'width', label: 'max width', kind: 'number', min: 16, max: 4096, step: 16, default: 512 },
+    {
+      key: 'width',
+      label: 'max width',
+      kind: 'number',
+      min: 16,
+      max: 4096,
+      step: 16,
+      default: 512,
+      slider: true,
+    },
     { key: 'seed', label: 'seed', kind: 'number', min: 0, max: 1e9, step: 1, default: 0 },
   ],
   figures(r) {

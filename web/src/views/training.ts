@@ -15,7 +15,16 @@ export const trainingView: ViewDef = {
   controls: [
     { key: 'inputs', label: 'inputs', kind: 'select', options: ['line', 'circle'], default: 'line' },
     { key: 'n', label: 'N points', kind: 'number', min: 4, max: 1000, step: 1, default: 40 },
-    { key: 'kappa', label: 'target frequency κ', kind: 'number', min: 0.5, max: 16, step: 0.5, default: 2 },
+    {
+      key: 'kappa',
+      label: 'target frequency κ',
+      kind: 'number',
+      min: 0.5,
+      max: 16,
+      step: 0.5,
+      default: 2,
+      slider: true,
+    },
     { key: 'act', label: 'activation', kind: 'select', options: ACTIVATIONS, default: 'Relu' },
     { key: 'depth', label: 'depth', kind: 'number', min: 1, max: 8, step: 1, default: 2 },
     { key: 'width', label: 'width', kind: 'number', min: 4, max: 2048, step: 4, default: 128 },

@@ -9,6 +9,8 @@ export interface ControlSpec {
   readonly min?: number;
   readonly max?: number;
   readonly step?: number;
+  /** Draw a number control as a slider (with its value beside it). */
+  readonly slider?: boolean;
   readonly default: number | string;
 }
 
