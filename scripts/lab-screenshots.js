@@ -25,7 +25,9 @@ try {
   await page.setViewportSize({ width: 1400, height: 1000 });
   for (const [view, hash] of Object.entries(SHOTS)) {
     await page.goto(url + hash);
-    await page.waitForFunction((v) => globalThis.document.body.dataset.ready === v, view, { timeout: 300_000 });
+    await page.waitForFunction((v) => globalThis.document.body.dataset.ready === v, view, {
+      timeout: 300_000,
+    });
     await page.screenshot({ path: join(out, `${view}.png`), fullPage: true });
     console.log(`docs/lab/${view}.png`);
   }

@@ -52,7 +52,7 @@ export const catapultView: ViewDef = {
           linePlot(
             [
               {
-                name: 'phase (0 lazy, 1 catapult, 2 divergent)',
+                name: 'phase',
                 x: r.arrays.phaseGrid.data,
                 y: r.arrays.phase.data,
                 points: true,
@@ -61,7 +61,7 @@ export const catapultView: ViewDef = {
             {
               title: 'Phase of each η·λ₀',
               xlabel: 'η·λ₀',
-              ylabel: 'phase',
+              ylabel: '0 lazy · 1 catapult · 2 divergent',
             },
           ),
       });
