@@ -4,12 +4,13 @@
 // equal the Node library's for the same inputs to 1e-12.
 import { test, before, after, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
-import { resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { Server } from 'node:http';
 import type { BrowserContext, Page } from 'playwright-core';
-import { serializeNpy } from '../../src/io/npy.js';
+import { parseNpy, serializeNpy } from '../../src/io/npy.js';
 import { setBackend } from '../../src/linalg/select.js';
 import { Matrix } from '../../src/linalg/matrix.js';
 import { kernelFn } from '../../src/kernels/kernelFn.js';
@@ -179,6 +180,33 @@ async function exportJson(page: Page): Promise<Exported> {
   return JSON.parse(readFileSync(path, 'utf8')) as Exported;
 }
 
+/**
+ * Run the page's "reproduce in the CLI" commands in a temporary folder (with this checkout's `ntk` for
+ * `npx ntk`) and return the JSON file `out` they wrote.
+ */
+async function runCliBox(
+  page: Page,
+  out: string,
+  prepare: (dir: string) => Promise<void> = async () => {},
+): Promise<Record<string, unknown>> {
+  const text = (await page.locator('#cli').textContent()) ?? '';
+  const dir = mkdtempSync(join(tmpdir(), 'ntk-lab-cli-'));
+  try {
+    await prepare(dir);
+    const script = text.replaceAll('npx ntk ', `"${process.execPath}" "${join(ROOT, 'bin/ntk.js')}" `);
+    const r = spawnSync('sh', ['-e', '-c', script], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, NTK_QUIET: '1', NTK_BACKEND: 'ts' },
+    });
+    assert.equal(r.status, 0, `the CLI box failed:\n${text}\n${r.stderr}`);
+    if (out.endsWith('.npy')) return { npy: parseNpy(readFileSync(join(dir, out))).data };
+    return JSON.parse(readFileSync(join(dir, out), 'utf8')) as Record<string, unknown>;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function assertClose(
   got: ArrayLike<number | null>,
   want: ArrayLike<number>,
@@ -217,6 +245,14 @@ test('kernel view: NTK/NNGP equal kernelFn in Node; a control change redraws the
   const k = kernelFn(modelFromJson(json).net, x);
   assertClose(ex.arrays.ntk.data, k.ntk!.data, 'ntk');
   assertClose(ex.arrays.nngp.data, k.nngp!.data, 'nngp');
+  // The CLI box, on the x array saved by the page's .npy export.
+  const cli = await runCliBox(o.page, 'ntk.npy', async (dir) => {
+    await o.page.selectOption('#npy-array', 'x');
+    const [dl] = await Promise.all([o.page.waitForEvent('download'), o.page.click('#save-npy')]);
+    assert.equal(dl.suggestedFilename(), 'lab.kernel.x.npy');
+    await dl.saveAs(join(dir, 'lab.kernel.x.npy'));
+  });
+  assertClose(cli.npy as Float64Array, k.ntk!.data, 'ntk (CLI box)');
   assertClose(ex.arrays.eigenvalues.data, eighDescending(k.ntk!).values, 'eigenvalues', 1e-10);
   const errs = ex.arrays.empiricalError.data as number[];
   assert.deepEqual(ex.arrays.widths.data, [16, 32, 64, 128]);
@@ -304,19 +340,21 @@ test('catapult view: the toy trajectory equals runToy in Node', async (t) => {
   await o.page.close();
 });
 
-test('frequency view: Nyström eigenvalues equal circleNystrom in Node', async (t) => {
+test('frequency view: Nyström eigenvalues equal circleNystrom in Node and the CLI box command', async (t) => {
   if (skip) return t.skip(skip);
   const o = await open('#view=frequency&density=1,2,4&grid=256&top=12&samples=100&kappaMax=6', 'frequency');
   await checkClean(t, o);
   const ex = await exportJson(o.page);
   const e = circleNystrom(twoLayerReluBias, parseDensity('1,2,4'), { grid: 256, top: 12 });
   assertClose(ex.arrays.eigenvalues.data, e.eigenvalues, 'eigenvalues');
+  const cli = await runCliBox(o.page, 'circle.json');
+  assertClose(ex.arrays.eigenvalues.data, cli.eigenvalues as number[], 'eigenvalues (CLI box)');
   const steps = ex.arrays.learningSteps.data as number[];
   assert.ok(steps[5] > steps[1], `learning time should grow with κ: ${steps}`);
   await o.page.close();
 });
 
-test('cube view: fractional variances equal cubeSpectrumOfStack in Node', async (t) => {
+test('cube view: fractional variances equal cubeSpectrumOfStack in Node and the CLI box command', async (t) => {
   if (skip) return t.skip(skip);
   const o = await open('#view=cube&dim=16&depth=2&maxDepth=3&get=ntk&act=Relu&wstd=1.5&bstd=0.1', 'cube');
   await checkClean(t, o);
@@ -330,6 +368,12 @@ test('cube view: fractional variances equal cubeSpectrumOfStack in Node', async 
   const s = cubeSpectrumOfStack(preciseLayersOfModel(modelFromJson(json)).layers!, 16, 'ntk');
   assertClose(ex.arrays.fractionalVariance.data, s.fractionalVariance, 'fractional variance');
   assertClose(ex.arrays.eigenvalues.data, s.eigenvalues, 'eigenvalues');
+  const cli = await runCliBox(o.page, 'cube.json');
+  assertClose(
+    ex.arrays.fractionalVariance.data,
+    cli.fractionalVariance as number[],
+    'fractional variance (CLI box)',
+  );
   await o.page.close();
 });
 
