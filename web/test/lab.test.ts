@@ -455,3 +455,43 @@ test('kernel view: a .npy file of N×d inputs is used as the inputs (NTK equal t
   await checkClean(t, o);
   await o.page.close();
 });
+
+test('kernel view, conv: the CNTK of 1-D signals equals kernelFn in Node (and its CLI box)', async (t) => {
+  if (skip) return t.skip(skip);
+  const o = await open('#view=kernel&arch=conv&n=10&depth=2&act=Relu&wstd=1.5&bstd=0.1&width=32', 'kernel');
+  const ex = await exportJson(o.page);
+  const n = 10;
+  const L = 16;
+  const x = new Float64Array(n * L);
+  for (let i = 0; i < n; i++) {
+    const a = -Math.PI + (2 * Math.PI * i) / n;
+    for (let s = 0; s < L; s++)
+      x[i * L + s] =
+        Math.cos(a) * Math.cos((2 * Math.PI * s) / L) + Math.sin(a) * Math.sin((2 * Math.PI * s) / L);
+  }
+  assert.deepEqual(ex.arrays.x.shape, [n, L, 1]);
+  assertClose(ex.arrays.x.data, x, 'x');
+  const conv = { type: 'Conv', channels: 32, filter: [3], padding: 'SAME', W_std: 1.5, b_std: 0.1 };
+  const json = {
+    parameterization: 'ntk',
+    layers: [
+      conv,
+      { type: 'Relu' },
+      conv,
+      { type: 'Relu' },
+      { type: 'Flatten' },
+      { type: 'Dense', width: 1, W_std: 1.5, b_std: 0.1 },
+    ],
+  };
+  const k = kernelFn(modelFromJson(json).net, { shape: [n, L, 1], data: x });
+  assertClose(ex.arrays.ntk.data, k.ntk!.data, 'ntk');
+  assert.deepEqual(ex.arrays.widths.data, [16, 32]);
+  const cli = await runCliBox(o.page, 'ntk.npy', async (dir) => {
+    await o.page.selectOption('#npy-array', 'x');
+    const [dl] = await Promise.all([o.page.waitForEvent('download'), o.page.click('#save-npy')]);
+    await dl.saveAs(join(dir, 'lab.kernel.x.npy'));
+  });
+  assertClose(cli.npy as Float64Array, k.ntk!.data, 'ntk (CLI box)');
+  await checkClean(t, o);
+  await o.page.close();
+});

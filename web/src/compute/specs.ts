@@ -4,6 +4,7 @@ import { num, str, type LabParams } from './result.js';
 /** The network of each view from its parameters (light: the page imports these, not the computations). */
 export function kernelSpec(p: LabParams): DenseSpec {
   return {
+    arch: str(p, 'arch') as DenseSpec['arch'],
     depth: num(p, 'depth'),
     width: num(p, 'width'),
     activation: str(p, 'act'),

@@ -7,7 +7,8 @@ export const kernelView: ViewDef = {
   name: 'kernel',
   title: 'Kernel: NNGP and NTK of a dense network',
   about:
-    'The infinite-width NNGP Σ and NTK Θ (Jacot et al. 2018, Thm 1; neural-tangents conventions) on points of the circle or a grid, ' +
+    'The infinite-width NNGP Σ and NTK Θ (Jacot et al. 2018, Thm 1; neural-tangents conventions) of a dense net, or of a 1-D conv net ' +
+    '(the CNTK; each point p becomes the signal p₀cos(2πt/16) + p₁sin(2πt/16)), on points of the circle, a grid or a .npy file, ' +
     'the eigenvalues and top eigenvectors of Θ, and the relative error ‖Θ_w − Θ‖_F/‖Θ‖_F of the empirical NTK of one sampled ' +
     'network of width w, which falls like w^(−1/2) (Arora et al. 2019, Thm 3.1).',
   controls: [
@@ -19,6 +20,7 @@ export const kernelView: ViewDef = {
       default: 'circle',
     },
     { key: 'n', label: 'N points', kind: 'number', min: 4, max: 2000, step: 1, default: 64 },
+    { key: 'arch', label: 'architecture', kind: 'select', options: ['dense', 'conv'], default: 'dense' },
     { key: 'act', label: 'activation', kind: 'select', options: ACTIVATIONS, default: 'Relu' },
     { key: 'depth', label: 'depth', kind: 'number', min: 1, max: 20, step: 1, default: 3 },
     { key: 'wstd', label: 'W_std', kind: 'number', min: 0.1, max: 4, step: 0.1, default: 1.5 },
