@@ -19,7 +19,7 @@ export function phaseGrid(): number[] {
 const PHASE_CODE = { lazy: 0, catapult: 1, divergent: 2, unresolved: 3 } as const;
 
 /**
- * Seed 003's toy model f = n^{-1/2}vᵀu on one point (x = 1, y = 0; Lewkowycz et al. 2020, §2): the exact
+ * The toy model f = n^{-1/2}vᵀu on one point (x = 1, y = 0; Lewkowycz et al. 2020, §2): the exact
  * recurrences of Δf_t and λ_t at η = r/λ₀, and the phase (lazy / catapult / divergent) of every r on a grid.
  */
 function toy(p: LabParams): LabResult {
@@ -47,7 +47,7 @@ function toy(p: LabParams): LabResult {
 /**
  * The same phases in a wide two-layer ReLU net (NTK parameterization, no bias) trained by full-batch GD on
  * N circle points with y = sin(2x₀). The loss is (1/2N)·Σ(f − y)², so GD acts as f ← f − (η/N)·Θ·(f − y) and
- * the seed's η·λ₀ is r = η·λ₀/N here (λ₀ = λ_max of the empirical NTK at init): η = r·N/λ₀.
+ * Lewkowycz et al.'s η·λ₀ is r = η·λ₀/N here (λ₀ = λ_max of the empirical NTK at init): η = r·N/λ₀.
  */
 function relu(p: LabParams, onStep: (s: number) => void): LabResult {
   const width = num(p, 'n');

@@ -15,7 +15,7 @@ import { NtkInputError } from '../../../src/errors.js';
 const SHOWN = 6;
 
 /**
- * The `frequency` view (seed 004; Basri et al. 2020): the two-layer ReLU-with-bias NTK on S¹ (eq. 11) under a
+ * The `frequency` view (Basri et al. 2020): the two-layer ReLU-with-bias NTK on S¹ (eq. 11) under a
  * piecewise-constant density p (values on equal arcs from −π, normalized to ∫p = 1). Its top eigenvalues by
  * Nyström on M cells against eq. 17 as printed and as corrected; the top eigenfunctions and their local
  * frequency in each arc against q·√pⱼ/Z (eq. 13); and the GD iterations to learn cos(κx) from N samples of p

@@ -15,7 +15,7 @@ import { trainingSpec } from './specs.js';
 import { matrix, num, str, vector, type LabCompute, type LabResult } from './result.js';
 import { NtkInputError } from '../../../src/errors.js';
 
-/** Number of leading eigenvectors of G_0 whose residual projections are tracked (seed 001). */
+/** Number of leading eigenvectors of G_0 whose residual projections are tracked (Jacot et al. 2018, §5). */
 const MODES = 5;
 
 /**
@@ -49,7 +49,7 @@ export function trainingData(inputs: string, n: number, kappa: number): { x: Ten
 /**
  * The `training` view: a finite dense net trained live by GD, SGD or Adam on the MSE loss
  * L = (1/2N)·Σ(f − y)² (the same update as src/train's `train`), beside the kernel prediction of the same run
- * f_s = y + (I − (η/N)·G₀)^s·(f₀ − y) with the constant Gramian G₀ (seed 000's first-order dynamics; Lee et
+ * f_s = y + (I − (η/N)·G₀)^s·(f₀ − y) with the constant Gramian G₀ (the first-order dynamics of Kopitkov & Indelman 2020; Lee et
  * al. 2019, eq. 8). While it trains, the top-k eigenpairs of the empirical Gramian G_t are refreshed as often
  * as `refreshMs` allows, with the alignments cos α_t(y, k) and cos α_t(f_t − y, k) (Kopitkov & Indelman 2020,
  * eq. 10), and the residual's projections on G₀'s leading eigenvectors, which decay in the order of the

@@ -8,7 +8,7 @@ export const catapultView: ViewDef = {
   title: 'Catapult: lazy, catapult and divergent phases',
   about:
     'Gradient descent at η·λ₀ = r (r = 2 is η = 2/λ₀): lazy below 2, a loss spike that drives λ_t down until η·λ_t < 2 ' +
-    'between 2 and η_max·λ₀ (4 for the toy model), divergence above (Lewkowycz et al. 2020, §2–3; seed 003). ' +
+    'between 2 and η_max·λ₀ (4 for the toy model), divergence above (Lewkowycz et al. 2020, §2–3). ' +
     'The toy model f = n^(−1/2)vᵀu iterates the exact recurrences of Δf_t and λ_t; the ReLU net is a wide two-layer ' +
     'network trained by full-batch GD, where r = η·λ₀/N for the loss (1/2N)Σ(f − y)².',
   controls: [

@@ -8,7 +8,7 @@ export const trainingView: ViewDef = {
   title: 'Training: a finite net beside its kernel prediction',
   about:
     'A dense net trained live on L = (1/2N)Σ(f − y)² by GD, SGD or Adam, beside the constant-kernel prediction ' +
-    'f_s = y + (I − ηG₀/N)^s (f₀ − y) of the same run (Lee et al. 2019, eq. 8; seed 000 first-order dynamics). The top-k ' +
+    'f_s = y + (I − ηG₀/N)^s (f₀ − y) of the same run (Lee et al. 2019, eq. 8; first-order dynamics of Kopitkov & Indelman 2020). The top-k ' +
     'eigenpairs of the empirical Gramian G_t are refreshed while it trains, with the alignment cos α_t(y, k) and cos α_t(f_t − y, k) ' +
     '(Kopitkov & Indelman 2020), and the residual projections on G₀’s leading eigenvectors decay in the order of the ' +
     'eigenvalues (Jacot et al. 2018, §5).',
