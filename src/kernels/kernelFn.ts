@@ -13,6 +13,7 @@ import {
   tileScratch,
   type FusedProgram,
 } from './fused.js';
+import { pinIdenticalInputs } from './identicalInputs.js';
 import { inputKernel } from './inputKernel.js';
 import { kernelOnRecord } from './kernelOnRecord.js';
 import { spatialKernelFn } from './spatialKernelFn.js';
@@ -186,6 +187,7 @@ function fusedKernelFn(
     // symmetric: Σ⁰(x, x) must equal var⁰(x) to the last bit, else ρ = Σ/√(q·q) < 1 by rounding and arccos
     // (ill-conditioned at 1) turns a 1e-16 difference into 1e-8 on the diagonal of ReLU kernels
     if (symmetric) for (let i = 0; i < n1; i++) nngp[i * n2 + i] = var0[i];
+    pinIdenticalInputs(t1.data, n1, symmetric ? null : t2.data, n2, d, nngp, var0);
     q1 = fusedVariances(p, var0);
     q2 = symmetric ? q1 : fusedVariances(p, inputVariances(t2.data, n2, d));
   } catch (e) {
