@@ -3,7 +3,6 @@ import { getBackend } from '../linalg/select.js';
 import { asTensor } from '../nn/network.js';
 import { sameShape } from '../nn/tensor.js';
 import type { Kernel, Layer, Tensor } from '../nn/types.js';
-import { rebuildFused } from './fusedRebuild.js';
 import {
   compileFused,
   fusedTile,
@@ -17,7 +16,15 @@ import { pinIdenticalInputs } from './identicalInputs.js';
 import { inputKernel } from './inputKernel.js';
 import { kernelOnRecord } from './kernelOnRecord.js';
 import { spatialKernelFn } from './spatialKernelFn.js';
-import { availableCores, nodeWorkers, sharedJob, startShared, type SharedJob } from './threads.js';
+import {
+  availableCores,
+  nodeWorkers,
+  noteSlowerPath,
+  sharedJob,
+  startShared,
+  whyNotInWorkers,
+  type SharedJob,
+} from './threads.js';
 
 export type KernelGet = 'nngp' | 'ntk';
 
@@ -112,15 +119,6 @@ function normalizeGet(get: KernelFnOptions['get']): KernelGet[] {
   return list as KernelGet[];
 }
 
-/** Whether worker threads can rebuild the network from its config (src/kernels/fusedRebuild.ts). */
-function isSerializable(net: Layer): boolean {
-  try {
-    return rebuildFused(net.config) !== null;
-  } catch {
-    return false;
-  }
-}
-
 function fusedKernelFn(
   net: Layer,
   p: FusedProgram,
@@ -136,7 +134,14 @@ function fusedKernelFn(
   const [n1, d] = t1.shape;
   const n2 = t2.shape[0];
   const wt = nodeWorkers();
-  const parallel = threads > 1 && wt !== null && n1 * n2 >= PARALLEL_MIN_ENTRIES && isSerializable(net);
+  let parallel = threads > 1 && wt !== null && n1 * n2 >= PARALLEL_MIN_ENTRIES;
+  if (parallel) {
+    const why = whyNotInWorkers(net);
+    if (why !== null) {
+      noteSlowerPath(`kernelFn runs on one thread: worker threads cannot rebuild the network (${why})`);
+      parallel = false;
+    }
+  }
   const alloc = (n: number): Float64Array =>
     parallel ? new Float64Array(new SharedArrayBuffer(8 * n)) : new Float64Array(n);
   const nngp = alloc(n1 * n2);

@@ -1,8 +1,6 @@
-import { z } from 'zod';
-import './layerTypes.js';
-import './conv/register.js';
 import { serial } from './combinators/serial.js';
-import { buildLayer, formatIssues, layerTypeDef } from './registry.js';
+import { buildLayer, formatIssues, modelSchema } from './modelFile.js';
+import { layerDescriptor } from './registry.js';
 import type { Layer, LayerConfig, Parameterization } from './types.js';
 
 /**
@@ -25,12 +23,6 @@ export interface Model {
   /** serial(...layers) */
   readonly net: Layer;
 }
-
-const modelSchema = z.strictObject({
-  parameterization: z.enum(['ntk', 'standard']).optional(),
-  inputShape: z.array(z.number().int().positive()).min(1).optional(),
-  layers: z.array(z.unknown()).min(1),
-});
 
 /** Validate a parsed model object and build its network. */
 export function modelFromJson(obj: unknown): Model {
@@ -86,7 +78,7 @@ export function withHiddenWidth(model: Model, W: number): Model {
   const sites: { c: Record<string, unknown>; key: string }[] = [];
   const copy = (c: LayerConfig): LayerConfig => {
     const out: Record<string, unknown> = { ...c };
-    const def = layerTypeDef(c.type);
+    const def = layerDescriptor(c.type);
     if (def?.childrenKey && Array.isArray(c[def.childrenKey]))
       out[def.childrenKey] = (c[def.childrenKey] as LayerConfig[]).map(copy);
     if (def?.widthKey && def.widthKey in c) sites.push({ c: out, key: def.widthKey });
@@ -96,7 +88,7 @@ export function withHiddenWidth(model: Model, W: number): Model {
   // sites are pushed after children, so order them depth-first by a second walk:
   const ordered: { c: Record<string, unknown>; key: string }[] = [];
   const walk = (c: Record<string, unknown>): void => {
-    const def = layerTypeDef(c.type as string);
+    const def = layerDescriptor(c.type as string);
     const s = sites.find((x) => x.c === c);
     if (s) ordered.push(s);
     if (def?.childrenKey && Array.isArray(c[def.childrenKey]))
