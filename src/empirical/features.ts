@@ -1,5 +1,6 @@
 import { Matrix } from '../linalg/matrix.js';
 import type { Flow, Layer, Params, Tensor } from '../nn/types.js';
+import { matrixAsTensor } from '../nn/tensor.js';
 import { leafLookup, type ParamLeaf } from './paramLeaves.js';
 
 /**
@@ -31,7 +32,7 @@ export interface Features {
 
 /** An N×d Matrix or a batch-first Tensor as a Tensor; checks it is non-empty and finite. */
 export function asBatch(name: string, x: Matrix | Tensor): Tensor {
-  const t: Tensor = x instanceof Matrix ? { shape: [x.rows, x.cols], data: x.data } : x;
+  const t: Tensor = matrixAsTensor(x);
   if (!t || !Array.isArray(t.shape) || !(t.data instanceof Float64Array)) {
     throw new Error(`${name}: expected a Matrix or a Tensor with Float64Array data`);
   }

@@ -1,5 +1,5 @@
 import { Matrix } from '../linalg/matrix.js';
-import { getBackend } from '../linalg/select.js';
+import { syrkInto } from '../linalg/unchecked.js';
 import { flattenParams, unflattenParams } from '../nn/params.js';
 import type { Layer, Params, Tensor } from '../nn/types.js';
 import { jacobianRows } from './blocks.js';
@@ -38,7 +38,7 @@ export function parameterJacobian(net: Layer, params: Params, x: Matrix | Tensor
 export function jtjMatrix(net: Layer, params: Params, x: Matrix | Tensor): Matrix {
   const J = parameterJacobian(net, params, x);
   const G = new Matrix(J.cols, J.cols);
-  getBackend().syrk(true, 1, J, 0, G);
+  syrkInto(true, 1, J, 0, G);
   return G;
 }
 

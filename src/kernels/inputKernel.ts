@@ -1,5 +1,5 @@
 import { Matrix } from '../linalg/matrix.js';
-import { getBackend } from '../linalg/select.js';
+import { gemmInto } from '../linalg/unchecked.js';
 import { asTensor } from '../nn/network.js';
 import { sameShape, sizeOf } from '../nn/tensor.js';
 import type { Kernel, Tensor } from '../nn/types.js';
@@ -48,7 +48,7 @@ export function inputKernel(
   let nngp: Float64Array;
   if (P === 1) {
     const G = new Matrix(n1, n2);
-    getBackend().gemm(false, true, 1 / C, new Matrix(n1, C, t1.data), new Matrix(n2, C, t2.data), 0, G);
+    gemmInto(false, true, 1 / C, new Matrix(n1, C, t1.data), new Matrix(n2, C, t2.data), 0, G);
     nngp = G.data;
     if (symmetric) {
       for (let i = 0; i < n1; i++) for (let j = 0; j < i; j++) nngp[i * n1 + j] = nngp[j * n1 + i];

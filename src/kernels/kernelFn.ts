@@ -1,5 +1,5 @@
 import { Matrix } from '../linalg/matrix.js';
-import { getBackend } from '../linalg/select.js';
+import { gemmInto } from '../linalg/unchecked.js';
 import { asTensor } from '../nn/network.js';
 import { sameShape } from '../nn/tensor.js';
 import type { Kernel, Layer, Tensor } from '../nn/types.js';
@@ -179,7 +179,7 @@ function fusedKernelFn(
   try {
     // Σ⁰ = X1·X2ᵀ/d by the linear-algebra backend (only the upper tiles are read in the symmetric case).
     if (d > 0 && n1 > 0 && n2 > 0)
-      getBackend().gemm(
+      gemmInto(
         false,
         true,
         1 / d,

@@ -1,5 +1,5 @@
 import { Matrix } from '../linalg/matrix.js';
-import { getBackend } from '../linalg/select.js';
+import { gemmInto } from '../linalg/unchecked.js';
 import { normal } from '../random/normal.js';
 import { split } from '../random/keys.js';
 import type { Key } from '../random/key.js';
@@ -104,7 +104,7 @@ export function Dense(opts: DenseOptions): DenseLayer {
     B: Matrix,
     beta: number,
     C: Matrix,
-  ): void => getBackend().gemm(tA, tB, alpha, A, B, beta, C);
+  ): void => gemmInto(tA, tB, alpha, A, B, beta, C);
 
   const layer: DenseLayer = {
     type: 'Dense',

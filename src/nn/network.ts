@@ -1,12 +1,13 @@
 import type { Key } from '../random/key.js';
 import { Matrix } from '../linalg/matrix.js';
 import type { BackwardTap, Cache, Flow, Layer, Params, Tensor } from './types.js';
+import { matrixAsTensor } from './tensor.js';
 
 /** Network-level helpers over any Layer (a network is a layer, usually a `serial`). */
 
 /** A batch as a Tensor: a Matrix N×d becomes shape [N, d]; NaN/±∞ inputs are rejected. */
 export function asTensor(x: Matrix | Tensor, where = 'input'): Tensor {
-  const t: Tensor = x instanceof Matrix ? { shape: [x.rows, x.cols], data: x.data } : x;
+  const t: Tensor = matrixAsTensor(x);
   if (!t || !(t.data instanceof Float64Array) || !Array.isArray(t.shape))
     throw new TypeError(`${where}: expected a Matrix or a Tensor {shape, data: Float64Array}`);
   for (let i = 0; i < t.data.length; i++) {

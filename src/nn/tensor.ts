@@ -1,6 +1,12 @@
+import { Matrix } from '../linalg/matrix.js';
 import type { Flow, Tensor } from './types.js';
 
 /** Helpers for the batch-first row-major Tensor of src/nn/types.ts. */
+
+/** A Matrix N×d as the Tensor of shape [N, d] on the same data; a Tensor (or anything else) unchanged. */
+export function matrixAsTensor<T>(x: Matrix | T): Tensor | T {
+  return x instanceof Matrix ? { shape: [x.rows, x.cols], data: x.data } : x;
+}
 
 export function sizeOf(shape: readonly number[]): number {
   let n = 1;

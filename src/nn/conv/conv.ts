@@ -1,5 +1,5 @@
 import { Matrix } from '../../linalg/matrix.js';
-import { getBackend } from '../../linalg/select.js';
+import { gemmInto } from '../../linalg/unchecked.js';
 import { normal } from '../../random/normal.js';
 import { split } from '../../random/keys.js';
 import type { Key } from '../../random/key.js';
@@ -123,7 +123,7 @@ export function Conv(opts: ConvOptions): ConvLayer {
     B: Matrix,
     beta: number,
     Cm: Matrix,
-  ): void => getBackend().gemm(tA, tB, alpha, A, B, beta, Cm);
+  ): void => gemmInto(tA, tB, alpha, A, B, beta, Cm);
   /** y = cw·patches·W + cb·b, rows = N·P_out. */
   const affine = (
     patches: Float64Array,
@@ -234,7 +234,6 @@ export function Conv(opts: ConvOptions): ConvLayer {
           `Conv.perExampleGrads: gy has ${gy.data.length} entries, expected ${N * g.pOut * channels}`,
         );
       const patches = im2col(g, x.data, N, C);
-      const be = getBackend();
       for (let n = 0; n < N; n++) {
         // row n: ∂⟨gy_n, y_n⟩/∂W = cw·patches_nᵀ·gy_n, ∂/∂b = cb·Σ_p gy_n(p)
         const Pn = new Matrix(g.pOut, K, patches.subarray(n * g.pOut * K, (n + 1) * g.pOut * K));
@@ -244,7 +243,7 @@ export function Conv(opts: ConvOptions): ConvLayer {
           gy.data.subarray(n * g.pOut * channels, (n + 1) * g.pOut * channels),
         );
         const o = new Matrix(K, channels, out.subarray(n * rowLen, n * rowLen + K * channels));
-        be.gemm(true, false, cw, Pn, Gn, 0, o);
+        gemmInto(true, false, cw, Pn, Gn, 0, o);
         if (hasBias) {
           const bo = n * rowLen + K * channels;
           for (let j = 0; j < channels; j++) out[bo + j] = 0;

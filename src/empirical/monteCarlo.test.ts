@@ -13,7 +13,7 @@ import { FanOut } from '../nn/combinators/fanOut.js';
 import { FanInSum } from '../nn/combinators/fanIn.js';
 import type { Layer, Parameterization } from '../nn/types.js';
 import { PRNGKey } from '../random/index.js';
-import { kernelFn } from './kernelFn.js';
+import { kernelFn } from '../kernels/kernelFn.js';
 import { monteCarloKernel } from './monteCarlo.js';
 
 /**

@@ -4,7 +4,7 @@ import { PRNGKey, normal } from '../random/index.js';
 import { Conv, Dense, Erf, Flatten, GlobalAvgPool, Relu, serial } from '../nn/index.js';
 import type { Layer, Tensor } from '../nn/types.js';
 import type { Padding } from '../nn/conv/geometry.js';
-import { kernelFn } from './kernelFn.js';
+import { kernelFn } from '../kernels/kernelFn.js';
 import { monteCarloKernel } from './monteCarlo.js';
 
 /**
