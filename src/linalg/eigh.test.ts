@@ -14,7 +14,7 @@ import {
   randomMatrix,
   randomSymmetric,
   symmetricWithSpectrum,
-} from './ts/testMatrices.js';
+} from './ts/testMatrices.testutil.js';
 
 function cases(): [string, Matrix][] {
   const graded = randomSymmetric(60, 2);

@@ -1,3 +1,4 @@
+import { addDiagonal as linalgAddDiagonal, axpy as linalgAxpy } from '../linalg/elementwise.js';
 import { Matrix } from '../linalg/matrix.js';
 import { gemmInto, potrfInPlace, trsmInPlace, syevUnchecked } from '../linalg/unchecked.js';
 
@@ -18,9 +19,7 @@ export function mm(A: Matrix, B: Matrix, transA = false, transB = false): Matrix
 
 /** K + reg·I as a new matrix. */
 export function addDiagonal(K: Matrix, reg: number): Matrix {
-  const A = K.clone();
-  if (reg !== 0) for (let i = 0; i < K.rows; i++) A.data[i * K.cols + i] += reg;
-  return A;
+  return linalgAddDiagonal(K, reg);
 }
 
 /** Eigenvalues ascending and eigenvectors as columns of V (K = V·diag(λ)·Vᵀ). */
@@ -70,9 +69,7 @@ export function scaleRows(P: Matrix, c: ArrayLike<number>): Matrix {
 
 /** A + s·B as a new matrix. */
 export function axpy(A: Matrix, s: number, B: Matrix): Matrix {
-  const C = new Matrix(A.rows, A.cols);
-  for (let i = 0; i < C.data.length; i++) C.data[i] = A.data[i] + s * B.data[i];
-  return C;
+  return linalgAxpy(s, B, A.clone());
 }
 
 /** The mean of the diagonal of a square matrix (trace / n). */

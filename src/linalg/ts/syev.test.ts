@@ -18,7 +18,7 @@ import {
   randomMatrix,
   randomSymmetric,
   symmetricWithSpectrum,
-} from './testMatrices.js';
+} from './testMatrices.testutil.js';
 
 const EPS = 2 ** -52;
 
