@@ -1,5 +1,5 @@
 /**
- * Memory accounting for the empirical NTK (issue 4, "memory bounded"): every path estimates its peak
+ * Memory accounting for the empirical NTK (memory bounded and planned up front, DESIGN.md §7): every path estimates its peak
  * memory before it allocates, and a request above the limit is refused with an error that says what
  * would fit instead of crashing the process.
  */

@@ -1,4 +1,4 @@
-/** Spectral analysis of kernels (issue 6): alignment, summaries, cube / sphere / circle spectra. */
+/** Spectral analysis of kernels: alignment, summaries, cube / sphere / circle spectra. */
 export {
   alignmentCurve,
   alignmentSeries,
