@@ -1,4 +1,4 @@
-import { rebuildLayer } from '../nn/registry.js';
+import { whyNotRebuildableInWorkers } from '../nn/registry.js';
 import type { Layer } from '../nn/types.js';
 
 /**
@@ -127,12 +127,7 @@ export function startShared(
 
 /** Null when worker threads can rebuild `net` from its config (src/nn/registry.ts), else the reason. */
 export function whyNotInWorkers(net: Layer): string | null {
-  try {
-    rebuildLayer(net.config);
-    return null;
-  } catch (e) {
-    return (e as Error).message;
-  }
+  return whyNotRebuildableInWorkers(net.config);
 }
 
 const noted = new Set<string>();

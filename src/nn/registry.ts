@@ -17,6 +17,8 @@ export function registerLayerType(descriptor: LayerDescriptor): void {
 }
 
 for (const d of LAYER_TYPES) registerLayerType(d);
+/** The types every thread has (worker threads load the list, not run-time registrations). */
+const BUILT_IN = new Set(LAYER_TYPES.map((d) => d.type));
 
 export function layerDescriptor(type: string): LayerDescriptor | undefined {
   return registry.get(type);
@@ -50,6 +52,32 @@ export function rebuildLayer(config: LayerConfig, parameterization: Parameteriza
   const rebuildAt = (c: LayerConfig, path: string): Layer =>
     requireDescriptor(c.type, `${path}.type`).build(c, ctx(path));
   return rebuildAt(config, 'layer');
+}
+
+/**
+ * Null when a worker thread, which has the built-in types only, can rebuild the layer from its config; else
+ * the reason (a type registered at run time, or a config that cannot be rebuilt).
+ */
+export function whyNotRebuildableInWorkers(config: LayerConfig): string | null {
+  const visit = (c: LayerConfig): string | null => {
+    if (!BUILT_IN.has(c.type))
+      return `layer type '${c.type}' is registered at run time and worker threads know only the built-in list`;
+    const key = registry.get(c.type)?.childrenKey;
+    const kids = key === undefined ? [] : (c[key] as LayerConfig[]);
+    for (const k of kids) {
+      const why = visit(k);
+      if (why !== null) return why;
+    }
+    return null;
+  };
+  const why = visit(config);
+  if (why !== null) return why;
+  try {
+    rebuildLayer(config);
+    return null;
+  } catch (e) {
+    return (e as Error).message;
+  }
 }
 
 /**
