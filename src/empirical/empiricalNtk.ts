@@ -1,3 +1,4 @@
+import { NtkInputError } from '../errors.js';
 import { symmetrize } from '../linalg/elementwise.js';
 import { Matrix } from '../linalg/matrix.js';
 import type { Layer, Params, Tensor } from '../nn/types.js';
@@ -174,7 +175,7 @@ function planFor(p: NtkProblem, opts: EmpiricalNtkOptions): EmpiricalNtkPlan {
     return { implementation: impl, tileRows: 0, memory, limit, flops: 8 * p.n1 * p.n2 * p.outputs * P };
   }
   if (opts.tileRows !== undefined && !(Number.isInteger(opts.tileRows) && opts.tileRows >= 1)) {
-    throw new Error(`empiricalNtk: tileRows must be a positive integer, got ${opts.tileRows}`);
+    throw new NtkInputError(`empiricalNtk: tileRows must be a positive integer, got ${opts.tileRows}`);
   }
   const structured = impl === 'structured';
   const q: NtkProblem = {

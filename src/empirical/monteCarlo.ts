@@ -1,3 +1,4 @@
+import { NtkInputError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
 import type { Key } from '../random/key.js';
 import { split } from '../random/keys.js';
@@ -44,11 +45,11 @@ export function monteCarloKernel(
 ): MonteCarloResult {
   const S = opts.samples;
   if (!Number.isInteger(S) || S < 1)
-    throw new Error(`monteCarloKernel: samples must be a positive integer, got ${S}`);
+    throw new NtkInputError(`monteCarloKernel: samples must be a positive integer, got ${S}`);
   const gets = opts.get === undefined ? ['nngp', 'ntk'] : Array.isArray(opts.get) ? opts.get : [opts.get];
   for (const g of gets) {
     if (g !== 'nngp' && g !== 'ntk')
-      throw new Error(`monteCarloKernel: get must be 'nngp' or 'ntk', got '${String(g)}'`);
+      throw new NtkInputError(`monteCarloKernel: get must be 'nngp' or 'ntk', got '${String(g)}'`);
   }
   const X1 = asBatch('x1', x1);
   const X2 = x2 === undefined || x2 === null ? null : asBatch('x2', x2);

@@ -1,3 +1,4 @@
+import { NtkInputError } from '../errors.js';
 import { serial } from './combinators/serial.js';
 import { buildLayer, formatIssues, modelSchema } from './modelFile.js';
 import { layerDescriptor } from './registry.js';
@@ -27,7 +28,7 @@ export interface Model {
 /** Validate a parsed model object and build its network. */
 export function modelFromJson(obj: unknown): Model {
   const parsed = modelSchema.safeParse(obj);
-  if (!parsed.success) throw new RangeError(`invalid model: ${formatIssues(parsed.error, 'model')}`);
+  if (!parsed.success) throw new NtkInputError(`invalid model: ${formatIssues(parsed.error, 'model')}`);
   const json = parsed.data as ModelJson;
   const parameterization = json.parameterization ?? 'ntk';
   const layers = json.layers.map((c, i) => buildLayer(c, `layers[${i}]`, parameterization));
@@ -74,7 +75,7 @@ export function layerFromConfig(config: LayerConfig, parameterization: Parameter
  */
 export function withHiddenWidth(model: Model, W: number): Model {
   if (!Number.isInteger(W) || W < 1)
-    throw new RangeError(`withHiddenWidth: W must be a positive integer, got ${W}`);
+    throw new NtkInputError(`withHiddenWidth: W must be a positive integer, got ${W}`);
   const sites: { c: Record<string, unknown>; key: string }[] = [];
   const copy = (c: LayerConfig): LayerConfig => {
     const out: Record<string, unknown> = { ...c };

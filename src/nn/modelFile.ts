@@ -1,3 +1,4 @@
+import { NtkInputError, NtkTypeError } from '../errors.js';
 import { z } from 'zod';
 import type { BuildContext, LayerDescriptor } from './descriptor.js';
 import { knownLayerTypes, requireDescriptor } from './registry.js';
@@ -43,11 +44,11 @@ export function formatIssues(error: z.ZodError, path: string): string {
 /** Build a layer from its JSON config, validating it (and every nested config) against its type's schema. */
 export function buildLayer(config: unknown, path: string, parameterization: Parameterization): Layer {
   if (config === null || typeof config !== 'object' || Array.isArray(config)) {
-    throw new TypeError(`${path}: a layer must be an object {"type": ...}, got ${JSON.stringify(config)}`);
+    throw new NtkTypeError(`${path}: a layer must be an object {"type": ...}, got ${JSON.stringify(config)}`);
   }
   const type = (config as { type?: unknown }).type;
   if (typeof type !== 'string')
-    throw new TypeError(`${path}.type: is required (a layer name: ${knownLayerTypes().join(', ')})`);
+    throw new NtkTypeError(`${path}.type: is required (a layer name: ${knownLayerTypes().join(', ')})`);
   return buildWith(requireDescriptor(type, `${path}.type`), config, path, parameterization);
 }
 
@@ -59,7 +60,7 @@ export function buildWith(
   parameterization: Parameterization,
 ): Layer {
   const parsed = schemaOf(d).safeParse(config);
-  if (!parsed.success) throw new RangeError(`invalid layer config: ${formatIssues(parsed.error, path)}`);
+  if (!parsed.success) throw new NtkInputError(`invalid layer config: ${formatIssues(parsed.error, path)}`);
   const ctx: BuildContext = {
     parameterization,
     path,

@@ -1,3 +1,4 @@
+import { NtkInputError } from '../errors.js';
 import type { BuildContext, LayerDescriptor, PreciseLayer } from './descriptor.js';
 import { LAYER_TYPES } from './layerTypes.js';
 import type { Layer, LayerConfig, Parameterization } from './types.js';
@@ -12,7 +13,7 @@ const registry = new Map<string, LayerDescriptor>();
 
 export function registerLayerType(descriptor: LayerDescriptor): void {
   if (registry.has(descriptor.type))
-    throw new RangeError(`registerLayerType: type '${descriptor.type}' is already registered`);
+    throw new NtkInputError(`registerLayerType: type '${descriptor.type}' is already registered`);
   registry.set(descriptor.type, descriptor);
 }
 
@@ -32,7 +33,7 @@ export function knownLayerTypes(): string[] {
 export function requireDescriptor(type: string, where: string): LayerDescriptor {
   const d = registry.get(type);
   if (d === undefined)
-    throw new RangeError(
+    throw new NtkInputError(
       `${where}: unknown layer type '${type}'; known types: ${knownLayerTypes().join(', ')}`,
     );
   return d;
@@ -91,7 +92,7 @@ export function preciseLayersFromConfig(
   const of = (c: LayerConfig): PreciseLayer[] => {
     const d = requireDescriptor(c.type, 'precise kernel');
     if (d.precise === undefined)
-      throw new RangeError(
+      throw new NtkInputError(
         `precise kernel: layer type '${c.type}' has no high-precision kernel map (${d.preciseNote ?? 'none'})`,
       );
     return d.precise(c, { parameterization, of });

@@ -1,3 +1,4 @@
+import { NtkInputError } from '../../errors.js';
 import { layerType, NO_REQUIREMENTS } from '../descriptor.js';
 import { Dense } from '../dense.js';
 import { nonNegative, parameterization } from './schemaParts.js';
@@ -25,7 +26,7 @@ export const denseType = layerType({
   precise(c, ctx) {
     const p = c.parameterization ?? ctx.parameterization;
     if (p !== 'ntk')
-      throw new RangeError(
+      throw new NtkInputError(
         `precise kernel: Dense with parameterization '${p}' is not supported (only 'ntk')`,
       );
     return [{ type: 'Dense', W_std: c.W_std ?? 1, b_std: c.b_std ?? 0 }];
