@@ -229,7 +229,7 @@ const INV_2PI = 1 / (2 * Math.PI);
  * Dense (DESIGN.md §3): Σ' = W²Σ + b², Θ' = Σ' + W²Θ ('ntk') or n_in·Σ + [bias] + W²Θ ('standard');
  * activation: (Σ', Σ̇) = dual(Σ, q1, q2), Θ' = Σ̇·Θ — the same maps as the layers' record-level kernels.
  * Relu, ABRelu and Erf are written out here with the same floating-point operations, in the same order,
- * as their `dual` functions (src/nn/activations/abRelu.ts, erf.ts), so both paths agree to the last bit:
+ * as their `dual` functions (src/nn/activations/abRelu.ts, erf.ts; checked bit for bit by fusedDuals.test.ts):
  * per entry and ReLU layer one sqrt for n = √(q1·q2), one acos and one sqrt for sin θ = √(1 − ρ²).
  * A chain of only 'ntk' Dense and Relu layers (the common case) goes four entries at a time (`reluChainRow4`).
  */

@@ -4,6 +4,7 @@ import { asTensor } from '../nn/network.js';
 import { sameShape, sizeOf } from '../nn/tensor.js';
 import type { Kernel, Tensor } from '../nn/types.js';
 import { inputGram, inputScale, inputVariances } from './inputCovariance.js';
+import { pinIdenticalInputs } from './identicalInputs.js';
 
 /**
  * The kernel record of the network input (DESIGN.md §3; neural-tangents `kernel_fn` on raw inputs):
@@ -50,6 +51,7 @@ export function inputKernel(
       // Σ⁰(x, x) = var(x) to the last bit (so correlations on the diagonal are exactly 1)
       for (let i = 0; i < n1; i++) nngp[i * n1 + i] = var1[i];
     }
+    pinIdenticalInputs(t1.data, n1, symmetric ? null : t2.data, n2, C, nngp, var1);
   } else {
     const B = diagonalSpatial ? 1 : P;
     nngp = new Float64Array(n1 * n2 * P * B);

@@ -3,7 +3,6 @@ import { Matrix } from '../linalg/matrix.js';
 import { asTensor } from '../nn/network.js';
 import { sameShape } from '../nn/tensor.js';
 import type { Kernel, Layer, Tensor } from '../nn/types.js';
-import { rebuildFused } from './fusedRebuild.js';
 import {
   compileFused,
   fusedTile,
@@ -13,11 +12,20 @@ import {
   type FusedProgram,
 } from './fused.js';
 import { inputGram, inputScale, inputVariances } from './inputCovariance.js';
+import { pinIdenticalInputs } from './identicalInputs.js';
 import { inputKernel } from './inputKernel.js';
 import { planKernelMemory } from './kernelMemory.js';
 import { kernelOnRecord } from './kernelOnRecord.js';
 import { spatialKernelFn } from './spatialKernelFn.js';
-import { availableCores, nodeWorkers, sharedJob, startShared, type SharedJob } from './threads.js';
+import {
+  availableCores,
+  nodeWorkers,
+  noteSlowerPath,
+  sharedJob,
+  startShared,
+  whyNotInWorkers,
+  type SharedJob,
+} from './threads.js';
 
 export type KernelGet = 'nngp' | 'ntk';
 
@@ -161,15 +169,6 @@ function normalizeGet(get: KernelFnOptions['get']): KernelGet[] {
   return list as KernelGet[];
 }
 
-/** Whether worker threads can rebuild the network from its config (src/kernels/fusedRebuild.ts). */
-function isSerializable(net: Layer): boolean {
-  try {
-    return rebuildFused(net.config) !== null;
-  } catch {
-    return false;
-  }
-}
-
 function fusedKernelFn(
   net: Layer,
   p: FusedProgram,
@@ -185,7 +184,14 @@ function fusedKernelFn(
   const [n1, d] = t1.shape;
   const n2 = t2.shape[0];
   const wt = nodeWorkers();
-  const parallel = threads > 1 && wt !== null && n1 * n2 >= PARALLEL_MIN_ENTRIES && isSerializable(net);
+  let parallel = threads > 1 && wt !== null && n1 * n2 >= PARALLEL_MIN_ENTRIES;
+  if (parallel) {
+    const why = whyNotInWorkers(net);
+    if (why !== null) {
+      noteSlowerPath(`kernelFn runs on one thread: worker threads cannot rebuild the network (${why})`);
+      parallel = false;
+    }
+  }
   const alloc = (n: number): Float64Array =>
     parallel ? new Float64Array(new SharedArrayBuffer(8 * n)) : new Float64Array(n);
   const nngp = alloc(n1 * n2);
@@ -229,6 +235,7 @@ function fusedKernelFn(
     // symmetric: Σ⁰(x, x) must equal var⁰(x) to the last bit, else ρ = Σ/√(q·q) < 1 by rounding and arccos
     // (ill-conditioned at 1) turns a 1e-16 difference into 1e-8 on the diagonal of ReLU kernels
     if (symmetric) for (let i = 0; i < n1; i++) nngp[i * n2 + i] = var0[i];
+    pinIdenticalInputs(t1.data, n1, symmetric ? null : t2.data, n2, d, nngp, var0);
     q1 = fusedVariances(p, var0);
     q2 = symmetric ? q1 : fusedVariances(p, inputVariances(t2.data, n2, d, c));
   } catch (e) {

@@ -1,6 +1,7 @@
 import { NtkInputError, NtkTypeError } from '../errors.js';
+import { vectorNorm } from '../linalg/elementwise.js';
 import { Matrix } from '../linalg/matrix.js';
-import { getBackend } from '../linalg/select.js';
+import { syevUnchecked } from '../linalg/unchecked.js';
 import { lanczos } from '../linalg/lanczos.js';
 import type { Tensor } from '../nn/types.js';
 import type { Key } from '../random/key.js';
@@ -134,12 +135,6 @@ function stepSet(fn: string, name: string, list: readonly number[], T: number): 
   return new Set(list);
 }
 
-function norm(v: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
-  return Math.sqrt(s);
-}
-
 /**
  * Eigenpairs of a symmetric G, descending: all of them by eigh, or the top k by Lanczos
  * (src/linalg/lanczos.ts) when k is small against N.
@@ -150,7 +145,7 @@ function snapshotEigen(G: Matrix, k: number | null): { values: Float64Array; vec
     const r = lanczos(G, { k });
     return { values: r.values, vectors: r.vectors };
   }
-  const { values, vectors: V } = getBackend().syev(G, true);
+  const { values, vectors: V } = syevUnchecked(G, true);
   const m = k === null ? n : Math.min(k, n);
   const vals = new Float64Array(m);
   const out = new Matrix(n, m);
@@ -258,7 +253,7 @@ function* trainSteps(opts: TrainOptions): Generator<void, TrainResult, void> {
     recordSet ? recordSet.has(s) : s === 0 || s === T || s % every === 0;
   const isNtk = (s: number): boolean =>
     ntkSet ? ntkSet.has(s) : ntkEvery > 0 && (s % ntkEvery === 0 || s === T);
-  const theta0Norm = norm(model.theta0);
+  const theta0Norm = vectorNorm(model.theta0);
 
   const res = {
     steps: [] as number[],
@@ -283,7 +278,7 @@ function* trainSteps(opts: TrainOptions): Generator<void, TrainResult, void> {
     res.loss.push(trainLoss);
     if (res.fTrain) res.fTrain.push(new Matrix(n, o, f.slice()));
     for (let i = 0; i < theta.length; i++) dist[i] = theta[i] - model.theta0[i];
-    res.paramDistance.push(theta0Norm > 0 ? norm(dist) / theta0Norm : norm(dist));
+    res.paramDistance.push(theta0Norm > 0 ? vectorNorm(dist) / theta0Norm : vectorNorm(dist));
     if (xTest && opts.yTest) {
       const ft = model.evaluate(theta, xTest);
       res.testLoss!.push(loss.evaluate(ft.f, opts.yTest.data, o));

@@ -2,7 +2,7 @@ import { empiricalNtk, type EmpiricalImplementation } from '../../empirical/empi
 import { asBatch, outputsOf, singleOutput } from '../../empirical/features.js';
 import { parseBytes } from '../../empirical/memory.js';
 import { readParamsDir } from '../../io/paramsDir.js';
-import { monteCarloKernel } from '../../kernels/monteCarlo.js';
+import { monteCarloKernel } from '../../empirical/monteCarlo.js';
 import { Matrix } from '../../linalg/matrix.js';
 import { matmul } from '../../linalg/blas.js';
 import { withHiddenWidth, type Model } from '../../nn/model.js';
