@@ -1,6 +1,7 @@
 import { isEntrywise, type EntrywiseKernel } from '../nn/entrywise.js';
 import type { DualMap } from '../nn/kernelRecord.js';
 import type { Layer } from '../nn/types.js';
+import { rootProduct } from '../special/rootProduct.js';
 
 /**
  * The fused kernelFn path for dense-feature networks that are a chain of entrywise layers (Dense,
@@ -275,7 +276,7 @@ function perEntryTile(
           t = s + w2[l] * t;
         } else if (o === RELU) {
           // Cho & Saul (2009): Σ' = n·(sin θ + (π − θ)·ρ)/(2π), Σ̇ = (π − θ)/(2π), ρ = cos θ = s/n clipped
-          const n = Math.sqrt(rowQ[l] * colQ[cq + l]);
+          const n = rootProduct(rowQ[l], colQ[cq + l]);
           const c = n === 0 ? 0 : s / n;
           const rho = c > 1 ? 1 : c < -1 ? -1 : c;
           const piMinusTheta = PI - Math.acos(rho);
@@ -283,7 +284,7 @@ function perEntryTile(
           t *= piMinusTheta * INV_2PI;
         } else if (o === ABRELU) {
           // (a² + b²)·K(ρ) − 2ab·K(−ρ) and ((a² + b²)·(π − θ) + 2ab·θ)/(2π)
-          const n = Math.sqrt(rowQ[l] * colQ[cq + l]);
+          const n = rootProduct(rowQ[l], colQ[cq + l]);
           const c = n === 0 ? 0 : s / n;
           const rho = c > 1 ? 1 : c < -1 ? -1 : c;
           const theta = Math.acos(rho);
@@ -381,10 +382,10 @@ function reluChainRow4(
       } else {
         // RELU, as in perEntryTile (Cho & Saul 2009)
         const rq = rowQ[l];
-        const nA = Math.sqrt(rq * colQ[cq + l]);
-        const nB = Math.sqrt(rq * colQ[cq + L + l]);
-        const nC = Math.sqrt(rq * colQ[cq + 2 * L + l]);
-        const nD = Math.sqrt(rq * colQ[cq + 3 * L + l]);
+        const nA = rootProduct(rq, colQ[cq + l]);
+        const nB = rootProduct(rq, colQ[cq + L + l]);
+        const nC = rootProduct(rq, colQ[cq + 2 * L + l]);
+        const nD = rootProduct(rq, colQ[cq + 3 * L + l]);
         const cA = nA === 0 ? 0 : sA / nA;
         const cB = nB === 0 ? 0 : sB / nB;
         const cC = nC === 0 ? 0 : sC / nC;

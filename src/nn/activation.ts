@@ -4,6 +4,7 @@ import type { EntrywiseLayer, PerEntry } from './entrywise.js';
 import { applyDual, applyDualTile, requireGaussian, type DualMap } from './kernelRecord.js';
 import { single, singleShape } from './tensor.js';
 import type { Cache, Flow, Kernel, LayerConfig, Params, Tensor } from './types.js';
+import { rootProduct } from '../special/rootProduct.js';
 
 /**
  * An elementwise nonlinearity y = φ(x) as a layer (neural-tangents `stax._elementwise`): forward φ,
@@ -155,7 +156,7 @@ export function activationLayer(spec: ActivationSpec): EntrywiseLayer {
 
 /** Correlation ρ = s/√(q1·q2) clipped to [−1, 1] (rounding can push it past ±1); 0 when a variance is 0. */
 export function correlation(s: number, q1: number, q2: number): number {
-  const n = Math.sqrt(q1 * q2);
+  const n = rootProduct(q1, q2);
   if (n === 0) return 0;
   const c = s / n;
   return c > 1 ? 1 : c < -1 ? -1 : c;

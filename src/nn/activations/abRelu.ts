@@ -1,5 +1,6 @@
 import { activationLayer, checkFinite, correlation } from '../activation.js';
 import type { EntrywiseLayer } from '../entrywise.js';
+import { rootProduct } from '../../special/rootProduct.js';
 
 /**
  * The rectifier family as layers, with the arc-cosine dual of Cho & Saul (2009) in the 1/(2π)
@@ -44,7 +45,7 @@ function abReluLayer(config: { type: string; [k: string]: unknown }, a: number, 
     fn: (x) => (x > 0 ? b * x : a * x),
     dfn: (x) => (x > 0 ? b : a),
     dual(s, q1, q2, out) {
-      const n = Math.sqrt(q1 * q2);
+      const n = rootProduct(q1, q2);
       const rho = correlation(s, q1, q2);
       const theta = Math.acos(rho);
       const sinTheta = Math.sqrt(1 - rho * rho);
