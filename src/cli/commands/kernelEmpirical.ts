@@ -1,10 +1,9 @@
 import { empiricalNtk, type EmpiricalImplementation } from '../../empirical/empiricalNtk.js';
-import { asBatch, outputsOf, singleOutput } from '../../empirical/features.js';
+import { empiricalNngp } from '../../empirical/empiricalNngp.js';
 import { parseBytes } from '../../empirical/memory.js';
 import { readParamsDir } from '../../io/paramsDir.js';
 import { monteCarloKernel } from '../../empirical/monteCarlo.js';
 import { Matrix } from '../../linalg/matrix.js';
-import { matmul } from '../../linalg/blas.js';
 import { withHiddenWidth, type Model } from '../../nn/model.js';
 import type { Params } from '../../nn/types.js';
 import { PRNGKey } from '../../random/index.js';
@@ -65,16 +64,8 @@ export function finiteWidthKernel(
     o.params !== undefined
       ? readParamsDir(o.params, model.net, inShape)
       : model.net.init(PRNGKey(parseSeed('--seed', o.seed!)), inShape);
-  if (get === 'nngp') {
-    // Empirical NNGP of one network (neural-tangents' empirical_nngp_fn): f(x1)·f(x2)ᵀ / O.
-    const f1 = singleOutput(model.net.forward(params, asBatch('x1', x1)).y, 'ntk kernel');
-    const f2 = x2 ? singleOutput(model.net.forward(params, asBatch('x2', x2)).y, 'ntk kernel') : f1;
-    const O = outputsOf(f1);
-    return matmul(new Matrix(x1.rows, O, f1.data), new Matrix(x2 ? x2.rows : x1.rows, O, f2.data), {
-      transB: true,
-      alpha: 1 / O,
-    });
-  }
+  // the empirical NNGP of one network (neural-tangents' empirical_nngp_fn): f(x1)·f(x2)ᵀ / O
+  if (get === 'nngp') return empiricalNngp(model.net, params, x1, x2);
   return empiricalNtk(model.net, params, x1, x2, {
     implementation: (o.implementation ?? 'auto') as EmpiricalImplementation,
     memoryLimitBytes: o.memoryLimit !== undefined ? parseBytes('--memory-limit', o.memoryLimit) : undefined,
