@@ -1,4 +1,4 @@
-import { gemmStrided } from './gemm.js';
+import { gemmStrided, type GemmStrided } from './gemm.js';
 import { householderReflector } from './householder.js';
 
 /** Panel width: the trailing update after each panel is a rank-2·NB GEMM update. */
@@ -28,7 +28,12 @@ export interface Tridiagonal {
  * triangle receives the rank-2·NB update with GEMM. The step for one reflector is
  *   p = τ·A₂₂·v,  w = p − (τ/2)(pᵀv)·v,  A₂₂ ← A₂₂ − v·wᵀ − w·vᵀ   (Golub & Van Loan, Alg. 8.3.1).
  */
-export function tridiagonalize(n: number, a: Float64Array, keepReflectors: boolean): Tridiagonal {
+export function tridiagonalize(
+  n: number,
+  a: Float64Array,
+  keepReflectors: boolean,
+  gemm: GemmStrided = gemmStrided,
+): Tridiagonal {
   const d = new Float64Array(n);
   const e = new Float64Array(Math.max(n - 1, 0));
   const tau = new Float64Array(Math.max(n - 1, 0));
@@ -115,7 +120,7 @@ export function tridiagonalize(n: number, a: Float64Array, keepReflectors: boole
     }
     for (let i0 = k1; i0 < n; i0 += ROWS) {
       const i1 = Math.min(i0 + ROWS, n);
-      gemmStrided(
+      gemm(
         false,
         true,
         i1 - i0,
