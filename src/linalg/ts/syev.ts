@@ -3,7 +3,7 @@ import { gemmStrided, type GemmStrided } from './gemm.js';
 import { householderBackTransform } from './householderBackTransform.js';
 import { tridiagonalDivideConquer } from './tridiagonalDivideConquer.js';
 import { tridiagonalQL } from './tridiagonalQL.js';
-import { tridiagonalize } from './tridiagonalize.js';
+import { tridiagonalize, type Tridiagonal } from './tridiagonalize.js';
 
 const EPS = 2 ** -52;
 
@@ -16,12 +16,14 @@ const EPS = 2 ** -52;
  *     only by implicit QL (`tridiagonalQL`), or all pairs by divide and conquer (`tridiagonalDivideConquer`);
  *  4. eigenvectors of A = Q·Z with blocked WY reflectors (`householderBackTransform`).
  * Eigenvalues ascending; column j of `vectors` is the unit eigenvector of values[j]. Every GEMM goes
- * through `gemm` (this backend's by default).
+ * through `gemm` and step 2 through `tridiagonal` (this backend's by default), so that another backend
+ * can supply its kernels.
  */
 export function syev(
   A: Matrix,
   wantVectors: boolean,
   gemm: GemmStrided = gemmStrided,
+  tridiagonal: (n: number, a: Float64Array, keepReflectors: boolean) => Tridiagonal = tridiagonalize,
 ): { values: Float64Array; vectors: Matrix | null } {
   const n = A.rows;
   const a = new Float64Array(n * n);
@@ -39,7 +41,7 @@ export function syev(
   const exponent = amax === 0 ? 0 : Math.floor(Math.log2(amax)) + 1;
   if (exponent !== 0) for (let i = 0; i < n * n; i++) a[i] = timesPowerOfTwo(a[i], -exponent);
 
-  const { d, e, tau } = tridiagonalize(n, a, wantVectors, gemm);
+  const { d, e, tau } = tridiagonal(n, a, wantVectors);
 
   // Unreduced blocks [b0, b1) of T: split where |e_k| ≤ ε·(|d_k| + |d_{k+1}|) or |e_k| ≤ ε·‖T‖.
   let tnorm = 0;

@@ -21,8 +21,11 @@ import {
   randomSymmetric,
   symmetricWithSpectrum,
 } from '../ts/testMatrices.js';
+import { tridiagonalize } from '../ts/tridiagonalize.js';
 import { createWasmBackend, type WasmBackend } from './index.js';
 import { relaxedSimdAvailable } from './kernels.js';
+import { createRuntime } from './runtime.js';
+import { wasmTridiagonalize } from './tridiagonalize.js';
 
 const EPS = 2 ** -52;
 const tol = (k: number): number => 4 * (k + 2) * EPS * k;
@@ -206,3 +209,36 @@ for (const cfg of configs) {
     });
   });
 }
+
+describe('wasm tridiagonalization', () => {
+  test('equals the TypeScript reduction (d, e, τ and the stored reflectors) to 1e-12, n = 0, 1, 2, 5, 70, 130', () => {
+    const reduce = wasmTridiagonalize(createRuntime({ simd: 'plain' }));
+    for (const n of [0, 1, 2, 5, 70, 130]) {
+      const A = randomSymmetric(n, n + 17);
+      const aw = A.data.slice();
+      const at = A.data.slice();
+      const w = reduce(n, aw, true);
+      const t = tridiagonalize(n, at, true);
+      assert.equal(w.d.length, n);
+      assert.equal(w.e.length, Math.max(n - 1, 0));
+      assert.ok(maxAbsDiff(w.d, t.d) <= 1e-12 * n, `n=${n}: d`);
+      assert.ok(maxAbsDiff(w.e, t.e) <= 1e-12 * n, `n=${n}: e`);
+      assert.ok(maxAbsDiff(w.tau, t.tau) <= 1e-12 * n, `n=${n}: τ`);
+      for (let k = 0; k + 1 < n; k++) {
+        const row = (x: Float64Array) => x.subarray(k * n + k + 1, (k + 1) * n);
+        assert.ok(maxAbsDiff(row(aw), row(at)) <= 1e-12 * n, `n=${n}: reflector ${k}`);
+      }
+    }
+  });
+
+  test('syev of n = 0, 1, 2 and of a diagonal matrix (no reflectors to apply)', () => {
+    const w = createWasmBackend();
+    assert.equal(w.syev(new Matrix(0, 0), true).values.length, 0);
+    assert.deepEqual(Array.from(w.syev(Matrix.fromRows([[3]]), true).values), [3]);
+    const two = w.syev(Matrix.fromRows([[2, 1], [1, 2]]), false).values;
+    assert.ok(Math.abs(two[0] - 1) <= 4 * EPS && Math.abs(two[1] - 3) <= 4 * EPS);
+    const D = new Matrix(40, 40);
+    for (let i = 0; i < 40; i++) D.data[i * 40 + i] = 40 - i;
+    assert.deepEqual(Array.from(w.syev(D, false).values), Array.from({ length: 40 }, (_, i) => i + 1));
+  });
+});

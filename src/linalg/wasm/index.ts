@@ -6,6 +6,7 @@ import { syrkStrided } from '../ts/syrk.js';
 import { trsmLowerStrided } from '../ts/trsm.js';
 import { wasmGemm } from './gemm.js';
 import { wasmGemv } from './gemv.js';
+import { wasmTridiagonalize } from './tridiagonalize.js';
 import { simdAvailable } from './kernels.js';
 import { createRuntime, type WasmRuntimeOptions } from './runtime.js';
 
@@ -20,17 +21,18 @@ export interface WasmBackend extends LinalgBackend {
 }
 
 /**
- * The WebAssembly SIMD backend (browsers, and machines without OpenBLAS). The level-3 kernel — a packed,
- * register-blocked f64x2 GEMM written in AssemblyScript (./assembly) — and GEMV run in wasm; SYRK,
- * Cholesky, the triangular solve and the eigensolver (Householder tridiagonalization, divide and conquer,
- * back-transformation) are the TypeScript backend's blocked drivers with every GEMM on the wasm kernel,
- * so nearly all of their flops run there. Large GEMMs are split between `threads` threads over shared
+ * The WebAssembly SIMD backend (browsers, and machines without OpenBLAS). Written in AssemblyScript
+ * (./assembly): a packed, register-blocked f64x2 GEMM, GEMV, and the Householder tridiagonalization of
+ * the eigensolver (f64x2 symmetric matrix–vector products). SYRK, Cholesky, the triangular solve and the
+ * rest of the eigensolver (divide and conquer, back-transformation) are the TypeScript backend's blocked
+ * drivers with every GEMM on the wasm kernel, so nearly all of their flops run there. Large GEMMs are split between `threads` threads over shared
  * memory. Throws when the engine has no WebAssembly SIMD.
  */
 export function createWasmBackend(opts: WasmRuntimeOptions = {}): WasmBackend {
   if (!simdAvailable()) throw new Error('this JavaScript engine has no WebAssembly 128-bit SIMD');
   const rt = createRuntime(opts);
   const gemm = wasmGemm(rt);
+  const tridiagonal = wasmTridiagonalize(rt);
   return {
     name: 'wasm',
     info: { simd: rt.simd, threads: rt.work.length, threadNote: rt.threadNote },
@@ -58,7 +60,7 @@ export function createWasmBackend(opts: WasmRuntimeOptions = {}): WasmBackend {
     },
 
     syev(A: Matrix, vectors: boolean): { values: Float64Array; vectors: Matrix | null } {
-      return syev(A, vectors, gemm);
+      return syev(A, vectors, gemm, tridiagonal);
     },
   };
 }

@@ -37,6 +37,19 @@ export interface WasmKernelExports {
     beta: number,
     y: number,
   ): void;
+  /** Householder tridiagonalization of an n×n lower triangle (see assembly/tridiagonalize.ts). */
+  tridiagonalize(
+    n: number,
+    a: number,
+    keepReflectors: boolean,
+    d: number,
+    e: number,
+    tau: number,
+    work: number,
+    gemmWork: number,
+  ): void;
+  /** float64 words of workspace that `tridiagonalize` needs for order n. */
+  tridiagonalizeWork(n: number): number;
 }
 
 export type SimdFlavour = 'relaxed' | 'plain';
