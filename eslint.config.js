@@ -5,7 +5,17 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   // The AssemblyScript kernels are another language (wasm types, @inline); the base64 module is generated.
-  { ignores: ['dist/', 'node_modules/', 'report/', 'web/dist/', 'src/linalg/wasm/assembly/', 'bench/assembly/', '**/*.generated.ts'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'report/',
+      'web/dist/',
+      'src/linalg/wasm/assembly/',
+      'bench/assembly/',
+      '**/*.generated.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

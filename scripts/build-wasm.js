@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { Buffer } from 'node:buffer';
 import asc from 'assemblyscript/asc';
 
 const SRC = 'src/linalg/wasm/assembly';
@@ -38,14 +39,19 @@ const lines = [
 ];
 for (const [name, flags] of Object.entries(VARIANTS)) {
   let binary = null;
-  const { error, stderr } = await asc.main([join(SRC, 'index.ts'), ...COMMON, ...flags, '--outFile', 'k.wasm'], {
-    writeFile(filename, contents) {
-      if (filename.endsWith('.wasm')) binary = contents;
+  const { error, stderr } = await asc.main(
+    [join(SRC, 'index.ts'), ...COMMON, ...flags, '--outFile', 'k.wasm'],
+    {
+      writeFile(filename, contents) {
+        if (filename.endsWith('.wasm')) binary = contents;
+      },
     },
-  });
+  );
   if (error || binary === null) {
     process.stderr.write(stderr.toString());
-    console.error(`build-wasm: AssemblyScript failed for the '${name}' kernels: ${error?.message ?? 'no output'}`);
+    console.error(
+      `build-wasm: AssemblyScript failed for the '${name}' kernels: ${error?.message ?? 'no output'}`,
+    );
     process.exit(1);
   }
   lines.push(`  ${name}: '${Buffer.from(binary).toString('base64')}',`);

@@ -41,7 +41,10 @@ function backends(ctx: BenchContext): Array<{ name: string; b: LinalgBackend }> 
     const two: WasmBackend = createWasmBackend({ threads: 2 });
     list.push({ name: 'wasm', b: one }, { name: 'wasm×2', b: two });
     ctx.info('wasm SIMD', one.info.simd === 'relaxed' ? 'relaxed SIMD (FMA)' : 'plain SIMD (no FMA)');
-    ctx.info('wasm×2 threads', `${two.info.threads}${two.info.threadNote ? ` (${two.info.threadNote})` : ''}`);
+    ctx.info(
+      'wasm×2 threads',
+      `${two.info.threads}${two.info.threadNote ? ` (${two.info.threadNote})` : ''}`,
+    );
   } catch (err) {
     ctx.log(`wasm backend skipped: ${err instanceof Error ? err.message : String(err)}`);
   }

@@ -72,7 +72,11 @@ function runChild(ctx: BenchContext, task: string, backend: string): { seconds: 
     ctx.log(`${task} on ${backend} failed: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
     return null;
   }
-  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { seconds: number; backend: string; k00: number };
+  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
+    seconds: number;
+    backend: string;
+    k00: number;
+  };
   if (out.backend !== backend) throw new Error(`${task}: asked for ${backend}, ran on ${out.backend}`);
   return out;
 }
@@ -85,7 +89,13 @@ async function run(ctx: BenchContext): Promise<void> {
     for (const backend of BACKENDS) {
       const r = runChild(ctx, key, backend);
       if (r) k00.push(r.k00);
-      ctx.record({ task, size, impl: backend, seconds: r?.seconds ?? null, note: 'best of 2 after a warm-up' });
+      ctx.record({
+        task,
+        size,
+        impl: backend,
+        seconds: r?.seconds ?? null,
+        note: 'best of 2 after a warm-up',
+      });
     }
     const spread = Math.max(...k00) - Math.min(...k00);
     if (k00.length > 1 && !(spread <= 1e-10 * Math.abs(k00[0]))) {
@@ -98,7 +108,8 @@ async function run(ctx: BenchContext): Promise<void> {
 
 export const benchCase: BenchCase = {
   name: 'ntk-backends',
-  description: 'analytic NTK (N=4000, depth 5) and empirical NTK (N=1000, width 256, depth 4) on ts, wasm, blas',
+  description:
+    'analytic NTK (N=4000, depth 5) and empirical NTK (N=1000, width 256, depth 4) on ts, wasm, blas',
   run,
 };
 

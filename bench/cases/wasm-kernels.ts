@@ -19,7 +19,14 @@ import { normal, PRNGKey } from '../../src/random/index.js';
 
 const ROUNDS = 3;
 
-function interleaved(ctx: BenchContext, task: string, size: string, runs: Record<string, () => void>, rounds: number, flops?: number): void {
+function interleaved(
+  ctx: BenchContext,
+  task: string,
+  size: string,
+  runs: Record<string, () => void>,
+  rounds: number,
+  flops?: number,
+): void {
   const best: Record<string, number> = {};
   for (let r = 0; r < rounds; r++) {
     for (const [name, f] of Object.entries(runs)) {
@@ -63,14 +70,28 @@ function eigh(ctx: BenchContext, one: LinalgBackend): void {
   const G = new Matrix(n, n, normal(PRNGKey(3), n * n));
   const S = new Matrix(n, n);
   one.gemm(false, true, 1, G, G, 0, S);
-  interleaved(ctx, 'eigh values+vectors', `n=${n}`, { ts: () => tsBackend.syev(S, true), wasm: () => one.syev(S, true) }, 2);
+  interleaved(
+    ctx,
+    'eigh values+vectors',
+    `n=${n}`,
+    { ts: () => tsBackend.syev(S, true), wasm: () => one.syev(S, true) },
+    2,
+  );
   ctx.compare('eigh values+vectors', `n=${n}`, 'wasm', 'ts', 'seconds');
 }
 
 const INV_2PI = 1 / (2 * Math.PI);
 
 /** The TypeScript form of the loop (as in src/kernels/fused.ts, one entry at a time). */
-function reluDualTs(n: number, L: number, w: number, b: number, qq: Float64Array, s: Float64Array, t: Float64Array): void {
+function reluDualTs(
+  n: number,
+  L: number,
+  w: number,
+  b: number,
+  qq: Float64Array,
+  s: Float64Array,
+  t: Float64Array,
+): void {
   for (let j = 0; j < n; j++) {
     let sj = s[j];
     let tj = 0;
@@ -92,12 +113,27 @@ function reluDualTs(n: number, L: number, w: number, b: number, qq: Float64Array
 async function duals(ctx: BenchContext): Promise<void> {
   const src = fileURLToPath(new URL('../../../bench/assembly/reluDual.ts', import.meta.url));
   let binary: Uint8Array | null = null;
-  const { error } = await asc.main([src, '-O3', '--runtime', 'stub', '--importMemory', '--noAssert', '--enable', 'simd', '--outFile', 'r.wasm'], {
-    writeFile(name: string, contents: Uint8Array | string) {
-      if (name.endsWith('.wasm')) binary = contents as Uint8Array;
+  const { error } = await asc.main(
+    [
+      src,
+      '-O3',
+      '--runtime',
+      'stub',
+      '--importMemory',
+      '--noAssert',
+      '--enable',
+      'simd',
+      '--outFile',
+      'r.wasm',
+    ],
+    {
+      writeFile(name: string, contents: Uint8Array | string) {
+        if (name.endsWith('.wasm')) binary = contents as Uint8Array;
+      },
     },
-  });
-  if (error || binary === null) throw new Error(`duals: AssemblyScript failed: ${error?.message ?? 'no output'}`);
+  );
+  if (error || binary === null)
+    throw new Error(`duals: AssemblyScript failed: ${error?.message ?? 'no output'}`);
   const n = 1 << 20;
   const L = 5;
   const api = webAssembly()!;
@@ -141,7 +177,8 @@ async function duals(ctx: BenchContext): Promise<void> {
   interleaved(ctx, 'relu dual chain', `${n} entries, depth ${L}`, runs, ROUNDS);
   for (const name of ['wasm scalar', 'wasm f64x2']) {
     let d = 0;
-    for (let j = 0; j < n; j++) d = Math.max(d, Math.abs(results[name][j] - results.ts[j]) / Math.abs(results.ts[j]));
+    for (let j = 0; j < n; j++)
+      d = Math.max(d, Math.abs(results[name][j] - results.ts[j]) / Math.abs(results.ts[j]));
     if (!(d <= 1e-12)) throw new Error(`duals: ${name} differs from ts by ${d} (relative)`);
     ctx.compare('relu dual chain', `${n} entries, depth ${L}`, name, 'ts', 'seconds');
   }

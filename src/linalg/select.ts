@@ -1,3 +1,4 @@
+import { NtkInputError } from '../errors.js';
 import type { LinalgBackend } from './backend.js';
 import { Matrix } from './matrix.js';
 import { tsBackend } from './ts/index.js';
@@ -8,7 +9,7 @@ import { createWasmBackend } from './wasm/index.js';
  * loads of: the native OpenBLAS/LAPACKE backend (Node with the libraries), the WebAssembly SIMD backend
  * (any engine with wasm SIMD), pure TypeScript. The choice is made once, on first use, and announced in
  * one line on stderr (silence it with NTK_QUIET=1). `NTK_WASM_THREADS` sets the wasm backend's threads
- * (default: the available cores). Node-only modules are reached through `process.getBuiltinModule`, so
+ * (default: the available cores on a main thread, one inside a worker thread). Node-only modules are reached through `process.getBuiltinModule`, so
  * this file bundles for browsers, where the wasm backend (or pure TypeScript) is used.
  */
 
@@ -44,11 +45,14 @@ function wasmThreads(proc: NodeProcessLike | null): number {
   if (env !== undefined && env !== '') {
     const t = Number(env);
     if (!Number.isInteger(t) || t < 1 || t > 32) {
-      throw new RangeError(`NTK_WASM_THREADS must be an integer from 1 to 32, got '${env}'`);
+      throw new NtkInputError(`NTK_WASM_THREADS must be an integer from 1 to 32, got '${env}'`);
     }
     return t;
   }
   if (proc) {
+    // inside a worker thread (e.g. a kernel tile worker) the cores are already shared out: one thread
+    const wt = proc.getBuiltinModule!('node:worker_threads') as { isMainThread: boolean };
+    if (!wt.isMainThread) return 1;
     const os = proc.getBuiltinModule!('node:os') as { availableParallelism?: () => number };
     return os.availableParallelism?.() ?? 1;
   }
@@ -114,7 +118,10 @@ export function setBackend(name: BackendName | 'auto'): LinalgBackend {
     announce(proc, `linear algebra backend: ${wasm.what}; native not available: ${nativeWhy}`);
   } catch (err) {
     active = tsBackend;
-    announce(proc, `linear algebra backend: ts (pure TypeScript; native not available: ${nativeWhy}; wasm: ${why(err)})`);
+    announce(
+      proc,
+      `linear algebra backend: ts (pure TypeScript; native not available: ${nativeWhy}; wasm: ${why(err)})`,
+    );
   }
   return active;
 }

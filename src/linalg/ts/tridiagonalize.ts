@@ -1,4 +1,4 @@
-import { gemmStrided, type GemmStrided } from './gemm.js';
+import { gemmStrided } from './gemm.js';
 import { householderReflector } from './householder.js';
 
 /** Panel width: the trailing update after each panel is a rank-2·NB GEMM update. */
@@ -28,12 +28,7 @@ export interface Tridiagonal {
  * triangle receives the rank-2·NB update with GEMM. The step for one reflector is
  *   p = τ·A₂₂·v,  w = p − (τ/2)(pᵀv)·v,  A₂₂ ← A₂₂ − v·wᵀ − w·vᵀ   (Golub & Van Loan, Alg. 8.3.1).
  */
-export function tridiagonalize(
-  n: number,
-  a: Float64Array,
-  keepReflectors: boolean,
-  gemm: GemmStrided = gemmStrided,
-): Tridiagonal {
+export function tridiagonalize(n: number, a: Float64Array, keepReflectors: boolean): Tridiagonal {
   const d = new Float64Array(n);
   const e = new Float64Array(Math.max(n - 1, 0));
   const tau = new Float64Array(Math.max(n - 1, 0));
@@ -120,7 +115,7 @@ export function tridiagonalize(
     }
     for (let i0 = k1; i0 < n; i0 += ROWS) {
       const i1 = Math.min(i0 + ROWS, n);
-      gemm(
+      gemmStrided(
         false,
         true,
         i1 - i0,

@@ -75,7 +75,15 @@ export function runSplit(rt: WasmRuntime, job: Float64Array): void {
 }
 
 /** mem[p/8 + i·cols + j] ← src[off + i·ld + j] for an rows×cols block. */
-function copyIn(mem: Float64Array, p: number, src: Float64Array, off: number, ld: number, rows: number, cols: number): void {
+function copyIn(
+  mem: Float64Array,
+  p: number,
+  src: Float64Array,
+  off: number,
+  ld: number,
+  rows: number,
+  cols: number,
+): void {
   const q = p / 8;
   if (ld === cols) {
     mem.set(src.subarray(off, off + rows * cols), q);
@@ -85,7 +93,15 @@ function copyIn(mem: Float64Array, p: number, src: Float64Array, off: number, ld
 }
 
 /** dst[off + i·ld + j] ← mem[p/8 + i·cols + j] for an rows×cols block. */
-function copyOut(mem: Float64Array, p: number, dst: Float64Array, off: number, ld: number, rows: number, cols: number): void {
+function copyOut(
+  mem: Float64Array,
+  p: number,
+  dst: Float64Array,
+  off: number,
+  ld: number,
+  rows: number,
+  cols: number,
+): void {
   const q = p / 8;
   if (ld === cols) {
     dst.set(mem.subarray(q, q + rows * cols), off);

@@ -67,7 +67,10 @@ for (const cfg of configs) {
           fc.constantFrom(0, 0.5),
           fc.integer({ min: 1, max: 1e6 }),
           (m, n, k, tA, tB, alpha, beta, seed) => {
-            const A = (tA ? randomMatrix(k + 2, m, seed) : randomMatrix(m + 2, k, seed)).rowBlock(2, 2 + (tA ? k : m));
+            const A = (tA ? randomMatrix(k + 2, m, seed) : randomMatrix(m + 2, k, seed)).rowBlock(
+              2,
+              2 + (tA ? k : m),
+            );
             const B = tB ? randomMatrix(n, k, seed + 1) : randomMatrix(k, n, seed + 1);
             const C0 = randomMatrix(m, n, seed + 2);
             const C = C0.clone();
@@ -235,10 +238,19 @@ describe('wasm tridiagonalization', () => {
     const w = createWasmBackend();
     assert.equal(w.syev(new Matrix(0, 0), true).values.length, 0);
     assert.deepEqual(Array.from(w.syev(Matrix.fromRows([[3]]), true).values), [3]);
-    const two = w.syev(Matrix.fromRows([[2, 1], [1, 2]]), false).values;
+    const two = w.syev(
+      Matrix.fromRows([
+        [2, 1],
+        [1, 2],
+      ]),
+      false,
+    ).values;
     assert.ok(Math.abs(two[0] - 1) <= 4 * EPS && Math.abs(two[1] - 3) <= 4 * EPS);
     const D = new Matrix(40, 40);
     for (let i = 0; i < 40; i++) D.data[i * 40 + i] = 40 - i;
-    assert.deepEqual(Array.from(w.syev(D, false).values), Array.from({ length: 40 }, (_, i) => i + 1));
+    assert.deepEqual(
+      Array.from(w.syev(D, false).values),
+      Array.from({ length: 40 }, (_, i) => i + 1),
+    );
   });
 });

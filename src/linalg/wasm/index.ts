@@ -37,9 +37,34 @@ export function createWasmBackend(opts: WasmRuntimeOptions = {}): WasmBackend {
     name: 'wasm',
     info: { simd: rt.simd, threads: rt.work.length, threadNote: rt.threadNote },
 
-    gemm(transA: boolean, transB: boolean, alpha: number, A: Matrix, B: Matrix, beta: number, C: Matrix): void {
+    gemm(
+      transA: boolean,
+      transB: boolean,
+      alpha: number,
+      A: Matrix,
+      B: Matrix,
+      beta: number,
+      C: Matrix,
+    ): void {
       const k = transA ? A.rows : A.cols;
-      gemm(transA, transB, C.rows, C.cols, k, alpha, A.data, 0, A.cols, B.data, 0, B.cols, beta, C.data, 0, C.cols);
+      gemm(
+        transA,
+        transB,
+        C.rows,
+        C.cols,
+        k,
+        alpha,
+        A.data,
+        0,
+        A.cols,
+        B.data,
+        0,
+        B.cols,
+        beta,
+        C.data,
+        0,
+        C.cols,
+      );
     },
 
     syrk(trans: boolean, alpha: number, A: Matrix, beta: number, C: Matrix): void {

@@ -1,4 +1,14 @@
-import { CONTROL, DONE, MAX_WORKERS, PARAMS, READY, REQUEST, SLOT_INTS, SLOT_PARAM_BYTES, STATUS } from './control.js';
+import {
+  CONTROL,
+  DONE,
+  MAX_WORKERS,
+  PARAMS,
+  READY,
+  REQUEST,
+  SLOT_INTS,
+  SLOT_PARAM_BYTES,
+  STATUS,
+} from './control.js';
 import type { WorkerInit } from './control.js';
 import { GEMM_PARAMS } from './gemmJob.js';
 import type { WasmMemory, WasmModule } from './webAssembly.js';
@@ -84,7 +94,8 @@ export class ThreadPool {
     } finally {
       for (let s = 0; s < posted.length; s++) {
         const i = s * SLOT_INTS;
-        while (Atomics.load(this.ctl, i + DONE) !== posted[s]) Atomics.wait(this.ctl, i + DONE, posted[s] - 1);
+        while (Atomics.load(this.ctl, i + DONE) !== posted[s])
+          Atomics.wait(this.ctl, i + DONE, posted[s] - 1);
         if (Atomics.load(this.ctl, i + STATUS) !== 0) failed = true;
       }
     }
@@ -106,8 +117,7 @@ function workerFactory(): (() => WorkerLike) | string {
   if (typeof SharedArrayBuffer !== 'function') return 'SharedArrayBuffer is not available';
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   const nodeThreads = proc?.getBuiltinModule?.('node:worker_threads') as
-    | { Worker: new (url: URL) => WorkerLike }
-    | undefined;
+    { Worker: new (url: URL) => WorkerLike } | undefined;
   if (nodeThreads) {
     return () => {
       const w = new nodeThreads.Worker(new URL('./worker.js', import.meta.url));

@@ -7,7 +7,9 @@ import type { WasmRuntime } from './runtime.js';
  * in wasm: `a` is copied into the runtime's memory once, reduced there by the AssemblyScript kernel
  * (f64x2 symmetric matrix–vector products, trailing updates on the wasm GEMM) and copied back.
  */
-export function wasmTridiagonalize(rt: WasmRuntime): (n: number, a: Float64Array, keepReflectors: boolean) => Tridiagonal {
+export function wasmTridiagonalize(
+  rt: WasmRuntime,
+): (n: number, a: Float64Array, keepReflectors: boolean) => Tridiagonal {
   return (n, a, keepReflectors) => {
     const heap = rt.heap;
     const mark = heap.mark();

@@ -1,4 +1,14 @@
-import { CONTROL, DONE, PARAMS, READY, REQUEST, SLOT_INTS, SLOT_PARAM_BYTES, STATUS, type WorkerInit } from './control.js';
+import {
+  CONTROL,
+  DONE,
+  PARAMS,
+  READY,
+  REQUEST,
+  SLOT_INTS,
+  SLOT_PARAM_BYTES,
+  STATUS,
+  type WorkerInit,
+} from './control.js';
 import { GEMM_PARAMS, runGemmJob } from './gemmJob.js';
 import { instantiateKernels } from './kernels.js';
 
@@ -36,6 +46,7 @@ interface ParentPortLike {
 }
 
 const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-const threads = proc?.getBuiltinModule?.('node:worker_threads') as { parentPort: ParentPortLike | null } | undefined;
+const threads = proc?.getBuiltinModule?.('node:worker_threads') as
+  { parentPort: ParentPortLike | null } | undefined;
 if (threads?.parentPort) threads.parentPort.once('message', serve);
 else (globalThis as { onmessage?: (e: { data: WorkerInit }) => void }).onmessage = (e) => serve(e.data);
