@@ -2,7 +2,7 @@
  * Micro-benchmarks of the wasm backend against the ts backend, interleaved in one process (round by
  * round, so that a loaded machine slows both alike) and reported as ratios:
  *  - 'gemm': GEMM n = 1000 — ts, wasm on one thread, wasm on two threads;
- *  - 'eigh': eigh (values + vectors) n = 2000 — ts, wasm;
+ *  - 'eigh-1000', 'eigh-2000': eigh (values + vectors) at that n — ts, wasm;
  *  - 'duals': the fused NTK tile interpreter's inner loop (Dense → ReLU dual, depth 5; see
  *    bench/assembly/reluDual.ts) over 10⁶ entries in TypeScript and in wasm (scalar; f64x2 with scalar
  *    acos), compiled here from AssemblyScript — the measurement behind keeping those loops in TS.
@@ -65,18 +65,12 @@ function gemm(ctx: BenchContext, one: LinalgBackend, two: LinalgBackend): void {
   ctx.compare('gemm', `n=${n}`, 'wasm×2', 'wasm', 'rate');
 }
 
-function eigh(ctx: BenchContext, one: LinalgBackend): void {
-  const n = 2000;
+function eigh(ctx: BenchContext, one: LinalgBackend, n: number): void {
   const G = new Matrix(n, n, normal(PRNGKey(3), n * n));
   const S = new Matrix(n, n);
   one.gemm(false, true, 1, G, G, 0, S);
-  interleaved(
-    ctx,
-    'eigh values+vectors',
-    `n=${n}`,
-    { ts: () => tsBackend.syev(S, true), wasm: () => one.syev(S, true) },
-    2,
-  );
+  const runs = { ts: () => tsBackend.syev(S, true), wasm: () => one.syev(S, true) };
+  interleaved(ctx, 'eigh values+vectors', `n=${n}`, runs, 2);
   ctx.compare('eigh values+vectors', `n=${n}`, 'wasm', 'ts', 'seconds');
 }
 
@@ -189,12 +183,13 @@ async function run(ctx: BenchContext): Promise<void> {
   const two = createWasmBackend({ threads: 2 });
   ctx.info('wasm SIMD', one.info.simd === 'relaxed' ? 'relaxed SIMD (FMA)' : 'plain SIMD (no FMA)');
   if (ctx.wants('gemm')) gemm(ctx, one, two);
-  if (ctx.wants('eigh')) eigh(ctx, one);
+  for (const n of [1000, 2000]) if (ctx.wants(`eigh-${n}`)) eigh(ctx, one, n);
   if (ctx.wants('duals')) await duals(ctx);
 }
 
 export const benchCase: BenchCase = {
   name: 'wasm-kernels',
-  description: 'wasm vs ts interleaved: GEMM n=1000 (1 and 2 threads), eigh n=2000, the fused ReLU-dual loop',
+  description:
+    'wasm vs ts interleaved: GEMM n=1000 (1 and 2 threads), eigh n=1000 and 2000, the fused ReLU-dual loop',
   run,
 };

@@ -44,7 +44,7 @@ export function wasmGemm(rt: WasmRuntime): GemmStrided {
 }
 
 /** Run one GEMM job (14 parameters, see gemmJob.ts) on wasm memory, split between threads when large. */
-export function runSplit(rt: WasmRuntime, job: Float64Array): void {
+function runSplit(rt: WasmRuntime, job: Float64Array): void {
   const [transA, transB, m, n, k] = job;
   const parts = rt.pool ? Math.min(rt.work.length, Math.floor(Math.max(m, n) / GRAIN)) : 1;
   if (parts < 2 || m * n * k < THREADED) {

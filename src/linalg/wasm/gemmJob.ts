@@ -6,8 +6,6 @@ import type { WasmKernelExports } from './kernels.js';
  */
 export const GEMM_PARAMS = 14;
 
-export type GemmJob = Float64Array;
-
 export function runGemmJob(k: WasmKernelExports, p: ArrayLike<number>, o = 0): void {
   k.gemm(
     p[o] !== 0,

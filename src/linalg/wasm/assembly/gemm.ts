@@ -13,7 +13,7 @@ const MC = 96;
 const NC = 1024;
 
 /** float64 words of workspace that `gemm` needs: the packed A block and the packed B panel. */
-export const GEMM_WORK: i32 = MC * KC + KC * NC;
+const GEMM_WORK: i32 = MC * KC + KC * NC;
 
 export function gemmWork(): i32 {
   return GEMM_WORK;
