@@ -6,8 +6,8 @@ import type { WasmRuntime } from './runtime.js';
 const SMALL = 32 * 32 * 32;
 /** From this many multiply–adds on, a GEMM is split between the threads. */
 const THREADED = 128 * 128 * 128;
-/** Split points are multiples of both register-tile sides (6 and 4), so only the last part has edges. */
-const GRAIN = 12;
+/** Split points are multiples of the register tile's sides (4×4), so only the last part has edges. */
+const GRAIN = 4;
 
 /**
  * `gemmStrided` (BLAS dgemm semantics on strided row-major storage) computed by the wasm kernels: op(A),
