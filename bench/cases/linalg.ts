@@ -1,8 +1,8 @@
 /**
- * GEMM GFLOP/s (n = 1000, 2000), symmetric eigh times (n = 1000, 2000, 4000; values only and values +
- * vectors) and Lanczos top-50 of an explicit n = 10000 PSD matrix, per backend — ts, wasm on one thread,
- * wasm on two threads (GEMM only: `wasm×2`), blas; NumPy's linalg_numpy.py (n = 2000, 4000) in the same
- * run; the acceptance criteria of the backends.
+ * Benchmark: GEMM GFLOP/s (n = 1000, 2000), symmetric eigh times (n = 1000, 2000, 4000; values only and
+ * values + vectors) and Lanczos top-50 of an explicit n = 10000 PSD matrix, per backend — ts, wasm on one
+ * thread, wasm on two threads (GEMM only: `wasm×2`), blas; NumPy's linalg_numpy.py (n = 2000, 4000) in the
+ * same run, with acceptance targets.
  * Parts: 'gemm', 'eigh', 'lanczos' (the NumPy peer runs with 'gemm' or 'eigh').
  */
 import type { BenchCase, BenchContext } from '../harness.js';
@@ -24,7 +24,7 @@ const LANCZOS_K = 50;
 /** Rank of the Lanczos test matrix and the geometric decay of its spectrum (relative gap ≈ 11% at k = 50). */
 const LANCZOS_RANK = 200;
 const LANCZOS_DECAY = 0.9;
-/** Pure-TS (and wasm) eigh at n = 4000 is skipped when it would take longer than this. */
+/** Pure-TS (and wasm) eigh is skipped at n = 4000 when it would take longer than this. */
 const TS_EIGH_LIMIT_SECONDS = 120;
 
 const gemmFlops = (n: number): number => 2 * n ** 3;
