@@ -11,6 +11,7 @@ export default tseslint.config(
       'node_modules/',
       'report/',
       'web/dist/',
+      'site/',
       'src/linalg/wasm/assembly/',
       'bench/assembly/',
       '**/*.generated.ts',

@@ -217,16 +217,8 @@ export function tileGrid(n1: number, n2: number, tile: number, symmetric: boolea
   return Int32Array.from(out);
 }
 
-/** var⁰ = ‖x‖²/d of the rows of an n×d row-major array. */
-export function inputVariances(x: Float64Array, n: number, d: number): Float64Array {
-  const v = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let c = 0; c < d; c++) s += x[i * d + c] * x[i * d + c];
-    v[i] = s / d;
-  }
-  return v;
-}
+/** var⁰ = ‖x‖²/d per row, in scaled form for large inputs (src/kernels/inputCovariance.ts). */
+export { inputVariances } from './inputCovariance.js';
 
 const INV_2PI = 1 / (2 * Math.PI);
 
