@@ -4,7 +4,19 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'report/', 'web/dist/'] },
+  // The AssemblyScript kernels are another language (wasm types, @inline); the base64 module is generated.
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'report/',
+      'web/dist/',
+      'site/',
+      'src/linalg/wasm/assembly/',
+      'bench/assembly/',
+      '**/*.generated.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

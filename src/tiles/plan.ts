@@ -35,7 +35,7 @@ export const planSchema = z.strictObject({
   tile: z.number().int().positive(),
   tiles: z.number().int().nonnegative(),
   codeVersion: z.string(),
-  backend: z.enum(['ts', 'blas']),
+  backend: z.enum(['ts', 'blas', 'wasm']),
   created: z.string(),
 });
 

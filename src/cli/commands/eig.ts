@@ -3,7 +3,7 @@ import { writeFileAtomic } from '../../io/atomicWrite.js';
 import { writeMatrix } from '../../io/npyFile.js';
 import { NtkInputError } from '../../errors.js';
 import { tiledEigenpairs } from '../../tiles/eig.js';
-import { positiveInt } from './tilesArgs.js';
+import { optionalPositiveInt as positiveInt } from '../args.js';
 
 /** `ntk eig RUN --top K`: top-K eigenpairs of a tiled kernel, streamed from its tiles (block Lanczos). */
 export function registerEig(program: Command): void {

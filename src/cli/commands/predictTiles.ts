@@ -9,7 +9,9 @@ import { getBackend } from '../../linalg/select.js';
 import { tiledKernel } from '../../tiles/operator.js';
 import { tiledKernelRegression } from '../../tiles/regression.js';
 import { mse } from '../../train/loss.js';
-import { parseNumber, sidecarBase, toJson } from './train.js';
+import { parseNumber } from '../args.js';
+import { resultJson } from '../jsonResult.js';
+import { sidecarBase } from '../../io/resultSet.js';
 
 /** Whether `--kernel-train` names a tile run folder (then `ntk predict` solves by conjugate gradients). */
 export function isTileRun(path: string): boolean {
@@ -118,7 +120,7 @@ export function tiledPredict(o: TiledPredictOptions): void {
       : null,
     backend: getBackend().name,
   };
-  writeFileAtomic(o.out, toJson(json));
+  writeFileAtomic(o.out, resultJson(json));
   process.stdout.write(
     `ntk predict: t = ∞ by conjugate gradients over the tiles: ${r.iterations} iterations, residual ${Math.max(...r.residuals).toExponential(2)}${r.converged ? '' : ' (NOT converged)'}; wrote ${[o.out, ...files].join(', ')}\n`,
   );

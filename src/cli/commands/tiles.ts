@@ -4,9 +4,9 @@ import { mergeTiles } from '../../tiles/merge.js';
 import { makePlan, writePlan } from '../../tiles/plan.js';
 import { runTiles } from '../../tiles/run.js';
 import { tilesStatus } from '../../tiles/status.js';
-import { parseSeed } from './params.js';
+import { parseSeed } from '../args.js';
 import { registerTilesEngines } from './tilesEngines.js';
-import { positiveInt } from './tilesArgs.js';
+import { optionalPositiveInt as positiveInt } from '../args.js';
 
 /** The tile index of this process: --index, else the Slurm array task id, else the Kubernetes completion index. */
 function tileIndex(flag: string | undefined): number | undefined {

@@ -3,7 +3,7 @@ import { writeFileAtomic } from '../../io/atomicWrite.js';
 import { NtkInputError } from '../../errors.js';
 import { k8sJobYaml } from '../../tiles/k8s.js';
 import { submitSlurm } from '../../tiles/slurm.js';
-import { positiveInt } from './tilesArgs.js';
+import { optionalPositiveInt as positiveInt } from '../args.js';
 
 /** `ntk tiles submit --slurm` and `ntk tiles k8s`: the engines that run the tiles (ntk-lab never schedules). */
 export function registerTilesEngines(tiles: Command): void {
