@@ -1,4 +1,5 @@
 import { Matrix } from '../linalg/matrix.js';
+import { NtkInputError } from '../errors.js';
 import { absoluteDiagReg, conditioningWarning, emitWarning } from './conditioning.js';
 import {
   addDiagonal,
@@ -12,6 +13,7 @@ import {
   scaleRows,
 } from './dense.js';
 import { flowCumulative, flowResidualFactor, gdCumulative, gdResidualFactor } from './modes.js';
+import { momentumConverges, momentumFactors } from './momentum.js';
 import {
   assertFinite,
   assertMatrix,
@@ -42,6 +44,10 @@ import {
  * output they coincide, otherwise use lr_nt = O·lr here. Conversions to the seeds are in docs/training.md.
  *
  * Eigenvalues below zero (round-off in a PSD kernel) are clamped to 0 as in neural-tangents.
+ *
+ * With `momentum` μ > 0, discrete GD is heavy ball (v ← μ·v + ∇θL, θ ← θ − η·v, v₀ = 0) and its residual and
+ * cumulative factors come from the 3×3 recurrence in momentum.ts; gradient flow has no momentum here (the
+ * continuous-time momentum ODE is predictGradientDescent's `momentum`).
  */
 
 export type Dynamics = 'gd' | 'flow';
@@ -62,6 +68,8 @@ export interface GradientDescentMseInput {
   /** Diagonal regularization: K + ε·I, ε = diagReg·trace(K)/N (or diagReg itself when diagRegAbsolute). */
   readonly diagReg?: number;
   readonly diagRegAbsolute?: boolean;
+  /** Heavy-ball momentum μ ∈ [0, 1) of discrete GD (default 0: plain GD); see momentum.ts. */
+  readonly momentum?: number;
   /** Where warnings go (default: stderr, once per message). They are also kept in `warnings`. */
   readonly onWarning?: (msg: string) => void;
 }
@@ -98,7 +106,7 @@ export interface GradientDescentMsePredictor {
   atInfinity(method?: 'cholesky' | 'eigh'): { fTrain: Matrix; fTest: Matrix | null };
   /** The residual m_s in the eigenbasis of K (seed 000): coefficients ρ(uᵢ, s)·⟨vᵢ, m₀⟩. */
   residualModes(steps: readonly number[], dynamics: Dynamics): ResidualModes;
-  /** 2N/λ_max: the largest η for which discrete GD converges (seed 000). */
+  /** 2(1 + μ)·N/λ_max: the largest η for which discrete (momentum) GD converges (seed 000; Goh 2017). */
   maxLearningRate(): number;
 }
 
@@ -140,6 +148,9 @@ export function predictGradientDescentMse(input: GradientDescentMseInput): Gradi
   }
   const diagRegIn = input.diagReg ?? 0;
   assertNonNegativeNumber(FN, 'diagReg', diagRegIn);
+  const mu = input.momentum ?? 0;
+  if (typeof mu !== 'number' || !(mu >= 0 && mu < 1))
+    throw new NtkInputError(`${FN}: momentum must be a number in [0, 1), got ${String(mu)}`);
   const eps = absoluteDiagReg(kTrain, diagRegIn, input.diagRegAbsolute ?? false);
   const warnings: string[] = [];
   const warn = (msg: string): void => {
@@ -166,7 +177,7 @@ export function predictGradientDescentMse(input: GradientDescentMseInput): Gradi
 
   const maxLearningRate = (): number => {
     const { values } = eigen();
-    return (2 * n) / values[n - 1];
+    return (2 * (1 + mu) * n) / values[n - 1];
   };
 
   const atInfinity = (method: 'cholesky' | 'eigh' = 'cholesky'): { fTrain: Matrix; fTest: Matrix | null } => {
@@ -213,6 +224,12 @@ export function predictGradientDescentMse(input: GradientDescentMseInput): Gradi
     const c = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       const u = uOf(values[i]);
+      if (dynamics === 'gd' && mu > 0) {
+        const m = momentumFactors(u, mu, s);
+        rho[i] = m.rho;
+        c[i] = (lr / n) * m.cumulative;
+        continue;
+      }
       rho[i] = dynamics === 'gd' ? gdResidualFactor(u, s) : flowResidualFactor(u, s);
       c[i] = (lr / n) * (dynamics === 'gd' ? gdCumulative(u, s) : flowCumulative(u, s));
     }
@@ -222,13 +239,17 @@ export function predictGradientDescentMse(input: GradientDescentMseInput): Gradi
   const checkDynamics = (d: unknown): void => {
     if (d !== 'gd' && d !== 'flow')
       throw new RangeError(`${FN}: dynamics must be 'gd' or 'flow', got '${String(d)}'`);
+    if (d === 'flow' && mu > 0)
+      throw new NtkInputError(
+        `${FN}: dynamics 'flow' has no momentum here (momentum = ${mu} was given); use 'gd' for heavy-ball steps or predictGradientDescent({ momentum }) for the continuous-time momentum ODE`,
+      );
   };
 
   const checkGdLimit = (): void => {
     const lmax = eigen().values[n - 1];
-    if ((lr * lmax) / n >= 2) {
+    if (!momentumConverges(uOf(lmax), mu)) {
       throw new RangeError(
-        `${FN}: discrete GD at s = Infinity diverges: lr = ${lr} ≥ maxLearningRate = 2N/λ_max = ${((2 * n) / lmax).toPrecision(6)}`,
+        `${FN}: discrete GD at s = Infinity diverges: lr = ${lr} ≥ maxLearningRate = 2(1 + μ)N/λ_max = ${((2 * (1 + mu) * n) / lmax).toPrecision(6)} (μ = ${mu})`,
       );
     }
   };
@@ -279,7 +300,9 @@ export function predictGradientDescentMse(input: GradientDescentMseInput): Gradi
               ? 0
               : 1
             : dynamics === 'gd'
-              ? gdResidualFactor(u, s)
+              ? mu > 0
+                ? momentumFactors(u, mu, s).rho
+                : gdResidualFactor(u, s)
               : flowResidualFactor(u, s);
         for (let j = 0; j < o; j++) C.data[i * o + j] = rho * P.data[src * o + j];
       }
