@@ -1,11 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Matrix } from '../linalg/matrix.js';
-import { Dense } from '../nn/dense.js';
-import { Erf } from '../nn/activations/erf.js';
-import { serial } from '../nn/combinators/serial.js';
-import { initParams } from '../nn/network.js';
-import { flattenParams, unflattenParams } from '../nn/params.js';
+import { Dense, Erf, flattenParams, initParams, serial, unflattenParams } from '../nn/index.js';
 import { empiricalNtk } from '../empirical/empiricalNtk.js';
 import type { Layer, Params, Tensor } from '../nn/types.js';
 import { PRNGKey, normal } from '../random/index.js';
