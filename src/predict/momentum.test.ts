@@ -151,4 +151,5 @@ test('momentum GD: brute-force function-space heavy ball with a random kernel, s
     /momentum must be a number in \[0, 1\), got 1/,
   );
   assert.throws(() => q.predict([1], 'flow'), /'flow' has no momentum here/);
+  assert.throws(() => maxLearningRate(K, { momentum: 1 }), /momentum must be a number in \[0, 1\), got 1/);
 });
