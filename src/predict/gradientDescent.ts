@@ -13,7 +13,7 @@ import {
 
 /**
  * Training dynamics in function space for any differentiable loss and a constant kernel (the NTK of a
- * wide or linearized network; Lee et al. 2019, eq. 7 and §2.2), solved by an adaptive Runge–Kutta
+ * wide or linearized network; Lee et al. 2019, eq. 7), solved by an adaptive Runge–Kutta
  * (Dormand–Prince 5(4), src/special/dormandPrince.ts) — neural-tangents' `predict.gradient_descent`.
  *
  * Conventions (DESIGN.md §3): outputs f ∈ ℝ^{N×O}, loss L(f, y) with L's own normalization ('mse':
@@ -27,8 +27,8 @@ import {
  * The test outputs ride along as the integral b(s) = ∫∂L/∂f, so each right-hand side costs one K product.
  *
  * With `momentum` μ ∈ [0, 1): the continuous-time heavy ball of neural-tangents (`gradient_descent` with
- * momentum; Qian 1999, "On the momentum term in gradient descent learning algorithms", eq. 9), in the time
- * τ = √η·s (not η·s) and starting at rest:
+ * momentum; the continuous-time limit of the momentum term, Qian 1999, "On the momentum term in gradient
+ * descent learning algorithms") in the time τ = √η·s (not η·s), starting at rest:
  *
  *   df/dτ = q,   dq/dτ = −K·∂L/∂f + γ·q,   γ = (μ − 1)/√η,
  *

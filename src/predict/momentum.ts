@@ -13,7 +13,7 @@
  * m_s = Σᵢ ρᵢ,s⟨vᵢ, m₀⟩vᵢ and test outputs f_test,s = f_test,0 − (η/N)·K_*X·V·diag(aᵢ,s)·Vᵀ·m₀ (the same
  * form as plain GD, whose a_s = Σ_{j<s}(1 − u)^j; μ = 0 gives it back). The residual converges iff
  * 0 < u < 2(1 + μ) for 0 ≤ μ < 1 (the roots of r² − (1 + μ − u)·r + μ lie inside the unit circle), the
- * momentum-aware bound η < 2(1 + μ)·N/λ_max (Goh 2017, "Why momentum really works", §2).
+ * momentum-aware bound η < 2(1 + μ)·N/λ_max (Goh 2017, "Why momentum really works", "The dynamics of momentum").
  *
  * M^s is formed by repeated squaring (⌈log₂ s⌉ 3×3 products), exact to round-off at any integer s.
  */

@@ -6,9 +6,10 @@ import type { Layer, Params, Tensor } from '../nn/types.js';
 import { linearizedModel, type Evaluation, type TrainModel } from './model.js';
 
 /**
- * The Taylor expansion of a network in its parameters around θ₀, to first or second order
- * (Lee et al. 2019, eq. 5 and their §2.4; Dyer & Gur-Ari 2020; Huang & Yau 2020, "Dynamics of deep neural
- * networks and neural tangent hierarchy", the next term past the NTK):
+ * The Taylor expansion of a network in its parameters around θ₀, to first or second order, as
+ * neural-tangents' `taylor_expand(f, params, degree)`: order 1 is the linearized network (Lee et al. 2019,
+ * eq. 5), order 2 the quadratic model of Bai & Lee 2020 ("Beyond linearization: on quadratic and
+ * higher-order approximation of wide neural networks"):
  *
  *   order 1:  f(θ₀ + Δ) ≈ f + J·Δ                  (linearizedModel)
  *   order 2:  f(θ₀ + Δ) ≈ f + J·Δ + ½·ΔᵀH·Δ,  H = ∂²f/∂θ² per output, at θ₀.
