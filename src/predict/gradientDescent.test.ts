@@ -283,3 +283,37 @@ test('predictGradientDescent: bad input names the argument and what was given', 
     /steps\[0\] must be a finite number ≥ 0, got -1/,
   );
 });
+
+test('predictGradientDescent with a user Loss: (c/2N)·Σ(f − y)² at η equals the MSE closed form at c·η', () => {
+  const { K, Ktd } = kernels(41, 7, 2);
+  const y = randn(42, 7, 1);
+  const c = 2.5;
+  const scaled = {
+    name: 'mse' as const,
+    evaluate(f: Float64Array, t: Float64Array, outputs: number, grad?: Float64Array): number {
+      const n = f.length / outputs;
+      let s = 0;
+      for (let i = 0; i < f.length; i++) {
+        s += (f[i] - t[i]) ** 2;
+        if (grad) grad[i] = (c * (f[i] - t[i])) / n;
+      }
+      return (c * s) / (2 * n);
+    },
+  };
+  const out = predictGradientDescent({
+    loss: scaled,
+    kTrain: K,
+    kTestTrain: Ktd,
+    yTrain: y,
+    lr: 0.4,
+    rtol: 1e-10,
+  }).predict([3, 30]);
+  const ref = predictGradientDescentMse({ kTrain: K, kTestTrain: Ktd, yTrain: y, lr: c * 0.4 }).predict(
+    [3, 30],
+    'flow',
+  );
+  for (let k = 0; k < 2; k++) {
+    assert.ok(maxRel(out.fTrain[k].data, ref.fTrain[k].data) <= 1e-8);
+    assert.ok(maxRel(out.fTest![k].data, ref.fTest![k].data) <= 1e-8);
+  }
+});
