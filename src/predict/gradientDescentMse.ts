@@ -13,7 +13,7 @@ import {
   scaleRows,
 } from './dense.js';
 import { flowCumulative, flowResidualFactor, gdCumulative, gdResidualFactor } from './modes.js';
-import { momentumConverges, momentumFactors } from './momentum.js';
+import { continuousMomentumFactors, momentumConverges, momentumFactors } from './momentum.js';
 import {
   assertFinite,
   assertMatrix,
@@ -45,9 +45,10 @@ import {
  *
  * Eigenvalues below zero (round-off in a PSD kernel) are clamped to 0 as in neural-tangents.
  *
- * With `momentum` μ > 0, discrete GD is heavy ball (v ← μ·v + ∇θL, θ ← θ − η·v, v₀ = 0) and its residual and
- * cumulative factors come from the 3×3 recurrence in momentum.ts; gradient flow has no momentum here (the
- * continuous-time momentum ODE is predictGradientDescent's `momentum`).
+ * With `momentum` μ ∈ [0, 1) given, discrete GD is heavy ball (v ← μ·v + ∇θL, θ ← θ − η·v, v₀ = 0; the same
+ * as plain GD at μ = 0), its factors from the exact 3×3 recurrence of momentum.ts; and 'flow' is
+ * neural-tangents' continuous-time momentum ODE in τ = √η·s (predictGradientDescent's `momentum`), a
+ * second-order ODE even at μ = 0, its factors from e^{τA} per eigenvalue (momentum.ts).
  */
 
 export type Dynamics = 'gd' | 'flow';
@@ -68,7 +69,7 @@ export interface GradientDescentMseInput {
   /** Diagonal regularization: K + ε·I, ε = diagReg·trace(K)/N (or diagReg itself when diagRegAbsolute). */
   readonly diagReg?: number;
   readonly diagRegAbsolute?: boolean;
-  /** Heavy-ball momentum μ ∈ [0, 1) of discrete GD (default 0: plain GD); see momentum.ts. */
+  /** Heavy-ball momentum μ ∈ [0, 1): discrete heavy ball for 'gd', the continuous momentum ODE for 'flow'. */
   readonly momentum?: number;
   /** Where warnings go (default: stderr, once per message). They are also kept in `warnings`. */
   readonly onWarning?: (msg: string) => void;
@@ -148,6 +149,7 @@ export function predictGradientDescentMse(input: GradientDescentMseInput): Gradi
   }
   const diagRegIn = input.diagReg ?? 0;
   assertNonNegativeNumber(FN, 'diagReg', diagRegIn);
+  const heavyBall = input.momentum !== undefined;
   const mu = input.momentum ?? 0;
   if (typeof mu !== 'number' || !(mu >= 0 && mu < 1))
     throw new NtkInputError(`${FN}: momentum must be a number in [0, 1), got ${String(mu)}`);
@@ -174,6 +176,19 @@ export function predictGradientDescentMse(input: GradientDescentMseInput): Gradi
     return eig;
   };
   const uOf = (lambda: number): number => (lr * Math.max(lambda, 0)) / n;
+  /** ρ (residual factor) and c (test coefficient, f_test = f_test,0 − K_*X·V·diag(c)·Vᵀ·m₀) of one eigenvalue. */
+  const modeFactors = (lambda: number, s: number, dynamics: Dynamics): { rho: number; c: number } => {
+    const u = uOf(lambda);
+    if (dynamics === 'gd') {
+      if (mu === 0) return { rho: gdResidualFactor(u, s), c: (lr / n) * gdCumulative(u, s) };
+      const m = momentumFactors(u, mu, s);
+      return { rho: m.rho, c: (lr / n) * m.cumulative };
+    }
+    if (!heavyBall) return { rho: flowResidualFactor(u, s), c: (lr / n) * flowCumulative(u, s) };
+    const h = Math.sqrt(lr);
+    const m = continuousMomentumFactors(Math.max(lambda, 0) / n, (mu - 1) / h, n, h * s);
+    return { rho: m.rho, c: m.cumulative };
+  };
 
   const maxLearningRate = (): number => {
     const { values } = eigen();
@@ -223,15 +238,9 @@ export function predictGradientDescentMse(input: GradientDescentMseInput): Gradi
     const rho = new Float64Array(n);
     const c = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      const u = uOf(values[i]);
-      if (dynamics === 'gd' && mu > 0) {
-        const m = momentumFactors(u, mu, s);
-        rho[i] = m.rho;
-        c[i] = (lr / n) * m.cumulative;
-        continue;
-      }
-      rho[i] = dynamics === 'gd' ? gdResidualFactor(u, s) : flowResidualFactor(u, s);
-      c[i] = (lr / n) * (dynamics === 'gd' ? gdCumulative(u, s) : flowCumulative(u, s));
+      const m = modeFactors(values[i], s, dynamics);
+      rho[i] = m.rho;
+      c[i] = m.c;
     }
     return { rho, c };
   };
@@ -239,10 +248,6 @@ export function predictGradientDescentMse(input: GradientDescentMseInput): Gradi
   const checkDynamics = (d: unknown): void => {
     if (d !== 'gd' && d !== 'flow')
       throw new RangeError(`${FN}: dynamics must be 'gd' or 'flow', got '${String(d)}'`);
-    if (d === 'flow' && mu > 0)
-      throw new NtkInputError(
-        `${FN}: dynamics 'flow' has no momentum here (momentum = ${mu} was given); use 'gd' for heavy-ball steps or predictGradientDescent({ momentum }) for the continuous-time momentum ODE`,
-      );
   };
 
   const checkGdLimit = (): void => {
@@ -294,16 +299,7 @@ export function predictGradientDescentMse(input: GradientDescentMseInput): Gradi
       for (let i = 0; i < n; i++) {
         const src = n - 1 - i;
         const u = uOf(values[src]);
-        const rho =
-          s === Infinity
-            ? u > 0
-              ? 0
-              : 1
-            : dynamics === 'gd'
-              ? mu > 0
-                ? momentumFactors(u, mu, s).rho
-                : gdResidualFactor(u, s)
-              : flowResidualFactor(u, s);
+        const rho = s === Infinity ? (u > 0 ? 0 : 1) : modeFactors(values[src], s, dynamics).rho;
         for (let j = 0; j < o; j++) C.data[i * o + j] = rho * P.data[src * o + j];
       }
       coeffs.push(C);

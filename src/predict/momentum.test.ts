@@ -6,8 +6,8 @@ import { empiricalNtk } from '../empirical/empiricalNtk.js';
 import type { Tensor } from '../nn/types.js';
 import { PRNGKey, normal } from '../random/index.js';
 import { linearizedModel, train } from '../train/index.js';
-import { maxLearningRate, predictGradientDescentMse } from './index.js';
-import { momentumFactors } from './momentum.js';
+import { maxLearningRate, predictGradientDescent, predictGradientDescentMse } from './index.js';
+import { continuousMomentumFactors, momentumFactors } from './momentum.js';
 
 function randn(seed: number, r: number, c: number): Matrix {
   return new Matrix(r, c, normal(PRNGKey(seed), r * c));
@@ -150,6 +150,58 @@ test('momentum GD: brute-force function-space heavy ball with a random kernel, s
     () => predictGradientDescentMse({ kTrain: K, yTrain: y, lr: 1, momentum: 1 }),
     /momentum must be a number in \[0, 1\), got 1/,
   );
-  assert.throws(() => q.predict([1], 'flow'), /'flow' has no momentum here/);
   assert.throws(() => maxLearningRate(K, { momentum: 1 }), /momentum must be a number in \[0, 1\), got 1/);
+});
+
+test('continuous momentum (flow): the per-eigenvalue e^{τA} equals the Dormand–Prince ODE, train and test, for a rank-deficient kernel (λ = 0 included) and under-, critically and over-damped modes', () => {
+  // K = B·Bᵀ with B 9×5: four zero eigenvalues.
+  const B = randn(51, 9, 5);
+  const K = new Matrix(9, 9);
+  const Kt = new Matrix(3, 9);
+  const Bt = randn(52, 3, 5);
+  for (let i = 0; i < 9; i++)
+    for (let j = 0; j < 9; j++) {
+      let s = 0;
+      let t = 0;
+      for (let k = 0; k < 5; k++) {
+        s += B.data[i * 5 + k] * B.data[j * 5 + k];
+        if (i < 3) t += Bt.data[i * 5 + k] * B.data[j * 5 + k];
+      }
+      K.data[i * 9 + j] = s;
+      if (i < 3) Kt.data[i * 9 + j] = t;
+    }
+  const y = randn(53, 9, 2);
+  const f0 = randn(54, 9, 2);
+  const ft0 = randn(55, 3, 2);
+  for (const [lr, mu] of [
+    [0.5, 0.9],
+    [2, 0],
+    [0.05, 0.3],
+  ]) {
+    const common = { kTrain: K, kTestTrain: Kt, yTrain: y, lr, momentum: mu, fTrain0: f0, fTest0: ft0 };
+    const steps = [0, 0.5, 4, 25];
+    const closed = predictGradientDescentMse(common).predict(steps, 'flow');
+    const ode = predictGradientDescent({ ...common, loss: 'mse', rtol: 1e-11, atol: 1e-13 }).predict(steps);
+    for (let k = 0; k < steps.length; k++) {
+      const e = maxRel(closed.fTrain[k].data, ode.fTrain[k].data);
+      const et = maxRel(closed.fTest![k].data, ode.fTest![k].data);
+      assert.ok(e <= 1e-8 && et <= 1e-8, `lr ${lr} μ ${mu} s ${steps[k]}: train ${e}, test ${et}`);
+    }
+  }
+  // Closed forms of one mode: critically damped (γ² = 4a) ρ = (1 − γτ/2)·e^{γτ/2}; a = 0: ρ = 1,
+  // β = (e^{γτ} − 1 − γτ)/(N·γ²).
+  const g = -2;
+  const crit = continuousMomentumFactors(1, g, 4, 3);
+  assert.ok(Math.abs(crit.rho - (1 - (g * 3) / 2) * Math.exp((g * 3) / 2)) < 1e-14);
+  assert.ok(Math.abs(crit.cumulative - (1 - crit.rho) / 4) < 1e-14, 'β = (1 − ρ)/λ with λ = N·a = 4');
+  const free = continuousMomentumFactors(0, g, 4, 3);
+  assert.equal(free.rho, 1);
+  assert.ok(Math.abs(free.cumulative - (Math.exp(g * 3) - 1 - g * 3) / (4 * g * g)) < 1e-14);
+  // Underdamped: ρ = e^{γτ/2}(cos Ωτ − (γ/2Ω) sin Ωτ), Ω = √(a − γ²/4).
+  const a = 5;
+  const gu = -1;
+  const Om = Math.sqrt(a - (gu * gu) / 4);
+  const und = continuousMomentumFactors(a, gu, 1, 7);
+  const exact = Math.exp((gu * 7) / 2) * (Math.cos(Om * 7) - (gu / (2 * Om)) * Math.sin(Om * 7));
+  assert.ok(Math.abs(und.rho - exact) < 1e-13, `${und.rho} vs ${exact}`);
 });
