@@ -33,7 +33,8 @@ import {
  *   df/dτ = q,   dq/dτ = −K·∂L/∂f + γ·q,   γ = (μ − 1)/√η,
  *
  * the limit of v ← μ·v + ∇L, θ ← θ − η·v as η → 0 with γ held fixed; test outputs f_test = f_test,0 − K_*X·b
- * with db/dτ = c, dc/dτ = ∂L/∂f + γ·c. Discrete heavy ball with MSE is predictGradientDescentMse's momentum.
+ * with db/dτ = c, dc/dτ = ∂L/∂f + γ·c. With MSE, predictGradientDescentMse({ momentum }) gives this ODE in
+ * closed form ('flow') and discrete heavy ball ('gd').
  *
  * Accuracy: the solver's tolerances bound the local error per step (rtol relative to each state entry,
  * atol absolute); the global error at the requested times is typically a small multiple of them.
