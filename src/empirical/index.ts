@@ -1,5 +1,12 @@
-/** Finite-width (empirical) NTK and the parameter-space view (issue 4). */
+/** Finite width: empirical NTK and NNGP, Monte Carlo estimates of the infinite-width kernels, parameter space. */
 export { empiricalNtk, planEmpiricalNtk } from './empiricalNtk.js';
+export { empiricalNngp } from './empiricalNngp.js';
+export {
+  monteCarloKernel,
+  type MonteCarloOptions,
+  type MonteCarloResult,
+  type MonteCarloGet,
+} from './monteCarlo.js';
 export type { EmpiricalNtkOptions, EmpiricalNtkPlan, EmpiricalImplementation } from './empiricalNtk.js';
 export { ntkOperator } from './ntkOperator.js';
 export type { NtkOperatorOptions } from './ntkOperator.js';

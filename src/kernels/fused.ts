@@ -217,16 +217,8 @@ export function tileGrid(n1: number, n2: number, tile: number, symmetric: boolea
   return Int32Array.from(out);
 }
 
-/** var⁰ = ‖x‖²/d of the rows of an n×d row-major array. */
-export function inputVariances(x: Float64Array, n: number, d: number): Float64Array {
-  const v = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let c = 0; c < d; c++) s += x[i * d + c] * x[i * d + c];
-    v[i] = s / d;
-  }
-  return v;
-}
+/** var⁰ = ‖x‖²/d per row, in scaled form for large inputs (src/kernels/inputCovariance.ts). */
+export { inputVariances } from './inputCovariance.js';
 
 const INV_2PI = 1 / (2 * Math.PI);
 
@@ -237,7 +229,7 @@ const INV_2PI = 1 / (2 * Math.PI);
  * Dense (DESIGN.md §3): Σ' = W²Σ + b², Θ' = Σ' + W²Θ ('ntk') or n_in·Σ + [bias] + W²Θ ('standard');
  * activation: (Σ', Σ̇) = dual(Σ, q1, q2), Θ' = Σ̇·Θ — the same maps as the layers' record-level kernels.
  * Relu, ABRelu and Erf are written out here with the same floating-point operations, in the same order,
- * as their `dual` functions (src/nn/activations/abRelu.ts, erf.ts), so both paths agree to the last bit:
+ * as their `dual` functions (src/nn/activations/abRelu.ts, erf.ts; checked bit for bit by fusedDuals.test.ts):
  * per entry and ReLU layer one sqrt for n = √(q1·q2), one acos and one sqrt for sin θ = √(1 − ρ²).
  * A chain of only 'ntk' Dense and Relu layers (the common case) goes four entries at a time (`reluChainRow4`).
  */

@@ -16,6 +16,7 @@ export {
   scale,
   axpy,
   frobeniusNorm,
+  vectorNorm,
   relativeFrobeniusError,
   maxAbs,
   symmetrize,
@@ -45,3 +46,4 @@ export type {
   LanczosResult,
   LanczosProgress,
 } from './lanczos.js';
+export { gemmInto, syrkInto, potrfInPlace, trsmInPlace, syevUnchecked } from './unchecked.js';

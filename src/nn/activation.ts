@@ -1,3 +1,4 @@
+import { NtkInputError, NtkTypeError } from '../errors.js';
 import { erf as erfFn } from '../special/erf.js';
 import type { EntrywiseLayer, PerEntry } from './entrywise.js';
 import { applyDual, applyDualTile, requireGaussian, type DualMap } from './kernelRecord.js';
@@ -129,10 +130,10 @@ export function activationLayer(spec: ActivationSpec): EntrywiseLayer {
     },
     kernel(k: Flow<Kernel>): Kernel {
       if (Array.isArray(k))
-        throw new TypeError(
+        throw new NtkTypeError(
           `${type}: expected one kernel record, got a list of ${k.length} (add a FanIn layer before it)`,
         );
-      return applyDual(k as Kernel, dual, type);
+      return applyDual(k, dual, type);
     },
     entrywise: {
       gaussianAfter(isGaussian: boolean): boolean {
@@ -163,6 +164,6 @@ export function correlation(s: number, q1: number, q2: number): number {
 /** Throw unless v is a finite number; names the activation and the parameter. */
 export function checkFinite(v: unknown, where: string, name: string): number {
   if (typeof v !== 'number' || !Number.isFinite(v))
-    throw new RangeError(`${where}: ${name} must be a finite number, got ${String(v)}`);
+    throw new NtkInputError(`${where}: ${name} must be a finite number, got ${String(v)}`);
   return v;
 }

@@ -1,6 +1,7 @@
 import { Matrix } from '../linalg/matrix.js';
-import { NtkInputError } from '../errors.js';
+import { NtkInputError, NtkTypeError } from '../errors.js';
 import { absoluteDiagReg, conditioningWarning, emitWarning } from './conditioning.js';
+import { conflictingCoincidentInputs } from './coincidentInputs.js';
 import {
   addDiagonal,
   applyInEigenbasis,
@@ -29,12 +30,12 @@ import {
  * linearized network). Conventions (DESIGN.md §3):
  *
  *   loss L = (1/2N)·Σₙ‖f(xₙ) − yₙ‖², outputs f ∈ ℝ^{N×O}, kernel K ∈ ℝ^{N×N} (Θ ⊗ I_O);
- *   discrete GD with step η:   f_{s+1} = f_s − (η/N)·K·(f_s − y)                      (seed 000)
- *   gradient flow:             df/ds = −(η/N)·K·(f − y),  continuous time t = η·s       (seed 001)
+ *   discrete GD with step η:   f_{s+1} = f_s − (η/N)·K·(f_s − y)                      (Kopitkov & Indelman 2020)
+ *   gradient flow:             df/ds = −(η/N)·K·(f − y),  continuous time t = η·s       (Jacot et al. 2018)
  *
  * so with K = V·diag(λ)·Vᵀ, uᵢ = η·λᵢ/N and the initial residual m₀ = f₀ − y:
  *
- *   m_s      = Σᵢ ρ(uᵢ, s)·⟨vᵢ, m₀⟩·vᵢ,   ρ = (1 − u)^s (GD) or e^{−u·s} (flow)          (seed 000, m_t)
+ *   m_s      = Σᵢ ρ(uᵢ, s)·⟨vᵢ, m₀⟩·vᵢ,   ρ = (1 − u)^s (GD) or e^{−u·s} (flow)          (Kopitkov & Indelman 2020, m_t)
  *   f_test,s = f_test,0 − K_*X·V·diag((η/N)·Σ_{j<s} ρ(uᵢ, j))·Vᵀ·m₀                      (Lee et al. 2019, eq. 9)
  *
  * (for flow the sum is an integral: (η/N)·(1 − e^{−u·s})/u = (1 − e^{−u·s})/λ). As s → ∞ both give
@@ -85,7 +86,7 @@ export interface MseOutputs {
 
 export interface ResidualModes {
   readonly steps: number[];
-  /** Eigenvalues of the (regularized) kernel, descending: λ₁ = λ_max as in seed 000. */
+  /** Eigenvalues of the (regularized) kernel, descending: λ₁ = λ_max as in Kopitkov & Indelman 2020. */
   readonly eigenvalues: Float64Array;
   /** Column i is the unit eigenvector vᵢ of eigenvalues[i]. */
   readonly eigenvectors: Matrix;
@@ -105,9 +106,9 @@ export interface GradientDescentMsePredictor {
   predict(steps: readonly number[], dynamics: Dynamics): MseOutputs;
   /** t = ∞: kernel regression (K + εI)⁻¹ by Cholesky (default; eigh when K is not positive definite) or eigh. */
   atInfinity(method?: 'cholesky' | 'eigh'): { fTrain: Matrix; fTest: Matrix | null };
-  /** The residual m_s in the eigenbasis of K (seed 000): coefficients ρ(uᵢ, s)·⟨vᵢ, m₀⟩. */
+  /** The residual m_s in the eigenbasis of K (Kopitkov & Indelman 2020): coefficients ρ(uᵢ, s)·⟨vᵢ, m₀⟩. */
   residualModes(steps: readonly number[], dynamics: Dynamics): ResidualModes;
-  /** 2(1 + μ)·N/λ_max: the largest η for which discrete (momentum) GD converges (seed 000; Goh 2017). */
+  /** 2(1 + μ)·N/λ_max: the largest η for which discrete (momentum) GD converges (Kopitkov & Indelman 2020; Goh 2017). */
   maxLearningRate(): number;
 }
 
@@ -115,7 +116,14 @@ const FN = 'predictGradientDescentMse';
 
 /** Precompute (lazily) one eigendecomposition of K + εI and answer for any steps; see the file comment. */
 export function predictGradientDescentMse(input: GradientDescentMseInput): GradientDescentMsePredictor {
+  if (input === null || typeof input !== 'object')
+    throw new NtkTypeError(
+      `${FN}: expected an options object { kTrain, yTrain, lr, … }, got ${input === null ? 'null' : typeof input}`,
+    );
   const { kTrain, yTrain, lr, kTestTrain } = input;
+  if (kTrain === undefined) throw new NtkTypeError(`${FN}: kTrain (the N×N train–train kernel) is missing`);
+  if (yTrain === undefined) throw new NtkTypeError(`${FN}: yTrain (the N×O training targets) is missing`);
+  if (lr === undefined) throw new NtkTypeError(`${FN}: lr (the learning rate η > 0) is missing`);
   assertSymmetricKernel(FN, 'kTrain', kTrain);
   assertMatrix(FN, 'yTrain', yTrain);
   const n = kTrain.rows;
@@ -160,6 +168,9 @@ export function predictGradientDescentMse(input: GradientDescentMseInput): Gradi
     warnings.push(msg);
     emitWarning(msg, input.onWarning);
   };
+
+  const coincident = conflictingCoincidentInputs(FN, kTrain, yTrain);
+  if (coincident) warn(coincident);
 
   const m0 = axpy(fTrain0, -1, yTrain); // m₀ = f₀ − y
   let eig: { values: Float64Array; vectors: Matrix; P: Matrix; KV: Matrix | null } | null = null;
@@ -259,9 +270,24 @@ export function predictGradientDescentMse(input: GradientDescentMseInput): Gradi
     }
   };
 
+  /** Discrete GD at finite steps with η·λ_max/N ≥ 2: the top mode's factor |1 − ηλ_max/N|^s does not decay. */
+  const warnGdDivergence = (steps: readonly number[]): void => {
+    const last = steps.reduce((m, s) => (s !== Infinity && s > m ? s : m), 0);
+    if (last === 0) return;
+    const lmax = eigen().values[n - 1];
+    const u = (lr * lmax) / n;
+    if (u < 2) return;
+    warn(
+      `${FN}: lr = ${lr} ≥ maxLearningRate = 2N/λ_max = ${((2 * n) / lmax).toPrecision(6)}: discrete GD ` +
+        `${u > 2 ? 'diverges' : 'does not converge'} — the top mode's residual is multiplied by ${(1 - u).toPrecision(4)} per step ` +
+        `(×${Math.abs(1 - u) ** last > 1e300 ? '> 1e300' : (Math.abs(1 - u) ** last).toPrecision(3)} by step ${last}); use lr < ${((2 * n) / lmax).toPrecision(6)}`,
+    );
+  };
+
   const predict = (steps: readonly number[], dynamics: Dynamics): MseOutputs => {
     checkDynamics(dynamics);
     assertSteps(FN, 'steps', steps, dynamics === 'gd');
+    if (dynamics === 'gd') warnGdDivergence(steps);
     const fTrain: Matrix[] = [];
     const fTest: Matrix[] | null = kTestTrain ? [] : null;
     for (const s of steps) {
@@ -284,7 +310,7 @@ export function predictGradientDescentMse(input: GradientDescentMseInput): Gradi
     checkDynamics(dynamics);
     assertSteps(FN, 'steps', steps, dynamics === 'gd');
     const { values, vectors, P } = eigen();
-    // Descending order (λ₁ = λ_max), as in seed 000.
+    // Descending order (λ₁ = λ_max), as in Kopitkov & Indelman 2020.
     const eigenvalues = new Float64Array(n);
     const V = new Matrix(n, n);
     for (let i = 0; i < n; i++) {

@@ -8,8 +8,8 @@ import { assertSymmetricKernel } from './validate.js';
  * kernel converges: η_max = 2·(1 + μ)·N/λ_max(K).
  *
  * In ntk-lab's normalization L = (1/2N)·Σₙ‖fₙ − yₙ‖², one GD step maps the residual by I − (η/N)·K,
- * a contraction iff η < 2N/λ_max (Kopitkov & Indelman, seed 000). Conversions (docs/training.md):
- *   - L = ½·Σ (no 1/N; Yarotsky, seed 003): η_crit = 2/λ_max  = η_max / N;
+ * a contraction iff η < 2N/λ_max (Kopitkov & Indelman 2020). Conversions (docs/training.md):
+ *   - L = ½·Σ (no 1/N; Yarotsky): η_crit = 2/λ_max  = η_max / N;
  *   - L = (1/2·N·O)·Σ (neural-tangents `max_learning_rate`): 2·N·O/λ_max = O·η_max;
  *   - with momentum μ (heavy ball): ×(1 + μ), as neural-tangents (Goh, "Why momentum really works").
  */

@@ -1,4 +1,4 @@
-/** Spectral analysis of kernels (issue 6): alignment, summaries, cube / sphere / circle spectra. */
+/** Spectral analysis of kernels: alignment, summaries, cube / sphere / circle spectra. */
 export {
   alignmentCurve,
   alignmentSeries,
@@ -33,7 +33,7 @@ export {
   type DotProductFn,
   type DotProductPart,
 } from './dotProduct.js';
-export { preciseStackKernel, preciseLayersFromConfig, type PreciseLayer } from './precise/stack.js';
+export { preciseStackKernel, type PreciseLayer } from './precise/stack.js';
 export { twoLayerReluBias, circleKernelOf, angularDistance, type CircleKernel } from './circle/kernels.js';
 export {
   piecewiseDensity,

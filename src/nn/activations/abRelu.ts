@@ -14,25 +14,9 @@ import type { EntrywiseLayer } from '../entrywise.js';
 
 const INV_2PI = 1 / (2 * Math.PI);
 
-/** Dual of Relu (module-level, so all Relu layers share one function and kernelFn's hot call site stays monomorphic). */
-function reluDual(s: number, q1: number, q2: number, out: Float64Array): void {
-  // ρ = s/n clipped inline (as `correlation`), one sqrt fewer in the hot loop
-  const n = Math.sqrt(q1 * q2);
-  const c = n === 0 ? 0 : s / n;
-  const rho = c > 1 ? 1 : c < -1 ? -1 : c;
-  const piMinusTheta = Math.PI - Math.acos(rho);
-  out[0] = n * (Math.sqrt(1 - rho * rho) + piMinusTheta * rho) * INV_2PI;
-  out[1] = piMinusTheta * INV_2PI;
-}
-
+/** Relu = ABRelu(0, 1): the same dual, (a² + b²)·K(ρ) − 0·K(−ρ) = K(ρ) exactly. */
 export function Relu(): EntrywiseLayer {
-  return activationLayer({
-    config: { type: 'Relu' },
-    fn: (x) => (x > 0 ? x : 0),
-    dfn: (x) => (x > 0 ? 1 : 0),
-    dual: reluDual,
-    closedForm: { kind: 'abrelu', a: 0, b: 1 },
-  });
+  return abReluLayer({ type: 'Relu' }, 0, 1);
 }
 
 export function ABRelu(opts: { a: number; b: number }): EntrywiseLayer {

@@ -2,7 +2,7 @@
  * Densities on the circle, angles in [−π, π). Either piecewise constant on J equal arcs
  * Rⱼ = [−π + 2πj/J, −π + 2π(j+1)/J) (seed 004's setting), or a continuous function.
  *
- * Policy for a density that does not integrate to 1 (issue 6 "Bad input"): it is NORMALIZED and the
+ * Policy for a density that does not integrate to 1: it is NORMALIZED and the
  * result says so (`normalizedFrom` holds the original integral; the CLI also warns on stderr), because
  * densities typed as decimals (e.g. 3/(2π)·1/7 ≈ 0.0682) rarely integrate to 1 exactly, and relative
  * weights such as "1,2,4" are a natural way to write one. Negative values, a zero total, or values that
