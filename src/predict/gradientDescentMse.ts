@@ -1,5 +1,5 @@
 import { Matrix } from '../linalg/matrix.js';
-import { NtkTypeError } from '../errors.js';
+import { NtkInputError, NtkTypeError } from '../errors.js';
 import { absoluteDiagReg, conditioningWarning, emitWarning } from './conditioning.js';
 import { conflictingCoincidentInputs } from './coincidentInputs.js';
 import {
@@ -14,6 +14,7 @@ import {
   scaleRows,
 } from './dense.js';
 import { flowCumulative, flowResidualFactor, gdCumulative, gdResidualFactor } from './modes.js';
+import { continuousMomentumFactors, momentumConverges, momentumFactors } from './momentum.js';
 import {
   assertFinite,
   assertMatrix,
@@ -44,6 +45,11 @@ import {
  * output they coincide, otherwise use lr_nt = O·lr here. Conversions to the seeds are in docs/training.md.
  *
  * Eigenvalues below zero (round-off in a PSD kernel) are clamped to 0 as in neural-tangents.
+ *
+ * With `momentum` μ ∈ [0, 1) given, discrete GD is heavy ball (v ← μ·v + ∇θL, θ ← θ − η·v, v₀ = 0; the same
+ * as plain GD at μ = 0), its factors from the exact 3×3 recurrence of momentum.ts; and 'flow' is
+ * neural-tangents' continuous-time momentum ODE in τ = √η·s (predictGradientDescent's `momentum`), a
+ * second-order ODE even at μ = 0, its factors from e^{τA} per eigenvalue (momentum.ts).
  */
 
 export type Dynamics = 'gd' | 'flow';
@@ -64,6 +70,8 @@ export interface GradientDescentMseInput {
   /** Diagonal regularization: K + ε·I, ε = diagReg·trace(K)/N (or diagReg itself when diagRegAbsolute). */
   readonly diagReg?: number;
   readonly diagRegAbsolute?: boolean;
+  /** Heavy-ball momentum μ ∈ [0, 1): discrete heavy ball for 'gd', the continuous momentum ODE for 'flow'. */
+  readonly momentum?: number;
   /** Where warnings go (default: stderr, once per message). They are also kept in `warnings`. */
   readonly onWarning?: (msg: string) => void;
 }
@@ -100,7 +108,7 @@ export interface GradientDescentMsePredictor {
   atInfinity(method?: 'cholesky' | 'eigh'): { fTrain: Matrix; fTest: Matrix | null };
   /** The residual m_s in the eigenbasis of K (Kopitkov & Indelman 2020): coefficients ρ(uᵢ, s)·⟨vᵢ, m₀⟩. */
   residualModes(steps: readonly number[], dynamics: Dynamics): ResidualModes;
-  /** 2N/λ_max: the largest η for which discrete GD converges (Kopitkov & Indelman 2020). */
+  /** 2(1 + μ)·N/λ_max: the largest η for which discrete (momentum) GD converges (Kopitkov & Indelman 2020; Goh 2017). */
   maxLearningRate(): number;
 }
 
@@ -149,6 +157,10 @@ export function predictGradientDescentMse(input: GradientDescentMseInput): Gradi
   }
   const diagRegIn = input.diagReg ?? 0;
   assertNonNegativeNumber(FN, 'diagReg', diagRegIn);
+  const heavyBall = input.momentum !== undefined;
+  const mu = input.momentum ?? 0;
+  if (typeof mu !== 'number' || !(mu >= 0 && mu < 1))
+    throw new NtkInputError(`${FN}: momentum must be a number in [0, 1), got ${String(mu)}`);
   const eps = absoluteDiagReg(kTrain, diagRegIn, input.diagRegAbsolute ?? false);
   const warnings: string[] = [];
   const warn = (msg: string): void => {
@@ -175,10 +187,23 @@ export function predictGradientDescentMse(input: GradientDescentMseInput): Gradi
     return eig;
   };
   const uOf = (lambda: number): number => (lr * Math.max(lambda, 0)) / n;
+  /** ρ (residual factor) and c (test coefficient, f_test = f_test,0 − K_*X·V·diag(c)·Vᵀ·m₀) of one eigenvalue. */
+  const modeFactors = (lambda: number, s: number, dynamics: Dynamics): { rho: number; c: number } => {
+    const u = uOf(lambda);
+    if (dynamics === 'gd') {
+      if (mu === 0) return { rho: gdResidualFactor(u, s), c: (lr / n) * gdCumulative(u, s) };
+      const m = momentumFactors(u, mu, s);
+      return { rho: m.rho, c: (lr / n) * m.cumulative };
+    }
+    if (!heavyBall) return { rho: flowResidualFactor(u, s), c: (lr / n) * flowCumulative(u, s) };
+    const h = Math.sqrt(lr);
+    const m = continuousMomentumFactors(Math.max(lambda, 0) / n, (mu - 1) / h, n, h * s);
+    return { rho: m.rho, c: m.cumulative };
+  };
 
   const maxLearningRate = (): number => {
     const { values } = eigen();
-    return (2 * n) / values[n - 1];
+    return (2 * (1 + mu) * n) / values[n - 1];
   };
 
   const atInfinity = (method: 'cholesky' | 'eigh' = 'cholesky'): { fTrain: Matrix; fTest: Matrix | null } => {
@@ -224,9 +249,9 @@ export function predictGradientDescentMse(input: GradientDescentMseInput): Gradi
     const rho = new Float64Array(n);
     const c = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      const u = uOf(values[i]);
-      rho[i] = dynamics === 'gd' ? gdResidualFactor(u, s) : flowResidualFactor(u, s);
-      c[i] = (lr / n) * (dynamics === 'gd' ? gdCumulative(u, s) : flowCumulative(u, s));
+      const m = modeFactors(values[i], s, dynamics);
+      rho[i] = m.rho;
+      c[i] = m.c;
     }
     return { rho, c };
   };
@@ -238,9 +263,9 @@ export function predictGradientDescentMse(input: GradientDescentMseInput): Gradi
 
   const checkGdLimit = (): void => {
     const lmax = eigen().values[n - 1];
-    if ((lr * lmax) / n >= 2) {
+    if (!momentumConverges(uOf(lmax), mu)) {
       throw new RangeError(
-        `${FN}: discrete GD at s = Infinity diverges: lr = ${lr} ≥ maxLearningRate = 2N/λ_max = ${((2 * n) / lmax).toPrecision(6)}`,
+        `${FN}: discrete GD at s = Infinity diverges: lr = ${lr} ≥ maxLearningRate = 2(1 + μ)N/λ_max = ${((2 * (1 + mu) * n) / lmax).toPrecision(6)} (μ = ${mu})`,
       );
     }
   };
@@ -300,14 +325,7 @@ export function predictGradientDescentMse(input: GradientDescentMseInput): Gradi
       for (let i = 0; i < n; i++) {
         const src = n - 1 - i;
         const u = uOf(values[src]);
-        const rho =
-          s === Infinity
-            ? u > 0
-              ? 0
-              : 1
-            : dynamics === 'gd'
-              ? gdResidualFactor(u, s)
-              : flowResidualFactor(u, s);
+        const rho = s === Infinity ? (u > 0 ? 0 : 1) : modeFactors(values[src], s, dynamics).rho;
         for (let j = 0; j < o; j++) C.data[i * o + j] = rho * P.data[src * o + j];
       }
       coeffs.push(C);

@@ -1,4 +1,4 @@
-/** Kernel dynamics: closed-form MSE gradient descent / flow, kernel regression, GP inference, max learning rate. */
+/** Kernel dynamics: closed-form MSE gradient descent / flow (with momentum), any-loss ODE, kernel regression, GP inference, max learning rate. */
 export { predictGradientDescentMse } from './gradientDescentMse.js';
 export type {
   Dynamics,
@@ -7,6 +7,12 @@ export type {
   MseOutputs,
   ResidualModes,
 } from './gradientDescentMse.js';
+export { predictGradientDescent } from './gradientDescent.js';
+export type {
+  GradientDescentInput,
+  GradientDescentOutputs,
+  GradientDescentPredictor,
+} from './gradientDescent.js';
 export { gradientDescentMseEnsemble } from './ensemble.js';
 export type { EnsembleInput, EnsembleQuery, Gaussians, GpMode } from './ensemble.js';
 export { maxLearningRate } from './maxLearningRate.js';

@@ -1,6 +1,7 @@
 import type { Matrix } from '../linalg/matrix.js';
 import { eigvalsSym } from './dense.js';
-import { assertNonNegativeNumber, assertSymmetricKernel } from './validate.js';
+import { NtkInputError } from '../errors.js';
+import { assertSymmetricKernel } from './validate.js';
 
 /**
  * The largest learning rate for which (momentum) gradient descent on the MSE loss with a constant
@@ -15,7 +16,9 @@ import { assertNonNegativeNumber, assertSymmetricKernel } from './validate.js';
 export function maxLearningRate(kTrain: Matrix, opts: { momentum?: number } = {}): number {
   assertSymmetricKernel('maxLearningRate', 'kTrain', kTrain);
   const momentum = opts.momentum ?? 0;
-  assertNonNegativeNumber('maxLearningRate', 'momentum', momentum);
+  // Heavy ball converges for some η > 0 only when 0 ≤ μ < 1 (Polyak 1964).
+  if (typeof momentum !== 'number' || !(momentum >= 0 && momentum < 1))
+    throw new NtkInputError(`maxLearningRate: momentum must be a number in [0, 1), got ${String(momentum)}`);
   const values = eigvalsSym(kTrain);
   const lmax = values[values.length - 1];
   if (!(lmax > 0))

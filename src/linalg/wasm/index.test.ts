@@ -20,7 +20,7 @@ import {
   randomMatrix,
   randomSymmetric,
   symmetricWithSpectrum,
-} from '../ts/testMatrices.js';
+} from '../ts/testMatrices.testutil.js';
 import { tridiagonalize } from '../ts/tridiagonalize.js';
 import { createWasmBackend, type WasmBackend } from './index.js';
 import { relaxedSimdAvailable } from './kernels.js';
