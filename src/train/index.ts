@@ -1,6 +1,6 @@
 /** Training finite networks: optimizers, schedules, losses, linearized and α-scaled models, NTK snapshots. */
 export { train, trainAsync } from './train.js';
-export type { TrainOptions, TrainResult, NtkSnapshot } from './train.js';
+export type { TrainOptions, TrainResult, TrainRecord, NtkSnapshot } from './train.js';
 export { networkModel, linearizedModel, alphaScaledModel } from './model.js';
 export type { TrainModel, Evaluation } from './model.js';
 export { makeOptimizer } from './optimizers.js';
