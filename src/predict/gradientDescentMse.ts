@@ -66,12 +66,24 @@ export interface GradientDescentMseInput {
   readonly onWarning?: (msg: string) => void;
 }
 
-export interface MseOutputs {
+/** T when `Test` is true (the test–train kernel was given), null when false, either when not known. */
+export type IfTest<Test extends boolean, T> = Test extends true ? T : null;
+
+/** Whether input I gives `kTestTrain`: true, false, or boolean when its type leaves that open. */
+export type HasTestKernel<I> = 'kTestTrain' extends keyof I
+  ? [I['kTestTrain' & keyof I]] extends [undefined]
+    ? false
+    : undefined extends I['kTestTrain' & keyof I]
+      ? boolean
+      : true
+  : false;
+
+export interface MseOutputs<Test extends boolean = boolean> {
   readonly steps: number[];
   /** f_s on the training set, one N×O matrix per requested step. */
   readonly fTrain: Matrix[];
   /** f_s on the test set (M×O per step), or null without kTestTrain. */
-  readonly fTest: Matrix[] | null;
+  readonly fTest: IfTest<Test, Matrix[]>;
 }
 
 export interface ResidualModes {
@@ -84,7 +96,8 @@ export interface ResidualModes {
   readonly coefficients: Matrix[];
 }
 
-export interface GradientDescentMsePredictor {
+/** The predictor of {@link predictGradientDescentMse}; `Test` is whether the test–train kernel was given. */
+export interface GradientDescentMsePredictor<Test extends boolean = boolean> {
   readonly n: number;
   readonly outputs: number;
   readonly lr: number;
@@ -93,9 +106,9 @@ export interface GradientDescentMsePredictor {
   /** Warnings raised so far (ill-conditioning, fallbacks). */
   readonly warnings: string[];
   /** Train (and test) outputs after each of `steps` steps; s = Infinity gives kernel regression. */
-  predict(steps: readonly number[], dynamics: Dynamics): MseOutputs;
+  predict(steps: readonly number[], dynamics: Dynamics): MseOutputs<Test>;
   /** t = ∞: kernel regression (K + εI)⁻¹ by Cholesky (default; eigh when K is not positive definite) or eigh. */
-  atInfinity(method?: 'cholesky' | 'eigh'): { fTrain: Matrix; fTest: Matrix | null };
+  atInfinity(method?: 'cholesky' | 'eigh'): { fTrain: Matrix; fTest: IfTest<Test, Matrix> };
   /** The residual m_s in the eigenbasis of K (seed 000): coefficients ρ(uᵢ, s)·⟨vᵢ, m₀⟩. */
   residualModes(steps: readonly number[], dynamics: Dynamics): ResidualModes;
   /** 2N/λ_max: the largest η for which discrete GD converges (seed 000). */
@@ -105,6 +118,9 @@ export interface GradientDescentMsePredictor {
 const FN = 'predictGradientDescentMse';
 
 /** Precompute (lazily) one eigendecomposition of K + εI and answer for any steps; see the file comment. */
+export function predictGradientDescentMse<const I extends GradientDescentMseInput>(
+  input: I,
+): GradientDescentMsePredictor<HasTestKernel<I>>;
 export function predictGradientDescentMse(input: GradientDescentMseInput): GradientDescentMsePredictor {
   const { kTrain, yTrain, lr, kTestTrain } = input;
   assertSymmetricKernel(FN, 'kTrain', kTrain);

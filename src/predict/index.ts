@@ -4,6 +4,8 @@ export type {
   Dynamics,
   GradientDescentMseInput,
   GradientDescentMsePredictor,
+  HasTestKernel,
+  IfTest,
   MseOutputs,
   ResidualModes,
 } from './gradientDescentMse.js';
