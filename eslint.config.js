@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'report/', 'web/dist/'] },
+  { ignores: ['dist/', 'node_modules/', 'report/', 'web/dist/', 'docs/api/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
