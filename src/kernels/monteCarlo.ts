@@ -5,6 +5,7 @@ import { split } from '../random/keys.js';
 import type { Layer, Tensor } from '../nn/types.js';
 import { empiricalNtk, type EmpiricalImplementation } from '../empirical/empiricalNtk.js';
 import { asBatch, outputsOf, singleOutput } from '../empirical/features.js';
+import type { KernelFnResult, KernelGetSpec } from './kernelFn.js';
 
 export type MonteCarloGet = 'nngp' | 'ntk';
 
@@ -21,11 +22,14 @@ export interface MonteCarloOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-export interface MonteCarloResult {
-  nngp?: Matrix;
-  ntk?: Matrix;
-  samples: number;
-}
+/**
+ * What {@link monteCarloKernel} returns for `get = G`: as {@link KernelFnResult}, the kernels a literal
+ * `get` names are present (both by default), the others undefined; plus the number of samples.
+ */
+export type MonteCarloResult<G extends KernelGetSpec | undefined = KernelGetSpec | undefined> = Omit<
+  KernelFnResult<G>,
+  'var1' | 'var2'
+> & { samples: number };
 
 /**
  * Monte Carlo estimates of the infinite-width kernels (issue 3, item 3): the average over S independent
@@ -35,6 +39,12 @@ export interface MonteCarloResult {
  *   NTK:   the traced empirical NTK Θ_s(x1, x2) (src/empirical),
  * as neural-tangents' `monte_carlo_kernel_fn`. Deterministic for a given key.
  */
+export function monteCarloKernel<const G extends KernelGetSpec | undefined = undefined>(
+  net: Layer,
+  x1: Matrix | Tensor,
+  x2: Matrix | Tensor | null | undefined,
+  opts: Omit<MonteCarloOptions, 'get'> & { readonly get?: G },
+): MonteCarloResult<G>;
 export function monteCarloKernel(
   net: Layer,
   x1: Matrix | Tensor,
