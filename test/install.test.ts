@@ -58,11 +58,12 @@ function entry(file: string, i: number, j: number): number {
   return a.data[i * a.shape[1] + j] as number;
 }
 
-test('the tarball installs into a fresh project', () => {
+test('the tarball installs into a fresh project', (t) => {
   assert.equal(install.status, 0, `npm install: ${String(install.stderr)}`);
+  t.diagnostic(`npm install: ${String(install.stdout).trim().split('\n').pop()}`);
 });
 
-test("README's example compiles under --strict against the installed package and prints the CLI's numbers", () => {
+test("README's example compiles under --strict against the installed package and prints the CLI's numbers", (t) => {
   writeFileSync(join(dir, 'src', 'readme.ts'), readmeExample());
   const c = compileProject(dir);
   assert.equal(c.status, 0, c.output);
@@ -87,6 +88,9 @@ test("README's example compiles under --strict against the installed package and
     entry(join(work, 'ntk.npy'), 0, 1),
     entry(join(work, 'emp.npy'), 0, 1),
   ];
+  t.diagnostic(
+    `README example: ${printed.join(' ')}; CLI (nngp, ntk, empirical ntk)[0, 1]: ${cli.join(' ')}`,
+  );
   for (let k = 0; k < 3; k++) {
     const rel = Math.abs(printed[k] - cli[k]) / Math.abs(cli[k]);
     assert.ok(rel <= 1e-12, `number ${k + 1}: README example ${printed[k]}, CLI ${cli[k]} (relative ${rel})`);
