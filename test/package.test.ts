@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
 import { pack, type Packed } from './pack.testutil.js';
@@ -19,6 +20,11 @@ interface PackageJson {
 }
 const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as PackageJson;
 let packed: Packed;
+const BROWSER_X = [
+  [1, 0],
+  [0, 1],
+  [1, 1],
+];
 
 before(() => {
   packed = pack();
@@ -129,4 +135,34 @@ test('@arethetypeswrong/cli finds no problem (the package is ESM-only: a CommonJ
     [],
   );
   assert.equal(r.status, 0, r.stderr);
+});
+
+test('the subpath entries load and compute with no Node globals (process, Buffer deleted), on the ts backend', async () => {
+  const url = (m: string): string => {
+    const target = pkg.exports[`./${m}`];
+    assert.ok(typeof target === 'object', `exports has ./${m}`);
+    return pathToFileURL(join(REPO, target.default)).href;
+  };
+  const script = `
+    const log = globalThis.console.log;
+    delete globalThis.process;
+    delete globalThis.Buffer;
+    const { Matrix, getBackend } = await import(${JSON.stringify(url('linalg'))});
+    const { serial, Dense, Relu } = await import(${JSON.stringify(url('nn'))});
+    const { kernelFn } = await import(${JSON.stringify(url('kernels'))});
+    const net = serial(Dense({ width: 8, W_std: 1.5, b_std: 0.1 }), Relu(), Dense({ width: 1, W_std: 1.5 }));
+    const { ntk } = kernelFn(net, Matrix.fromRows(${JSON.stringify(BROWSER_X)}));
+    log(JSON.stringify({ backend: getBackend().name, ntk: Array.from(ntk.data) }));`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const got = JSON.parse(r.stdout.trim().split('\n').pop()!) as { backend: string; ntk: number[] };
+  assert.equal(got.backend, 'ts');
+  // The same kernel computed here, with Node (and whichever backend this run uses).
+  const { Matrix } = await import('../src/linalg/index.js');
+  const { serial, Dense, Relu } = await import('../src/nn/index.js');
+  const { kernelFn } = await import('../src/kernels/index.js');
+  const net = serial(Dense({ width: 8, W_std: 1.5, b_std: 0.1 }), Relu(), Dense({ width: 1, W_std: 1.5 }));
+  const ref = kernelFn(net, Matrix.fromRows(BROWSER_X)).ntk.data;
+  for (let i = 0; i < ref.length; i++)
+    assert.ok(Math.abs(got.ntk[i] - ref[i]) <= 1e-12 * Math.abs(ref[i]), `entry ${i}`);
 });
