@@ -1,4 +1,7 @@
-/** Finite-width (empirical) NTK and the parameter-space view (issue 4). */
+/**
+ * Finite-width (empirical) NTK and the parameter-space view.
+ * @module
+ */
 export { empiricalNtk, planEmpiricalNtk } from './empiricalNtk.js';
 export type { EmpiricalNtkOptions, EmpiricalNtkPlan, EmpiricalImplementation } from './empiricalNtk.js';
 export { ntkOperator } from './ntkOperator.js';
@@ -16,5 +19,6 @@ export {
 } from './paramSpace.js';
 export type { HvpOptions } from './paramSpace.js';
 export { DEFAULT_MEMORY_LIMIT_BYTES, memoryLimit, parseBytes } from './memory.js';
+export type { MemoryEstimate } from './memory.js';
 export { paramLeaves } from './paramLeaves.js';
 export type { ParamLeaf } from './paramLeaves.js';

@@ -1,4 +1,7 @@
-/** Infinite-width kernels: the input record, kernel maps on records, and the tiled kernelFn driver. */
+/**
+ * Infinite-width kernels: the input record, kernel maps on records, and the tiled kernelFn driver.
+ * @module
+ */
 export {
   kernelFn,
   type KernelFnOptions,
@@ -8,3 +11,9 @@ export {
 } from './kernelFn.js';
 export { inputKernel } from './inputKernel.js';
 export { kernelOnRecord } from './kernelOnRecord.js';
+export {
+  monteCarloKernel,
+  type MonteCarloOptions,
+  type MonteCarloResult,
+  type MonteCarloGet,
+} from './monteCarlo.js';

@@ -1,4 +1,7 @@
-/** Kernel dynamics: closed-form MSE gradient descent / flow, kernel regression, GP inference, max learning rate. */
+/**
+ * Kernel dynamics: closed-form MSE gradient descent / flow, kernel regression, GP inference, max learning rate.
+ * @module
+ */
 export { predictGradientDescentMse } from './gradientDescentMse.js';
 export type {
   Dynamics,

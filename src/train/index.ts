@@ -1,4 +1,7 @@
-/** Training finite networks: optimizers, schedules, losses, linearized and α-scaled models, NTK snapshots. */
+/**
+ * Training finite networks: optimizers, schedules, losses, linearized and α-scaled models, NTK snapshots.
+ * @module
+ */
 export { train, trainAsync } from './train.js';
 export type { TrainOptions, TrainResult, TrainRecord, NtkSnapshot } from './train.js';
 export { networkModel, linearizedModel, alphaScaledModel } from './model.js';
