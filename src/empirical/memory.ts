@@ -1,5 +1,5 @@
 /**
- * Memory accounting for the empirical NTK (issue 4, "memory bounded"): every path estimates its peak
+ * Memory accounting for the empirical NTK: every path estimates its peak
  * memory before it allocates, and a request above the limit is refused with an error that says what
  * would fit instead of crashing the process.
  */
@@ -58,6 +58,7 @@ export interface NtkProblem {
   readonly leaves: readonly LeafSizes[];
 }
 
+/** Peak memory of an empirical-NTK plan, in bytes, by part. */
 export interface MemoryEstimate {
   readonly output: number;
   readonly features: number;

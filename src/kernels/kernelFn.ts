@@ -18,6 +18,7 @@ import { kernelOnRecord } from './kernelOnRecord.js';
 import { spatialKernelFn } from './spatialKernelFn.js';
 import { availableCores, nodeWorkers, sharedJob, startShared, type SharedJob } from './threads.js';
 
+/** A kernel {@link kernelFn} computes: the NNGP Σ or the NTK Θ. */
 export type KernelGet = 'nngp' | 'ntk';
 
 /** A kernel name, or a list of them: the `get` of {@link kernelFn}. */

@@ -7,8 +7,10 @@ import { empiricalNtk, type EmpiricalImplementation } from '../empirical/empiric
 import { asBatch, outputsOf, singleOutput } from '../empirical/features.js';
 import type { KernelFnResult, KernelGetSpec } from './kernelFn.js';
 
+/** A kernel {@link monteCarloKernel} estimates: the NNGP or the NTK. */
 export type MonteCarloGet = 'nngp' | 'ntk';
 
+/** Options of {@link monteCarloKernel}. */
 export interface MonteCarloOptions {
   /** Number S of independent initializations (keys split(key, S)). */
   samples: number;
@@ -19,6 +21,7 @@ export interface MonteCarloOptions {
   inShape?: readonly number[];
   /** Empirical-NTK implementation (default 'auto', the cheapest). */
   implementation?: EmpiricalImplementation;
+  /** Called after each sample with (samples done, S). */
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -32,7 +35,7 @@ export type MonteCarloResult<G extends KernelGetSpec | undefined = KernelGetSpec
 > & { samples: number };
 
 /**
- * Monte Carlo estimates of the infinite-width kernels (issue 3, item 3): the average over S independent
+ * Monte Carlo estimates of the infinite-width kernels: the average over S independent
  * initializations θ_s (keys split(key, S)) of the finite network `net` (whose hidden widths set the
  * accuracy, O(1/√width) per sample) of
  *   NNGP:  f(x1; θ_s)·f(x2; θ_s)ᵀ / O   (the output covariance, averaged over the O output units),

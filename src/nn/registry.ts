@@ -15,9 +15,11 @@ export interface BuildContext {
   build(config: unknown, path: string): Layer;
 }
 
+/** A layer type of model files: the zod schema of its config and the builder of its layer. */
 export interface LayerTypeDef {
   /** Schema of the whole config object including `type` (use z.strictObject so typos are errors). */
   readonly schema: z.ZodType;
+  /** Build the layer from a validated config. */
   readonly build: (config: LayerConfig, ctx: BuildContext) => Layer;
   /** The config key that holds the layer's output width/channels, set by withHiddenWidth (Dense: 'width'). */
   readonly widthKey?: string;
@@ -27,6 +29,7 @@ export interface LayerTypeDef {
 
 const registry = new Map<string, LayerTypeDef>();
 
+/** Add a layer type to the model-file registry (an error when `type` is taken). */
 export function registerLayerType(type: string, def: LayerTypeDef): void {
   if (registry.has(type)) throw new Error(`registerLayerType: type '${type}' is already registered`);
   registry.set(type, def);
@@ -36,6 +39,7 @@ export function layerTypeDef(type: string): LayerTypeDef | undefined {
   return registry.get(type);
 }
 
+/** The registered layer type names. */
 export function knownLayerTypes(): string[] {
   return [...registry.keys()];
 }

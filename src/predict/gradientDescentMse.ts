@@ -46,6 +46,7 @@ import {
 
 export type Dynamics = 'gd' | 'flow';
 
+/** Inputs of {@link predictGradientDescentMse}: the kernels, targets, learning rate and initial outputs. */
 export interface GradientDescentMseInput {
   /** Train–train kernel K, N×N symmetric. */
   readonly kTrain: Matrix;
@@ -78,6 +79,7 @@ export type HasTestKernel<I> = 'kTestTrain' extends keyof I
       : true
   : false;
 
+/** Train (and test) outputs f_s at the requested steps. */
 export interface MseOutputs<Test extends boolean = boolean> {
   readonly steps: number[];
   /** f_s on the training set, one N×O matrix per requested step. */
@@ -86,6 +88,7 @@ export interface MseOutputs<Test extends boolean = boolean> {
   readonly fTest: IfTest<Test, Matrix[]>;
 }
 
+/** The residual m_s = f_s − y in the eigenbasis of K (seed 000): ρ(uᵢ, s)·⟨vᵢ, m₀⟩ per eigenpair. */
 export interface ResidualModes {
   readonly steps: number[];
   /** Eigenvalues of the (regularized) kernel, descending: λ₁ = λ_max as in seed 000. */

@@ -4,7 +4,7 @@ import type { Kernel, Layer } from '../nn/types.js';
 import { preciseLayersFromConfig, type PreciseLayer } from './precise/stack.js';
 
 /**
- * Dot-product kernels K(x, x') = Φ(⟨x, x'⟩/d) of networks (issue 6 §2). For a fully-connected network
+ * Dot-product kernels K(x, x') = Φ(⟨x, x'⟩/d) of networks. For a fully-connected network
  * and inputs of equal norm the infinite-width kernel depends on the inputs only through
  * t = ⟨x, x'⟩/d (DESIGN.md §3: Σ⁰ = ⟨x, x'⟩/d), so Φ is read off the kernel map WITHOUT inputs: a
  * record with var1 = var2 = r² (the common ‖x‖²/d; r² = 1 for ‖x‖² = d, the convention of every

@@ -1,5 +1,5 @@
 /**
- * Summaries of a kernel spectrum (issue 6 §1): condition number, effective rank and decay exponent.
+ * Summaries of a kernel spectrum: condition number, effective rank and decay exponent.
  *  - condition number κ = λ_max / λ_min (∞ when λ_min ≤ 0: the Gramian is singular to working precision);
  *  - effective rank, two standard definitions: the participation ratio (Σλ)² / Σλ², and the entropy
  *    rank exp(−Σ pᵢ·ln pᵢ) with pᵢ = λᵢ / Σλ (Roy & Vetterli, EUSIPCO 2007); both equal n for a flat

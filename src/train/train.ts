@@ -52,6 +52,7 @@ type Flag<V, D extends boolean, Yes, No> = [V] extends [undefined]
 type IfGiven<V, T> = [V] extends [undefined] ? null : undefined extends V ? T | null : T;
 type EigenvectorsOf<V> = [V] extends ['none'] ? null : 'none' extends V ? Matrix | null : Matrix;
 
+/** Options of {@link train}: the model, data, optimizer, schedule, and what to record. */
 export interface TrainOptions {
   readonly model: TrainModel;
   readonly xTrain: Tensor;

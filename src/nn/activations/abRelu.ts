@@ -25,6 +25,7 @@ function reluDual(s: number, q1: number, q2: number, out: Float64Array): void {
   out[1] = piMinusTheta * INV_2PI;
 }
 
+/** ReLU, φ(x) = max(x, 0), with the arc-cosine dual of Cho & Saul (2009): Σ' = √(q₁q₂)·(sin θ + (π − θ)·cos θ)/(2π), Σ̇ = (π − θ)/(2π), cos θ = Σ/√(q₁q₂). */
 export function Relu(): EntrywiseLayer {
   return activationLayer({
     config: { type: 'Relu' },
@@ -35,6 +36,7 @@ export function Relu(): EntrywiseLayer {
   });
 }
 
+/** φ(x) = a·min(x, 0) + b·max(x, 0) (LeakyRelu, Abs), with Σ' = (a² + b²)·K(ρ) − 2ab·K(−ρ) from the arc-cosine kernel K (Cho & Saul 2009). */
 export function ABRelu(opts: { a: number; b: number }): EntrywiseLayer {
   const a = checkFinite(opts?.a, 'ABRelu', 'a');
   const b = checkFinite(opts?.b, 'ABRelu', 'b');

@@ -1,4 +1,4 @@
-/** Convolutional layers and their kernel maps (issue 7): Conv, AvgPool, GlobalAvgPool, Flatten. */
+/** Convolutional layers and their kernel maps: Conv, AvgPool, GlobalAvgPool, Flatten. */
 import './register.js';
 export { Conv, type ConvOptions, type ConvLayer } from './conv.js';
 export { AvgPool, type AvgPoolOptions } from './avgPool.js';

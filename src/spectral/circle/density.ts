@@ -2,17 +2,19 @@
  * Densities on the circle, angles in [−π, π). Either piecewise constant on J equal arcs
  * Rⱼ = [−π + 2πj/J, −π + 2π(j+1)/J) (seed 004's setting), or a continuous function.
  *
- * Policy for a density that does not integrate to 1 (issue 6 "Bad input"): it is NORMALIZED and the
+ * Policy for a density that does not integrate to 1: it is NORMALIZED and the
  * result says so (`normalizedFrom` holds the original integral; the CLI also warns on stderr), because
  * densities typed as decimals (e.g. 3/(2π)·1/7 ≈ 0.0682) rarely integrate to 1 exactly, and relative
  * weights such as "1,2,4" are a natural way to write one. Negative values, a zero total, or values that
  * are not finite are refused.
  */
 
+/** A density on the circle: piecewise constant on equal arcs, or a function p(x) on [−π, π). */
 export type CircleDensity =
   | { readonly kind: 'piecewise'; readonly values: Float64Array; readonly normalizedFrom: number | null }
   | {
       readonly kind: 'function';
+      /** p(x), x ∈ [−π, π), normalized. */
       readonly p: (x: number) => number;
       readonly normalizedFrom: number | null;
       readonly label: string;
@@ -37,6 +39,7 @@ export function piecewiseDensity(values: ArrayLike<number>): CircleDensity {
   return { kind: 'piecewise', values: v.map((x) => x / total), normalizedFrom: total };
 }
 
+/** The uniform density p = 1/(2π) on the circle. */
 export function uniformDensity(): CircleDensity {
   return piecewiseDensity([1 / (2 * Math.PI)]);
 }

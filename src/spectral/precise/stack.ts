@@ -27,6 +27,7 @@ export type PreciseLayer =
   | { readonly type: 'Erf'; readonly a: number; readonly b: number; readonly c: number }
   | { readonly type: 'Identity' };
 
+/** Σ(t) and Θ(t) of a dot-product network at the requested t, in fixed point. */
 export interface PreciseKernelValues {
   /** Σ(t) at each requested t, in fixed point. */
   readonly nngp: bigint[];
