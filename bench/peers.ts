@@ -1,5 +1,5 @@
 /**
- * Running the peer scripts (../shared/peers/*.py: what a researcher would otherwise use) with the
+ * Running the peer scripts (bench/peers/*.py: what a researcher would otherwise use) with the
  * system Python, in the same run as our own timings. A missing interpreter, a missing module or a
  * missing script is not an error: the caller gets the reason and prints it as a skip.
  */
@@ -31,11 +31,9 @@ export function repoRoot(): string {
   }
 }
 
-/** NTK_PEERS, else ../shared/peers beside the repository. */
+/** NTK_PEERS, else the repository's own bench/peers. */
 export function peersDir(): string {
-  return process.env.NTK_PEERS
-    ? resolve(process.env.NTK_PEERS)
-    : resolve(repoRoot(), '..', 'shared', 'peers');
+  return process.env.NTK_PEERS ? resolve(process.env.NTK_PEERS) : resolve(repoRoot(), 'bench', 'peers');
 }
 
 /** NTK_PYTHON, else the system interpreter (the peers are meant for Debian's python3-numpy etc.). */

@@ -1,7 +1,7 @@
 /**
- * Issue 3, benchmark: the infinite-width NTK + NNGP of a Dense/ReLU stack (depth 5: 5 × (Dense(W_std 1.4,
+ * Benchmark: the infinite-width NTK + NNGP of a Dense/ReLU stack (depth 5: 5 × (Dense(W_std 1.4,
  * b_std 0.1) → Relu) → Dense, neural-tangents conventions) on N = 4000 inputs of d = 10, by kernelFn
- * (fused tiles, all cores) against the vectorized NumPy peer ../shared/peers/analytic_ntk.py in the same run;
+ * (fused tiles, all cores) against the vectorized NumPy peer bench/peers/analytic_ntk.py in the same run;
  * target ≥ 5× faster. Our result is checked against an independent scalar evaluation on sampled entries.
  */
 import type { BenchCase } from '../harness.js';

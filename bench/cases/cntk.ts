@@ -1,5 +1,5 @@
 /**
- * Issue 7, benchmark. Part 'entry': time per kernel entry of the depth-6 CNTK-GAP ([Conv 3×3 SAME (W_std² = 2,
+ * Benchmark. Part 'entry': time per kernel entry of the depth-6 CNTK-GAP ([Conv 3×3 SAME (W_std² = 2,
  * b_std 0.1) → Relu]×6 → GlobalAvgPool → Dense) by kernelFn (all position pairs, tiles on all cores) on N random
  * 8×8×1 and 16×16×1 images, symmetric (N(N+1)/2 distinct entries). Part 'width': the empirical NTK of finite CNNs
  * (src/empirical) against the CNTK as the width grows — mean relative Frobenius error over 8 initializations,

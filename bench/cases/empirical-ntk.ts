@@ -1,7 +1,7 @@
 /**
- * Issue 4, benchmark: the empirical NTK of a ReLU MLP (d = 10, scalar output, float64).
+ * Benchmark: the empirical NTK of a ReLU MLP (d = 10, scalar output, float64).
  *  1. Kernel on N inputs, ntk-lab ('auto' → structured per-layer Gram products) against functorch's
- *     vmap(jacrev) Jacobian contraction (../shared/peers/empirical_ntk_functorch.py, 2 threads) in the
+ *     vmap(jacrev) Jacobian contraction (bench/peers/empirical_ntk_functorch.py, 2 threads) in the
  *     same run, at (N, width, depth) = (256, 512, 3) and (1000, 256, 4); target ≥ 30× faster.
  *     Both sides time only the kernel computation (the peer prints its own timing).
  *  2. Top-20 eigenpairs of the empirical NTK (width 256, depth 3) on N = 20000 through the implicit

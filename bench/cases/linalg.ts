@@ -1,7 +1,7 @@
 /**
- * Issue 2, item 6: GEMM GFLOP/s (n = 1000, 2000), symmetric eigh times (n = 1000, 2000, 4000; values
+ * Benchmark: GEMM GFLOP/s (n = 1000, 2000), symmetric eigh times (n = 1000, 2000, 4000; values
  * only and values + vectors) and Lanczos top-50 of an explicit n = 10000 PSD matrix, per backend;
- * NumPy's linalg_numpy.py (n = 2000, 4000) in the same run; the issue's acceptance criteria.
+ * NumPy's linalg_numpy.py (n = 2000, 4000) in the same run, with acceptance targets.
  * Parts: 'gemm', 'eigh', 'lanczos' (the NumPy peer runs with 'gemm' or 'eigh').
  */
 import type { BenchCase, BenchContext } from '../harness.js';
@@ -22,7 +22,7 @@ const LANCZOS_K = 50;
 /** Rank of the Lanczos test matrix and the geometric decay of its spectrum (relative gap ≈ 11% at k = 50). */
 const LANCZOS_RANK = 200;
 const LANCZOS_DECAY = 0.9;
-/** The issue allows skipping pure-TS eigh at n = 4000 when it would take longer than this. */
+/** Pure-TS eigh is skipped at n = 4000 when it would take longer than this. */
 const TS_EIGH_LIMIT_SECONDS = 120;
 
 const gemmFlops = (n: number): number => 2 * n ** 3;

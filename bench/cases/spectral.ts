@@ -1,5 +1,5 @@
 /**
- * Issue 6, benchmark: the heavy spectral computations, timed once each, with their accuracy checks
+ * Benchmark: the heavy spectral computations, timed once each, with their accuracy checks
  * as acceptance criteria (no peer: the peer scripts have no spectral counterparts).
  *  - cube: exact fractional variances of a depth-3 ReLU NTK at d = 128 and d = 1000
  *    (high-precision Φ + integer Krawtchouk sums); check Σ FV = 1;

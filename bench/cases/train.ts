@@ -1,5 +1,5 @@
 /**
- * Issue 5, benchmark: full-batch gradient descent on a ReLU MLP with MSE (N = 2000, width 256,
+ * Benchmark: full-batch gradient descent on a ReLU MLP with MSE (N = 2000, width 256,
  * depth 4, d = 10, float64), ntk-lab against PyTorch's train_mlp_torch.py (2 threads) in the same run.
  * Both sides are timed as whole processes (start-up, init, one warm-up step, 100 steps) and by their
  * own steps/s over the 100 timed steps. ntk-lab runs in a child Node process: this module, when

@@ -2,19 +2,61 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { allExperiments } from './all.js';
 import { createRegistry, selectExperiments, validateExperiment } from './registry.js';
-import { lineExperiment } from './test-fixtures.js';
+import { lineExperiment } from './fixtures.testutil.js';
+import { works } from './bibliography.js';
 import { parseTagged, stableStringify } from './json-codec.js';
 
-test('the shipped registry is valid: unique ids, seeds that exist, presets, headlines', () => {
+test('the shipped registry is valid: unique ids, cited sources, presets, headlines', () => {
   const r = createRegistry(allExperiments);
   assert.ok(r.experiments.length >= 1);
+});
+
+test('every shipped claim cites a work of the bibliography, with a place in it and no seed file name', () => {
+  const keys = new Set(works.map((w) => w.key));
+  for (const e of allExperiments) {
+    assert.ok(keys.has(e.source.key), `${e.id}: source ${e.source.key} is not in bibliography.ts`);
+    const work = works.find((w) => w.key === e.source.key)!;
+    assert.deepEqual(
+      { ...e.source, where: undefined },
+      { ...work, where: undefined },
+      `${e.id}: source fields`,
+    );
+    assert.ok(e.source.where.trim().length >= 3, `${e.id}: where`);
+    assert.doesNotMatch(JSON.stringify(e), /\d{3}_[0-9a-f]{16}\.txt/, `${e.id} names a seed file`);
+  }
+});
+
+test('the bibliography: unique keys, arXiv links that match their ids', () => {
+  assert.equal(new Set(works.map((w) => w.key)).size, works.length);
+  for (const w of works) {
+    if (w.arxiv !== undefined) assert.equal(w.url, `https://arxiv.org/abs/${w.arxiv}`, w.key);
+  }
 });
 
 test('invalid experiments are rejected with the field named', () => {
   const e = lineExperiment();
   assert.throws(() => validateExperiment({ ...e, id: 'Bad Id' }), /id must match/);
-  assert.throws(() => validateExperiment({ ...e, seed: '000.txt' }), /seed must be a seed file name/);
-  assert.throws(() => validateExperiment({ ...e, id: '004-line' }), /must start with the seed number '000'/);
+  assert.throws(
+    () => validateExperiment({ ...e, source: undefined as never }),
+    /source must be a citation object/,
+  );
+  assert.throws(
+    () => validateExperiment({ ...e, source: { ...e.source, where: '' } }),
+    /source.where must be a non-empty/,
+  );
+  assert.throws(
+    () => validateExperiment({ ...e, source: { ...e.source, authors: [] } }),
+    /source.authors must be/,
+  );
+  assert.throws(() => validateExperiment({ ...e, source: { ...e.source, year: 18 } }), /source.year must be/);
+  assert.throws(
+    () => validateExperiment({ ...e, source: { ...e.source, arxiv: 'arXiv:1806.07572' } }),
+    /source.arxiv must be an identifier/,
+  );
+  assert.throws(
+    () => validateExperiment({ ...e, source: { ...e.source, url: 'seeds/000.txt' } }),
+    /source.url must be/,
+  );
   assert.throws(() => validateExperiment({ ...e, claim: ' ' }), /claim must be a non-empty string/);
   assert.throws(
     () => validateExperiment({ ...e, presets: { quick: e.presets.quick } as never }),
@@ -32,11 +74,7 @@ test('invalid experiments are rejected with the field named', () => {
 });
 
 test('selection: all, exact ids and prefixes in registry order; unknown ids are named', () => {
-  const r = createRegistry([
-    lineExperiment('000-a'),
-    lineExperiment('000-b'),
-    { ...lineExperiment('003-c'), seed: '003_5bc7c7a840856489.txt' },
-  ]);
+  const r = createRegistry([lineExperiment('000-a'), lineExperiment('000-b'), lineExperiment('003-c')]);
   assert.deepEqual(
     selectExperiments(r, ['all']).map((e) => e.id),
     ['000-a', '000-b', '003-c'],

@@ -1,9 +1,9 @@
-import type { Config, Experiment, Json } from './types.js';
+import type { Config, Experiment, Json, Source } from './types.js';
 import { PRESETS } from './types.js';
 
-/** Lowercase letters, digits and '-', starting with the seed's three-digit number: '003-catapult-toy'. */
+/** Lowercase letters, digits and '-', starting with the claim group's three-digit number: '003-catapult-toy'. */
 const ID_PATTERN = /^\d{3}-[a-z0-9]+(-[a-z0-9]+)*$/;
-const SEED_PATTERN = /^\d{3}_[0-9a-f]{16}\.txt$/;
+const ARXIV_PATTERN = /^\d{4}\.\d{4,5}$/;
 
 /** An ordered, validated set of experiments with unique ids. */
 export interface Registry {
@@ -17,16 +17,9 @@ export function validateExperiment(e: Experiment): void {
   if (typeof e.id !== 'string' || !ID_PATTERN.test(e.id)) {
     throw new Error(`${where}: id must match ${ID_PATTERN} (e.g. '003-catapult-toy')`);
   }
-  if (typeof e.seed !== 'string' || !SEED_PATTERN.test(e.seed)) {
-    throw new Error(
-      `${where}: seed must be a seed file name like '003_5bc7c7a840856489.txt', got ${JSON.stringify(e.seed)}`,
-    );
-  }
-  if (!e.id.startsWith(e.seed.slice(0, 3))) {
-    throw new Error(`${where}: id must start with the seed number '${e.seed.slice(0, 3)}'`);
-  }
+  validateSource(e.source, `${where}: source`);
   if (typeof e.claim !== 'string' || e.claim.trim().length === 0) {
-    throw new Error(`${where}: claim must be a non-empty string (the seed's statement)`);
+    throw new Error(`${where}: claim must be a non-empty string (the statement reproduced)`);
   }
   for (const p of PRESETS) {
     const c = e.presets?.[p];
@@ -46,6 +39,38 @@ export function validateExperiment(e: Experiment): void {
   }
   if (typeof e.run !== 'function' || typeof e.verdict !== 'function') {
     throw new Error(`${where}: run and verdict must be functions`);
+  }
+}
+
+/** Check a claim's citation: authors, year, title, venue, link and the place in the work are all given. */
+function validateSource(s: Source | undefined, where: string): void {
+  if (s === null || typeof s !== 'object') {
+    throw new Error(
+      `${where} must be a citation object (cite(work, where) from bibliography.ts), got ${String(s)}`,
+    );
+  }
+  const text = (field: 'key' | 'title' | 'venue' | 'url' | 'where') => {
+    const v = s[field];
+    if (typeof v !== 'string' || v.trim().length === 0) {
+      throw new Error(`${where}.${field} must be a non-empty string, got ${JSON.stringify(v)}`);
+    }
+  };
+  (['key', 'title', 'venue', 'url', 'where'] as const).forEach(text);
+  if (
+    !Array.isArray(s.authors) ||
+    s.authors.length === 0 ||
+    !s.authors.every((a) => typeof a === 'string' && a.length > 0)
+  ) {
+    throw new Error(`${where}.authors must be a non-empty array of names, got ${JSON.stringify(s.authors)}`);
+  }
+  if (!Number.isInteger(s.year) || s.year < 1900 || s.year > 2100) {
+    throw new Error(`${where}.year must be a four-digit year, got ${JSON.stringify(s.year)}`);
+  }
+  if (s.arxiv !== undefined && !ARXIV_PATTERN.test(s.arxiv)) {
+    throw new Error(`${where}.arxiv must be an identifier like '1806.07572', got ${JSON.stringify(s.arxiv)}`);
+  }
+  if (!/^https:\/\//.test(s.url)) {
+    throw new Error(`${where}.url must be an https link, got ${JSON.stringify(s.url)}`);
   }
 }
 

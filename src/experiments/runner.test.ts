@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cachePath, fileCache } from './cache.js';
 import { runExperiments, experimentKey } from './runner.js';
-import { brokenExperiment, lineExperiment, waitingExperiment } from './test-fixtures.js';
+import { brokenExperiment, lineExperiment, waitingExperiment } from './fixtures.testutil.js';
 
 function tmp(): string {
   return mkdtempSync(join(tmpdir(), 'ntk-runner-'));

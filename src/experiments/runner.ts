@@ -92,7 +92,6 @@ export async function runExperiments(
       try {
         const result = await e.run(config, {
           key: experimentKey(rootSeed, e.id),
-          preset,
           signal,
           checkpoint: async () => {
             await yieldToEventLoop();

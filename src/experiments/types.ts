@@ -1,7 +1,7 @@
 import type { Key } from '../random/key.js';
 
 /**
- * The experiment contract (issue 8): one module per seed claim. An experiment is a pure description —
+ * The experiment contract: one module per published claim. An experiment is a pure description —
  * a config with `quick` and `full` presets, a `run` that measures, and a `verdict` that decides from the
  * measured numbers alone by a rule stated in words. No plotting and no file I/O inside an experiment:
  * it returns figure specs (data + a declarative chart) and the report renders them.
@@ -101,7 +101,6 @@ export interface RunResult {
 export interface RunContext {
   /** The experiment's own PRNG key: foldIn(PRNGKey(rootSeed), fnv1a32(id)). Derive every draw from it. */
   readonly key: Key;
-  readonly preset: Preset;
   /** Aborted on Ctrl-C. */
   readonly signal: AbortSignal;
   /**
@@ -113,12 +112,36 @@ export interface RunContext {
   progress(fraction: number, note?: string): void;
 }
 
+/** A published work (src/experiments/bibliography.ts holds them; docs/references.md has their BibTeX). */
+export interface Work {
+  /** The BibTeX key in docs/references.md, e.g. 'jacot2018neural'. */
+  readonly key: string;
+  /** Full names, in the paper's order. */
+  readonly authors: readonly string[];
+  readonly year: number;
+  readonly title: string;
+  /** Journal, proceedings or 'arXiv preprint'. */
+  readonly venue: string;
+  /** arXiv identifier without the prefix, e.g. '1806.07572'. */
+  readonly arxiv?: string;
+  /** Where a reader finds the work (the arXiv abstract page when there is one). */
+  readonly url: string;
+}
+
+/** Where a claim comes from: a work and the section / theorem / equation / figure of it the claim restates. */
+export interface Source extends Work {
+  readonly where: string;
+}
+
 export interface Experiment<C extends Config = Config> {
-  /** Stable id, e.g. '003-catapult-toy': lowercase letters, digits and '-'; starts with the seed number. */
+  /**
+   * Stable id, e.g. '003-catapult-toy': lowercase letters, digits and '-'; starts with a three-digit group
+   * number (the claims come in five groups, 000–004, one per topic; see docs/references.md).
+   */
   readonly id: string;
-  /** The seed document's file name, e.g. '003_5bc7c7a840856489.txt'. */
-  readonly seed: string;
-  /** The seed's statement being reproduced (quoted or closely paraphrased). */
+  /** The published work the claim comes from, and where in it. */
+  readonly source: Source;
+  /** The statement being reproduced (quoted or closely paraphrased from the source). */
   readonly claim: string;
   readonly presets: { readonly quick: C; readonly full: C };
   /** Expected wall time on the project's 2-core machine, seconds, per preset (documentation). */

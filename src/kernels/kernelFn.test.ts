@@ -39,7 +39,7 @@ function close(a: Matrix, b: number[][], tol: number, what: string): void {
     }
 }
 
-test('matches the NumPy peer (shared/peers/ntk_numpy.py) to 1e-14', () => {
+test('matches the NumPy peer (bench/peers/ntk_numpy.py) to 1e-14', () => {
   // Values printed by ntk_numpy.kernel(X, X, net) with numpy float64 (repr).
   let r = kernelFn(serial(D(1.5, 0.1), Relu(), D(1.5, 0.1), Relu(), D(1.5, 0.1)), X3);
   close(

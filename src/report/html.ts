@@ -1,4 +1,5 @@
-import type { MetricValue } from '../experiments/types.js';
+import { citationText, shortCitation } from '../experiments/citation.js';
+import type { MetricValue, Source } from '../experiments/types.js';
 import type { ClaimRecord, ResultsFile } from './results.js';
 
 /** A rendered figure as the page links it (paths relative to report/). */
@@ -33,7 +34,7 @@ export function formatMetric(v: MetricValue | undefined): string {
 
 const CSS = `
 body{font-family:system-ui,-apple-system,"DejaVu Sans",Arial,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#222;line-height:1.45}
-h1{margin-bottom:.2rem}.meta{color:#666;font-size:.9rem}
+h1{margin-bottom:.2rem}.meta{color:#666;font-size:.9rem}p.source{font-size:.9rem}cite{font-style:normal}
 table{border-collapse:collapse;margin:.6rem 0}td,th{border:1px solid #ddd;padding:.3rem .55rem;text-align:left;vertical-align:top;font-size:.92rem}
 th{background:#f4f4f4}.num{font-family:"DejaVu Sans Mono",monospace;white-space:nowrap}
 .v{font-weight:600;padding:.1rem .5rem;border-radius:.6rem;white-space:nowrap}
@@ -50,11 +51,21 @@ function badge(v: ClaimRecord['verdict']): string {
   return `<span class="v v-${v}" data-verdict="${v}">${v}</span>`;
 }
 
+/** Author–year, linked to the work. */
+function sourceLink(s: Source): string {
+  return `<a href="${escapeHtml(s.url)}">${escapeHtml(shortCitation(s))}</a>`;
+}
+
+/** The full reference, linked, and where in the work the claim comes from. */
+function sourceCitation(s: Source): string {
+  return `<cite><a href="${escapeHtml(s.url)}">${escapeHtml(citationText(s))}</a></cite> — ${escapeHtml(s.where)}`;
+}
+
 function summaryRow(c: ClaimRecord): string {
   const main = c.headline.map((h) => `${escapeHtml(h)} = <span class="num">${escapeHtml(formatMetric(c.metrics[h]))}</span>`);
   return (
     `<tr data-claim-id="${escapeHtml(c.id)}"><td><a href="#${escapeHtml(c.id)}">${escapeHtml(c.id)}</a></td>` +
-    `<td>${escapeHtml(c.seed)}</td><td>${escapeHtml(c.claim)}</td><td>${badge(c.verdict)}</td><td>${main.join('<br>')}</td></tr>`
+    `<td>${sourceLink(c.source)}</td><td>${escapeHtml(c.claim)}</td><td>${badge(c.verdict)}</td><td>${main.join('<br>')}</td></tr>`
   );
 }
 
@@ -72,7 +83,8 @@ function claimSection(c: ClaimRecord, figures: readonly FigureLink[]): string {
   const time = c.seconds === null ? '' : ` · ${c.seconds.toFixed(1)} s${c.status === 'cached' ? ' (cached)' : ''}`;
   return `<section class="claim" id="${escapeHtml(c.id)}">
 <h2>${escapeHtml(c.id)} ${badge(c.verdict)}</h2>
-<p class="meta">seed <code>${escapeHtml(c.seed)}</code> · preset ${escapeHtml(c.preset)}${time}</p>
+<p class="meta">preset ${escapeHtml(c.preset)}${time}</p>
+<p class="source"><b>Source:</b> ${sourceCitation(c.source)}</p>
 <blockquote>${escapeHtml(c.claim)}</blockquote>
 ${c.threshold ? `<p><b>Rule:</b> ${escapeHtml(c.threshold)}</p>` : ''}
 ${c.reason ? `<p><b>Verdict:</b> ${escapeHtml(c.reason)}</p>` : ''}
@@ -94,11 +106,11 @@ export function renderHtml(results: ResultsFile, figures: ReadonlyMap<string, re
 <html lang="en"><head><meta charset="utf-8"><title>ntk-lab — reproduction report</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"><style>${CSS}</style></head>
 <body>
-<h1>ntk-lab — reproduction of the seed claims</h1>
+<h1>ntk-lab — reproduction of published NTK claims</h1>
 <p class="meta">preset <b>${escapeHtml(results.preset)}</b> · root seed ${results.rootSeed} · backend ${escapeHtml(results.backend)} · code ${escapeHtml(results.codeVersion)} · ${escapeHtml(results.generatedAt)} · ${escapeHtml(counts || 'no claims')}</p>
 <p class="meta">Every number on this page comes from <a href="results.json">results.json</a>; each verdict is computed from the metrics by the rule shown with it.</p>
 <h2>Summary</h2>
-<table id="summary"><tr><th>id</th><th>seed</th><th>claim</th><th>verdict</th><th>main numbers</th></tr>
+<table id="summary"><tr><th>id</th><th>source</th><th>claim</th><th>verdict</th><th>main numbers</th></tr>
 ${results.claims.map(summaryRow).join('\n')}
 </table>
 ${results.claims.map((c) => claimSection(c, figures.get(c.id) ?? [])).join('\n')}

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runExperiments } from '../experiments/runner.js';
-import { brokenExperiment, lineExperiment } from '../experiments/test-fixtures.js';
+import { brokenExperiment, lineExperiment } from '../experiments/fixtures.testutil.js';
 import type { Experiment } from '../experiments/types.js';
 import { escapeHtml, formatMetric } from './html.js';
 import { writeReport } from './write-report.js';
@@ -22,7 +22,7 @@ async function makeReport(): Promise<{ dir: string; claims: number }> {
   return { dir, claims: outcomes.length };
 }
 
-test('results.json: every claim with id, seed, claim, verdict, metrics and figure paths that exist', async () => {
+test('results.json: every claim with id, source, claim, verdict, metrics and figure paths that exist', async () => {
   const { dir } = await makeReport();
   try {
     const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
@@ -35,7 +35,12 @@ test('results.json: every claim with id, seed, claim, verdict, metrics and figur
       ],
     );
     const a = results.claims[0];
-    assert.equal(a.seed, '000_5ac10cf2bd520345.txt');
+    assert.deepEqual(Object.keys(a.source).sort(), ['arxiv', 'authors', 'key', 'title', 'url', 'venue', 'where', 'year']);
+    assert.deepEqual(a.source.authors, ['Arthur Jacot', 'Franck Gabriel', 'Clément Hongler']);
+    assert.equal(a.source.year, 2018);
+    assert.equal(a.source.arxiv, '1806.07572');
+    assert.equal(a.source.where, 'Section 5 (test fixture)');
+    assert.equal(a.seed, undefined);
     assert.equal(a.metrics.points, 40);
     assert.equal(a.metrics.divergent, 'Infinity'); // not silently null
     assert.equal(a.figures.length, 4);
@@ -100,6 +105,26 @@ test('the page opens in headless Chromium: every figure renders and the summary 
   } finally {
     await context.close();
     rmSync(profile, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the page cites the source of each claim with a link, and names no seed file', async () => {
+  const { dir } = await makeReport();
+  try {
+    const html = readFileSync(join(dir, 'index.html'), 'utf8');
+    const link = '<a href="https://arxiv.org/abs/1806.07572">';
+    assert.ok(html.includes(`${link}Jacot, Gabriel &amp; Hongler (2018)</a>`), 'summary row: author–year link');
+    assert.ok(
+      html.includes(`<cite>${link}Arthur Jacot, Franck Gabriel and Clément Hongler (2018). Neural Tangent Kernel:`),
+      'claim section: full reference, linked',
+    );
+    assert.ok(html.includes('</cite> — Section 5 (test fixture)'), 'claim section: where in the work');
+    assert.equal(html.split('<p class="source">').length - 1, 3, 'one citation per claim');
+    for (const f of ['index.html', 'results.json']) {
+      assert.doesNotMatch(readFileSync(join(dir, f), 'utf8'), /\d{3}_[0-9a-f]{16}\.txt/, f);
+    }
+  } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -44,5 +44,10 @@ test('`ntk reproduce` names bad arguments', () => {
   assert.match(preset.stderr, /--preset must be 'quick' or 'full', got 'huge'/);
   const list = ntk(['reproduce', '--list']);
   assert.equal(list.status, 0);
-  assert.match(list.stdout, /^003-catapult-toy\t003_5bc7c7a840856489\.txt/m);
+  assert.match(
+    list.stdout,
+    /^003-catapult-toy\t~[\d.]+ s quick, ~[\d.]+ s full\tLewkowycz et al\. \(2020\), arXiv:2003\.02218 — the solvable two-layer linear model/m,
+  );
+  assert.match(list.stdout, /^001-ntk-convergence\t.*\tJacot, Gabriel & Hongler \(2018\), arXiv:1806\.07572 — Theorem 1:/m);
+  assert.doesNotMatch(list.stdout, /\d{3}_[0-9a-f]{16}\.txt/);
 });

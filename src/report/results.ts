@@ -1,13 +1,14 @@
 import type { Outcome } from '../experiments/runner.js';
-import type { Config, Metrics, Preset } from '../experiments/types.js';
+import type { Config, Metrics, Preset, Source } from '../experiments/types.js';
 
 /** The status shown for a claim: its verdict when it ran, else why there is none. */
 export type ClaimVerdict = 'holds' | 'partial' | 'fails' | 'error' | 'not-run';
 
-/** One row of results.json (issue 8: id, seed, claim, verdict, metrics, figures; the rest is context). */
+/** One row of results.json (id, source, claim, verdict, metrics, figures; the rest is context). */
 export interface ClaimRecord {
   readonly id: string;
-  readonly seed: string;
+  /** The citation: authors, year, title, venue, arXiv id, link and `where` (section / theorem / equation). */
+  readonly source: Source;
   readonly claim: string;
   readonly verdict: ClaimVerdict;
   readonly metrics: Metrics;
@@ -40,7 +41,7 @@ export function claimRecord(o: Outcome, figures: readonly string[], figureErrors
     o.status === 'not-run' ? 'not-run' : o.status === 'error' || o.verdict === undefined ? 'error' : o.verdict.verdict;
   return {
     id: e.id,
-    seed: e.seed,
+    source: e.source,
     claim: e.claim,
     verdict,
     metrics: o.result?.metrics ?? {},

@@ -3,6 +3,7 @@ import cliProgress from 'cli-progress';
 import { join, resolve } from 'node:path';
 import { allExperiments } from '../../experiments/all.js';
 import { codeVersion, fileCache } from '../../experiments/cache.js';
+import { shortCitation } from '../../experiments/citation.js';
 import { createRegistry, selectExperiments } from '../../experiments/registry.js';
 import { runExperiments, type Outcome, type RunReporter } from '../../experiments/runner.js';
 import type { Preset } from '../../experiments/types.js';
@@ -70,7 +71,7 @@ export function registerReproduce(program: Command): void {
   program
     .command('reproduce')
     .description(
-      'reproduce the claims of the seed documents and write report/index.html and report/results.json',
+      'reproduce published NTK claims (each cites its paper) and write report/index.html and report/results.json',
     )
     .argument('[ids...]', 'experiment ids or id prefixes (e.g. 003), or "all"', ['all'])
     .option('--preset <preset>', 'quick | full', 'quick')
@@ -85,7 +86,8 @@ export function registerReproduce(program: Command): void {
       if (opts.list) {
         for (const e of registry.experiments) {
           process.stdout.write(
-            `${e.id}\t${e.seed}\t~${e.expectedSeconds.quick} s quick, ~${e.expectedSeconds.full} s full\n`,
+            `${e.id}\t~${e.expectedSeconds.quick} s quick, ~${e.expectedSeconds.full} s full\t` +
+              `${shortCitation(e.source)}, ${e.source.arxiv ? `arXiv:${e.source.arxiv}` : e.source.url} — ${e.source.where}\n`,
           );
         }
         return;

@@ -7,16 +7,16 @@ import { uniform } from '../../random/uniform.js';
 import { eighDescending, trainingAlignment } from '../../spectral/alignment.js';
 import { networkModel, trainAsync, type OptimizerName, type TrainResult } from '../../train/index.js';
 import type { RunContext } from '../types.js';
-import { logSteps } from '../shared/stats.js';
+import { logSteps } from '../common/stats.js';
 
 /**
- * The common setting of seed 000 (Kopitkov & Indelman, "Neural spectrum alignment"): L2 regression of a
+ * The common setting of Kopitkov & Indelman (2020, "Neural spectrum alignment"): L2 regression of a
  * smooth target on N points uniform in [0, 1]², a ReLU MLP, and the empirical NTK Gramian
  * G_t = g_t(X, X) with its eigenvectors at snapshots along training. Loss L = (1/N)·Σ ½(f − y)²
- * (seed 000, "Notations", l = ½(f − y)², so m_t = f_t − y), the trainer's 'mse'.
+ * (Kopitkov & Indelman 2020, "Notations", l = ½(f − y)², so m_t = f_t − y), the trainer's 'mse'.
  */
 
-/** Seed 000's smooth target on [0, 1]²: y(x) = sin(π·ω·x₁)·cos(π·ω·x₂) (zero mean over the square for even ω). */
+/** Kopitkov & Indelman's smooth target on [0, 1]²: y(x) = sin(π·ω·x₁)·cos(π·ω·x₂) (zero mean over the square for even ω). */
 export function smoothTarget(x1: number, x2: number, omega: number): number {
   return Math.sin(Math.PI * omega * x1) * Math.cos(Math.PI * omega * x2);
 }
@@ -64,7 +64,7 @@ export interface AlignmentRunOptions {
 export interface AlignmentSnapshotRow {
   readonly step: number;
   readonly loss: number;
-  /** cos α_t(φ, k) for k = 1..N, φ = target y, residual m_t, outputs f_t (seed 000, "Results"). */
+  /** cos α_t(φ, k) for k = 1..N, φ = target y, residual m_t, outputs f_t (Kopitkov & Indelman 2020, "Results"). */
   readonly target: Float64Array;
   readonly residual: Float64Array | null;
   readonly output: Float64Array | null;
@@ -118,7 +118,7 @@ export async function alignmentRun(
   await ctx.checkpoint();
   if (train.diverged)
     throw new Error(
-      `seed 000 run diverged at step ${train.diverged.step} (loss ${train.diverged.loss}); lower lrFactor`,
+      `alignment run diverged at step ${train.diverged.step} (loss ${train.diverged.loss}); lower lrFactor`,
     );
   const al = trainingAlignment(train, y);
   const snapshots = al.map((a, i) => ({
@@ -132,12 +132,12 @@ export async function alignmentRun(
   return { y, lr, lambdaMax0, train, snapshots };
 }
 
-/** The seed's three k values, clipped to N. */
+/** The paper's three k values, clipped to N. */
 export function alignmentKs(n: number): number[] {
   return [1, 10, 100].filter((k) => k <= n);
 }
 
-/** Figure rows: cos α_t(φ, k) against t for the seed's k values (t = 0 plotted at t = 1 on log axes is avoided: t + 1). */
+/** Figure rows: cos α_t(φ, k) against t for the paper's k values (t = 0 plotted at t = 1 on log axes is avoided: t + 1). */
 export function alignmentRows(
   run: AlignmentRunResult,
   which: 'target' | 'residual' | 'output',

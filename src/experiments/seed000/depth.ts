@@ -1,10 +1,11 @@
 import type { Json } from '../types.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
-import { nums } from '../shared/stats.js';
+import { nums } from '../common/stats.js';
 import { alignmentRun } from './alignment-run.js';
+import { cite, kopitkovIndelman2020 } from '../bibliography.js';
 
 /**
- * Seed 000, claim 2: deeper nets align more and train faster. The same data, target and width for
+ * Kopitkov & Indelman (2020): deeper nets align more and train faster. The same data, target and width for
  * depths 2, 4, 6 (hidden layers); each trained by GD with the same relative step η = lrFactor·N/λ_max(G₀)
  * (so that depth does not win merely by a larger kernel scale). Alignment is cos α_T(y, k) at the end;
  * speed is the loss ratio L_T/L_0.
@@ -23,7 +24,10 @@ export interface DepthConfig {
 
 export const depthAlignment: Experiment<DepthConfig> = {
   id: '000-depth',
-  seed: '000_5ac10cf2bd520345.txt',
+  source: cite(
+    kopitkovIndelman2020,
+    'the depth experiment and the conclusions: deeper networks align more, and alignment improves performance',
+  ),
   claim:
     'Depth increases alignment, and alignment improves performance: deeper nets (depth 2, 4, 6) align their top NTK ' +
     'eigenvectors more with the target and train faster.',

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Metrics } from '../types.js';
-import { runTiny } from '../shared/run-tiny.js';
+import { runTiny } from '../common/run-tiny.testutil.js';
 import { outputSpan } from './output-span.js';
 import { firstOrderDynamics } from './first-order.js';
 import { targetAlignment } from './target-alignment.js';
@@ -60,7 +60,7 @@ test('first-order dynamics: with a small step the constant-Gramian prediction is
   assert.ok(eb / es > 20 && eb / es < 500, `ratio ${eb / es}`);
 });
 
-test('seed 000 verdicts follow their thresholds', async () => {
+test('Kopitkov & Indelman (000) verdicts follow their thresholds', async () => {
   const span = (p: Metrics) =>
     outputSpan.verdict({ minOutputAlign10: 0.8, minOutputAlign100: 0.99, randomLevel10: 0.04, ...p }).verdict;
   assert.equal(span({}), 'holds');

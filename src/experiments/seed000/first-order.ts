@@ -1,12 +1,13 @@
 import { Matrix } from '../../linalg/matrix.js';
 import { predictGradientDescentMse } from '../../predict/index.js';
 import type { Experiment, FigureSpec, Row, VerdictResult } from '../types.js';
-import { norm2, num } from '../shared/stats.js';
+import { norm2, num } from '../common/stats.js';
 import { alignmentRun } from './alignment-run.js';
+import { cite, kopitkovIndelman2020 } from '../bibliography.js';
 
 /**
- * Seed 000, claim 4: with a constant Gramian G = G_0 the first-order dynamics
- *   m̄_t = Σᵢ (1 − (δ/N)λᵢ)^t ⟨v̄ᵢ, m̄₀⟩ v̄ᵢ        (seed 000, "L2 Loss Dynamics and a Constant Gramian")
+ * Kopitkov & Indelman (2020): with a constant Gramian G = G_0 the first-order dynamics
+ *   m̄_t = Σᵢ (1 − (δ/N)λᵢ)^t ⟨v̄ᵢ, m̄₀⟩ v̄ᵢ        (Kopitkov & Indelman 2020, "L2 Loss Dynamics and a Constant Gramian")
  * predict the residual of the real network early on (predict/predictGradientDescentMse, 'gd'). Error
  * ε_t = ‖m̄_t^pred − m̄_t‖/‖m̄_t‖ along GD.
  */
@@ -24,7 +25,10 @@ export interface FirstOrderConfig {
 
 export const firstOrderDynamics: Experiment<FirstOrderConfig> = {
   id: '000-first-order',
-  seed: '000_5ac10cf2bd520345.txt',
+  source: cite(
+    kopitkovIndelman2020,
+    'the L2-loss dynamics with a constant Gramian: m̄_t = Σᵢ[1 − (δ/N)λᵢ]ᵗ⟨v̄ᵢ, m̄₀⟩v̄ᵢ',
+  ),
   claim:
     'The first-order dynamics with a constant Gramian, m̄_t = Σᵢ[1 − (δ/N)λᵢ]^t⟨v̄ᵢ, m̄₀⟩v̄ᵢ, predict the residual of ' +
     'the trained network early on.',

@@ -1,10 +1,11 @@
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
-import { num, nums } from '../shared/stats.js';
+import { num, nums } from '../common/stats.js';
 import { foldIn } from '../../random/keys.js';
 import { alignmentRun, type AlignmentRunResult } from './alignment-run.js';
+import { cite, kopitkovIndelman2020 } from '../bibliography.js';
 
 /**
- * Seed 000, claim 5 ("beyond GD … similar behavior was also observed for SGD, Adam"): the trends of
+ * Kopitkov & Indelman (2020) ("beyond GD … similar behavior was also observed for SGD, Adam"): the trends of
  * claims 1 and 3 under minibatch SGD and under Adam — the target alignment cos α_t(y, k) rises (k = 10, 100)
  * and the outputs stay in the top eigenspaces (min_t cos α_t(f_t, 100)).
  */
@@ -28,7 +29,10 @@ const OPTS = ['sgd', 'adam'] as const;
 
 export const optimizersAlignment: Experiment<OptimizersConfig> = {
   id: '000-optimizers',
-  seed: '000_5ac10cf2bd520345.txt',
+  source: cite(
+    kopitkovIndelman2020,
+    'the conclusions: the same alignment under SGD and Adam (also reported in Kopitkov & Indelman 2019, arXiv:1903.10567)',
+  ),
   claim:
     'Beyond GD, the same behaviour holds for SGD and Adam: the top NTK eigenvectors align with the target during ' +
     'training and span the network outputs.',

@@ -1,9 +1,10 @@
 import type { Experiment, FigureSpec, VerdictResult } from '../types.js';
-import { num } from '../shared/stats.js';
+import { num } from '../common/stats.js';
 import { alignmentRows, alignmentRun } from './alignment-run.js';
+import { cite, kopitkovIndelman2020 } from '../bibliography.js';
 
 /**
- * Seed 000, claim 3: "f̄_t is in a subspace spanned by top eigenvectors, for all t": cos α_t(f_t, k) stays
+ * Kopitkov & Indelman (2020): "f̄_t is in a subspace spanned by top eigenvectors, for all t": cos α_t(f_t, k) stays
  * close to 1 for small k along the whole GD run. Compared with the random-vector level k/N.
  */
 export interface OutputSpanConfig {
@@ -19,7 +20,10 @@ export interface OutputSpanConfig {
 
 export const outputSpan: Experiment<OutputSpanConfig> = {
   id: '000-output-span',
-  seed: '000_5ac10cf2bd520345.txt',
+  source: cite(
+    kopitkovIndelman2020,
+    'the output-span experiment: f̄_t and its projection on the top-k eigenvectors of G_t; the conclusions (top eigenvectors are basis functions of the network)',
+  ),
   claim:
     'The network outputs f̄_t lie in the subspace spanned by the top eigenvectors of G_t for all t: the top ' +
     'eigenvectors are basis functions of the network, spanning it almost completely.',
@@ -57,7 +61,7 @@ export const outputSpan: Experiment<OutputSpanConfig> = {
         id: 'residual-alignment',
         title: 'cos α_t(m_t, k) for the residual m_t = f_t − y',
         caption:
-          'The residual leaves the top eigenspaces as they are fitted first (seed 000: information flows from m_t to f_t).',
+          'The residual leaves the top eigenspaces as they are fitted first (Kopitkov & Indelman: information flows from m_t to f_t).',
         data: alignmentRows(run, 'residual'),
         chart: {
           kind: 'line-points',

@@ -1,10 +1,11 @@
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
 import { foldIn } from '../../random/keys.js';
-import { num, nums } from '../shared/stats.js';
+import { num, nums } from '../common/stats.js';
 import { alignmentKs, alignmentRows, alignmentRun } from './alignment-run.js';
+import { cite, kopitkovIndelman2020 } from '../bibliography.js';
 
 /**
- * Seed 000, claim 1: during GD training the top eigenvectors of the NTK Gramian G_t align with the target:
+ * Kopitkov & Indelman (2020): during GD training the top eigenvectors of the NTK Gramian G_t align with the target:
  * cos α_t(y, k) = Σ_{i≤k}⟨y, v_i^t⟩²/‖y‖² rises, for k = 1, 10, 100.
  */
 export interface TargetAlignmentConfig {
@@ -22,7 +23,10 @@ export interface TargetAlignmentConfig {
 
 export const targetAlignment: Experiment<TargetAlignmentConfig> = {
   id: '000-target-alignment',
-  seed: '000_5ac10cf2bd520345.txt',
+  source: cite(
+    kopitkovIndelman2020,
+    'the alignment cos α_t(φ̄, k) = Σ_{i≤k}⟨φ̄, v̄ᵢᵗ⟩²/‖φ̄‖² and the target-alignment experiment (L2 regression, inputs uniform in [0, 1]²)',
+  ),
   claim:
     'On N points uniform in [0,1]² with a smooth target y, during GD training the top eigenvectors of the NTK ' +
     'Gramian G_t align with the target: cos α_t(y, k) = Σ_{i≤k}⟨y, v_i^t⟩²/‖y‖² rises, for k = 1, 10, 100.',

@@ -7,11 +7,12 @@ import { eighDescending } from '../../spectral/index.js';
 import { networkModel, trainAsync } from '../../train/index.js';
 import { predictGradientDescentMse } from '../../predict/index.js';
 import type { Experiment, FigureSpec, Row, VerdictResult } from '../types.js';
-import { logSteps, num } from '../shared/stats.js';
+import { logSteps, num } from '../common/stats.js';
 import { gaussianPoints, jacotNet } from './jacot-net.js';
+import { cite, jacotGabrielHongler2018 } from '../bibliography.js';
 
 /**
- * Seed 001, "Early stopping: convergence on the most relevant kernel principal components, avoiding to fit the
+ * Jacot et al. (2018), "Early stopping: convergence on the most relevant kernel principal components, avoiding to fit the
  * ones in eigenspaces with lower eigenvalues". A wide net is trained by GD on noisy labels y = g(x) + σε
  * (g(x) = sin(x₁) + cos(x₂)), the step t* with the lowest test loss is the early-stopping time, and there the
  * fitted share of the initial residual m₀ = f₀ − y is measured in two groups of eigenvectors of Θ_∞ on the
@@ -36,7 +37,10 @@ function target(x: Float64Array, r: number, d: number): number {
 
 export const earlyStopping: Experiment<EarlyStoppingConfig> = {
   id: '001-early-stopping',
-  seed: '001_4cea87e3ca4fd2c4.txt',
+  source: cite(
+    jacotGabrielHongler2018,
+    'Section 5 (least-squares regression): early stopping and the kernel principal components',
+  ),
   claim:
     'Early stopping converges on the most relevant kernel principal components and avoids fitting those in eigenspaces with lower eigenvalues.',
   presets: {

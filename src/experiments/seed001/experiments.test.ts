@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Metrics } from '../types.js';
-import { runTiny } from '../shared/run-tiny.js';
+import { runTiny } from '../common/run-tiny.testutil.js';
 import { nngpGaussian } from './nngp-gaussian.js';
 import { ntkConvergence } from './ntk-convergence.js';
 import { ntkTraining } from './ntk-training.js';

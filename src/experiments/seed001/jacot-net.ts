@@ -6,9 +6,9 @@ import { normal } from '../../random/normal.js';
 import { uniform } from '../../random/uniform.js';
 
 /**
- * Seed 001's network (Jacot et al. 2018, §2): α̃^(l+1) = n_l^{-1/2}·W^(l)α^(l) + β·b^(l), all parameters
+ * Jacot et al.'s network (2018, §2): α̃^(l+1) = n_l^{-1/2}·W^(l)α^(l) + β·b^(l), all parameters
  * N(0, 1), σ = ReLU — ntk-lab's Dense in the 'ntk' parameterization with W_std = 1, b_std = β. `depth`
- * hidden layers of `width` units and one linear output. Its limiting kernels Σ^(L), Θ^(L)_∞ (seed 001,
+ * hidden layers of `width` units and one linear output. Its limiting kernels Σ^(L), Θ^(L)_∞ (Jacot et al. 2018,
  * "Limiting Kernel") are kernelFn's.
  */
 export function jacotNet(depth: number, width: number, beta: number): Layer {

@@ -6,11 +6,12 @@ import { foldIn, split } from '../../random/keys.js';
 import { ndtri } from '../../random/ndtri.js';
 import { normalCdf } from '../../special/index.js';
 import type { Experiment, FigureSpec, Row, VerdictResult } from '../types.js';
-import { num } from '../shared/stats.js';
+import { num } from '../common/stats.js';
 import { circlePoints, jacotNet } from './jacot-net.js';
+import { cite, jacotGabrielHongler2018 } from '../bibliography.js';
 
 /**
- * Seed 001, "Gaussian Process in ANN at initialization": over random initializations θ ~ N(0, I), the outputs
+ * Jacot et al. (2018), "Gaussian Process in ANN at initialization": over random initializations θ ~ N(0, I), the outputs
  * (f(x₁), …, f(x_M)) are centred Gaussian with the NNGP covariance Σ^(L+1) (kernelFn 'nngp'). Test: whiten each
  * sample with the Cholesky factor of Σ, z = L⁻¹f, pool the S·M values and compare with N(0, 1) — Kolmogorov–
  * Smirnov statistic D, mean, variance, skewness and excess kurtosis — and compare the sample covariance with Σ.
@@ -62,7 +63,10 @@ export function moments(z: readonly number[]): {
 
 export const nngpGaussian: Experiment<NngpGaussianConfig> = {
   id: '001-nngp-gaussian',
-  seed: '001_4cea87e3ca4fd2c4.txt',
+  source: cite(
+    jacotGabrielHongler2018,
+    'Proposition 1: at initialization, in the infinite-width limit, the outputs are centred Gaussian processes with covariance Σ^(L)',
+  ),
   claim:
     'At initialization f(·; θ) is a centred Gaussian process with the NNGP covariance Σ^(L+1) (in the infinite-width limit).',
   presets: {

@@ -5,11 +5,12 @@ import { initParams } from '../../nn/index.js';
 import { foldIn, split } from '../../random/keys.js';
 import type { Json } from '../types.js';
 import type { Experiment, FigureSpec, Row, VerdictResult } from '../types.js';
-import { logLogSlopePositivePairs, num } from '../shared/stats.js';
+import { logLogSlopePositivePairs, num } from '../common/stats.js';
 import { circlePoints, jacotNet } from './jacot-net.js';
+import { cite, jacotGabrielHongler2018 } from '../bibliography.js';
 
 /**
- * Seed 001, "Convergence of NTK": at initialization the empirical NTK Θ(θ) = Σ_p ∂_{θ_p}f ⊗ ∂_{θ_p}f converges
+ * Jacot et al. (2018), "Convergence of NTK": at initialization the empirical NTK Θ(θ) = Σ_p ∂_{θ_p}f ⊗ ∂_{θ_p}f converges
  * to the limiting Θ^(L)_∞ (kernelFn 'ntk') as the widths grow, with fluctuations ∝ width^{-1/2}. Measured:
  * e(n) = RMS over initializations of ‖Θ_n − Θ_∞‖_F/‖Θ_∞‖_F, and the slope of log e against log n.
  */
@@ -24,7 +25,10 @@ export interface NtkConvergenceConfig {
 
 export const ntkConvergence: Experiment<NtkConvergenceConfig> = {
   id: '001-ntk-convergence',
-  seed: '001_4cea87e3ca4fd2c4.txt',
+  source: cite(
+    jacotGabrielHongler2018,
+    'Theorem 1: at initialization the NTK converges in probability to the deterministic limiting kernel Θ^(L)_∞',
+  ),
   claim:
     'The empirical NTK at initialization converges to the explicit limiting kernel Θ^(L)_∞ as the widths grow ' +
     '(fluctuations ∝ width^{-1/2}).',

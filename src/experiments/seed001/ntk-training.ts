@@ -6,11 +6,12 @@ import { foldIn, split } from '../../random/keys.js';
 import { networkModel, trainAsync } from '../../train/index.js';
 import type { Json } from '../types.js';
 import type { Experiment, FigureSpec, Row, VerdictResult } from '../types.js';
-import { logLogSlopePositivePairs, num, nums } from '../shared/stats.js';
+import { logLogSlopePositivePairs, num, nums } from '../common/stats.js';
 import { circlePoints, jacotNet } from './jacot-net.js';
+import { cite, jacotGabrielHongler2018 } from '../bibliography.js';
 
 /**
- * Seed 001, "Convergence of NTK during training": for a fixed training time the NTK stays closer to its
+ * Jacot et al. (2018), "Convergence of NTK during training": for a fixed training time the NTK stays closer to its
  * initial value as the width grows (Jacot et al., Thm 2). Each width is trained by GD for the same steps with
  * the same η = lrFactor·N/λ_max(Θ_∞) on targets y = sin(2γ) + cos(3γ) of circle points at angle γ;
  * measured: ‖Θ_T − Θ_0‖_F/‖Θ_0‖_F (mean over initializations) and its log-log slope in the width
@@ -30,7 +31,10 @@ export interface NtkTrainingConfig {
 
 export const ntkTraining: Experiment<NtkTrainingConfig> = {
   id: '001-ntk-training',
-  seed: '001_4cea87e3ca4fd2c4.txt',
+  source: cite(
+    jacotGabrielHongler2018,
+    'Theorem 2: during training the NTK stays asymptotically constant, equal to Θ^(L)_∞',
+  ),
   claim:
     'During training the NTK stays asymptotically constant: the variation ‖Θ_T − Θ_0‖/‖Θ_0‖ over a fixed training time shrinks as the width grows.',
   presets: {

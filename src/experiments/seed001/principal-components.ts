@@ -6,11 +6,12 @@ import { normal } from '../../random/normal.js';
 import { eighDescending } from '../../spectral/index.js';
 import { networkModel, trainAsync } from '../../train/index.js';
 import type { Experiment, FigureSpec, Row, VerdictResult } from '../types.js';
-import { num, spearman } from '../shared/stats.js';
+import { num, spearman } from '../common/stats.js';
 import { gaussianPoints, jacotNet } from './jacot-net.js';
+import { cite, jacotGabrielHongler2018 } from '../bibliography.js';
 
 /**
- * Seed 001, "Convergence and Early Stopping": with Θ_∞ = Σᵢ λᵢvᵢvᵢᵀ the residual obeys Δ_t = e^{−tΘ}Δ₀, so
+ * Jacot et al. (2018), "Convergence and Early Stopping": with Θ_∞ = Σᵢ λᵢvᵢvᵢᵀ the residual obeys Δ_t = e^{−tΘ}Δ₀, so
  * convergence is fastest along the kernel's top principal components. A wide net is trained by GD
  * (η = lrFactor·N/λ₁); the projections pᵢ(t) = ⟨vᵢ, f_t − y⟩ on the top K eigenvectors of the limiting
  * kernel are tracked, and each one's half-life (first step with |pᵢ(t)| ≤ |pᵢ(0)|/2, log-interpolated) is
@@ -44,7 +45,10 @@ export function halfLife(p: readonly number[]): number {
 
 export const principalComponents: Experiment<PrincipalComponentsConfig> = {
   id: '001-principal-components',
-  seed: '001_4cea87e3ca4fd2c4.txt',
+  source: cite(
+    jacotGabrielHongler2018,
+    'Section 5 (least-squares regression): convergence is fastest along the largest kernel principal components, at rates e^{−tλᵢ}',
+  ),
   claim:
     'Convergence is fastest along the largest kernel principal components: the residual’s projections on the NTK ' +
     'eigenvectors decay in the order of their eigenvalues, at the rates e^{−tλᵢ}.',

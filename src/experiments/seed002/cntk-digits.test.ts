@@ -5,7 +5,7 @@ import { PRNGKey } from '../../random/index.js';
 import type { Metrics } from '../types.js';
 import { accuracy, digitsSplit } from './common.js';
 import { cntkDigits } from './cntk-digits.js';
-import { runTiny } from '../shared/run-tiny.js';
+import { runTiny } from '../common/run-tiny.testutil.js';
 
 test('digitsSplit: disjoint draws, centred images with ‖x‖² = 64, targets one-hot − 0.1; accuracy by argmax', () => {
   const s = digitsSplit(PRNGKey(5), 30, 20);

@@ -4,11 +4,12 @@ import { Conv, Dense, Flatten, GlobalAvgPool, Relu, serial } from '../../nn/inde
 import type { Layer, Tensor } from '../../nn/types.js';
 import { predictGradientDescentMse } from '../../predict/index.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
-import { num } from '../shared/stats.js';
+import { num } from '../common/stats.js';
 import { accuracy, digitsSplit, mlp } from './common.js';
+import { cite, aroraEtAl2019Exact } from '../bibliography.js';
 
 /**
- * Seed 002 §4, Arora et al. (2019): the convolutional NTK, computed exactly layer by layer, used for kernel
+ * Arora et al. (2019): the convolutional NTK, computed exactly layer by layer, used for kernel
  * regression on images; CNTK-V (vanilla: the readout sees the flattened last feature map) and CNTK-GAP (global
  * average pooling before the readout), against the fully-connected NTK on the flattened pixels.
  *
@@ -42,7 +43,10 @@ const readout = () => Dense({ width: 1, W_std: Math.SQRT2, b_std: null });
 
 export const cntkDigits: Experiment<CntkDigitsConfig> = {
   id: '002-cntk-digits',
-  seed: '002_1db0f840f14de595.txt',
+  source: cite(
+    aroraEtAl2019Exact,
+    'Section 4 (the convolutional NTK: CNTK-V and CNTK-GAP) and the CIFAR-10 experiments (CNTK-GAP above CNTK-V); here on the 8×8 digits',
+  ),
   claim:
     'The convolutional NTK (CNTK), defined layer by layer with convolutions of the previous layer’s kernel, can be computed ' +
     'exactly and used for kernel regression on images; Arora et al. report CNTK-GAP above CNTK-V, both above the fully-connected NTK on images.',

@@ -6,7 +6,7 @@ import { normal, permutation } from '../../random/index.js';
 import type { Key } from '../../random/key.js';
 import type { PreciseLayer } from '../../spectral/index.js';
 
-/** Shared pieces of the seed-002 experiments (Arora et al. 2019; Yang & Salman 2019). */
+/** Shared pieces of the 002 experiments (Arora et al. 2019; Yang & Salman 2019). */
 
 /**
  * A fully-connected network in neural-tangents conventions ('ntk' parameterization, DESIGN.md §3):

@@ -5,7 +5,7 @@ import { cubeSpectrumOfStack } from '../../spectral/index.js';
 import type { Metrics } from '../types.js';
 import { mlp, preciseMlp, type MlpSpec } from './common.js';
 import { cubeSpectra } from './cube-spectra.js';
-import { runTiny } from '../shared/run-tiny.js';
+import { runTiny } from '../common/run-tiny.testutil.js';
 
 /** All 2^d points of {±1}^d, row-major. */
 function cube(d: number): Float64Array {

@@ -1,10 +1,11 @@
 import { cubeSpectrumOfStack, fractionalVarianceByDepth } from '../../spectral/index.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
-import { num, nums } from '../shared/stats.js';
+import { num, nums } from '../common/stats.js';
 import { preciseMlp, type MlpSpec } from './common.js';
+import { cite, yangSalman2019 } from '../bibliography.js';
 
 /**
- * Seed 002 §3 (Yang & Salman 2019): spectra of the CK (NNGP) and NTK on the boolean cube {±1}ᵈ. The
+ * Yang & Salman (2019): spectra of the CK (NNGP) and NTK on the boolean cube {±1}ᵈ. The
  * eigenfunctions are the parities χ_S; the eigenvalue μ_k depends on k = |S| only; the degree-k
  * fractional variance is C(d, k)·μ_k / Σᵢ C(d, i)·μᵢ. Computed exactly (to float64) by the library's
  * high-precision recursion (src/spectral/cube.ts, cubeSpectrumOfStack).
@@ -20,7 +21,7 @@ export interface CubeSpectraConfig {
   readonly d: number;
   /** Degrees shown and compared (0..maxDegree). */
   readonly maxDegree: number;
-  /** ReLU simplicity bias: σ_w² = σ_b² = reluVar (the seed: 2). */
+  /** ReLU simplicity bias: σ_w² = σ_b² = reluVar (the paper: 2). */
   readonly reluVar: number;
   /** erf with σ_b = 0: σ_w² = erfWVar. */
   readonly erfWVar: number;
@@ -63,7 +64,10 @@ function massAbove1(fv: Float64Array): number {
 
 export const cubeSpectra: Experiment<CubeSpectraConfig> = {
   id: '002-cube-spectra',
-  seed: '002_1db0f840f14de595.txt',
+  source: cite(
+    yangSalman2019,
+    'the boolean-cube spectra of the CK and NTK: eigenvalues μ_k by degree, degree-k fractional variance, simplicity bias and the effect of depth',
+  ),
   claim:
     'On the boolean cube the CK/NTK eigenfunctions are parities and μ_k depends only on the degree k. A two-layer ReLU net ' +
     'with σ_w² = σ_b² = 2 has μ₀ largest (≈ 80% of the variance: it learns almost constant functions); erf with σ_b = 0 ' +
@@ -250,10 +254,10 @@ export const cubeSpectra: Experiment<CubeSpectraConfig> = {
       '(CK and NTK); the NTK has more fractional variance at degrees ≥ 2 than the CK in every network; and for CK and NTK ' +
       'the best depth is non-decreasing in k = 1..K, finite (below the largest depth tried) at k = 1 and larger at K than at 1. ' +
       'partial if the two simplicity-bias statements hold but one of the others does not; fails otherwise. ' +
-      'The seed’s "≈ 80%" for μ₀ is quoted beside the measured value, not thresholded.';
+      'The paper’s "≈ 80%" for μ₀ is quoted beside the measured value, not thresholded.';
     const bias = ra.every((a) => a === 0) && ea.every((a) => a === 1);
     const reason =
-      `ReLU σ_w²=σ_b²=2: FV₀ = ${r0c.toFixed(4)} (CK), ${r0n.toFixed(4)} (NTK) [seed: ≈ 0.8], argmax degree ${ra.join('/')}; ` +
+      `ReLU σ_w²=σ_b²=2: FV₀ = ${r0c.toFixed(4)} (CK), ${r0n.toFixed(4)} (NTK) [paper: ≈ 0.8], argmax degree ${ra.join('/')}; ` +
       `erf σ_b=0: FV₁ = ${e1c.toFixed(4)} (CK), ${e1n.toFixed(4)} (NTK), argmax degree ${ea.join('/')}; ` +
       `NTK more mass at k ≥ 2 in ${more}/${total} networks; best depth by degree 0..K: CK [${bc.join(', ')}], NTK [${bn.join(', ')}] (max tried ${maxDepth})`;
     const others = more === total && depthOk(bc) && depthOk(bn);

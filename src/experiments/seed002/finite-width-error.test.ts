@@ -5,7 +5,7 @@ import { PRNGKey } from '../../random/index.js';
 import type { Metrics } from '../types.js';
 import { mlp, spherePoints } from './common.js';
 import { finiteWidthError } from './finite-width-error.js';
-import { runTiny } from '../shared/run-tiny.js';
+import { runTiny } from '../common/run-tiny.testutil.js';
 
 test("Arora's Θ^(1) in closed form equals the neural-tangents-convention net used here (unit sphere, c_σ = 2)", () => {
   // Arora et al. (2019) eqs. for L = 1, ReLU, ‖x‖ = ‖x'‖ = 1, t = xᵀx', θ = arccos t:

@@ -3,11 +3,12 @@ import { kernelFn } from '../../kernels/index.js';
 import { initParams } from '../../nn/index.js';
 import { foldIn, split } from '../../random/index.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
-import { logLogSlopeAllPairs, num, nums, relativeError } from '../shared/stats.js';
+import { logLogSlopeAllPairs, num, nums, relativeError } from '../common/stats.js';
 import { mlp, spherePoints, type MlpSpec } from './common.js';
+import { cite, aroraEtAl2019Exact } from '../bibliography.js';
 
 /**
- * Seed 002 §2, Arora et al. (2019), Theorem 3.1: at initialization the empirical NTK ⟨∂f(x)/∂θ, ∂f(x')/∂θ⟩ of a
+ * Arora et al. (2019), Theorem 3.1: at initialization the empirical NTK ⟨∂f(x)/∂θ, ∂f(x')/∂θ⟩ of a
  * ReLU net with L hidden layers of width m is within (L + 1)ε of Θ^(L)(x, x') once m ≥ Ω(L⁶/ε⁴·log(L/δ)).
  * Measured: the relative Frobenius error ‖Θ̂ − Θ‖_F/‖Θ‖_F on N points of the unit sphere, mean over
  * independent initializations, against width m and depth L.
@@ -37,7 +38,10 @@ const arora = (L: number): MlpSpec => ({
 
 export const finiteWidthError: Experiment<FiniteWidthConfig> = {
   id: '002-finite-width-error',
-  seed: '002_1db0f840f14de595.txt',
+  source: cite(
+    aroraEtAl2019Exact,
+    'Theorem 3.1: the finite-width NTK at initialization is within (L + 1)ε of Θ^(L) once the width is Ω(L⁶/ε⁴·log(L/δ))',
+  ),
   claim:
     'At initialization the finite-width NTK ⟨∂f(θ, x)/∂θ, ∂f(θ, x′)/∂θ⟩ of a ReLU net approaches Θ^(L)(x, x′): the error falls ' +
     'as the width grows (Arora et al.: |error| ≤ (L + 1)ε once width ≥ Ω(L⁶/ε⁴·log(L/δ))), and for a given width it grows with depth L.',

@@ -6,11 +6,12 @@ import { maxLearningRate } from '../../predict/index.js';
 import { split } from '../../random/index.js';
 import { linearizedModel, networkModel, trainAsync, type TrainModel } from '../../train/index.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
-import { num, nums } from '../shared/stats.js';
+import { num, nums } from '../common/stats.js';
 import { digitsSplit, mlp, parityTargets, type MlpSpec } from './common.js';
+import { cite, yangSalman2019 } from '../bibliography.js';
 
 /**
- * Seed 002 §3 (Yang & Salman 2019, §7): the maximum learning rate follows from the largest NTK eigenvalue,
+ * Yang & Salman (2019): the maximum learning rate follows from the largest NTK eigenvalue,
  * "and this was found to be accurate for real datasets". In ntk-lab's normalization L = (1/2N)·Σ‖f − y‖²,
  * full-batch GD on a model with constant kernel Θ converges iff η < η_max = 2N/λ_max(Θ) (maxLearningRate).
  *
@@ -37,7 +38,10 @@ const RISE = 1.01;
 
 export const maxLearningRateExperiment: Experiment<MaxLrConfig> = {
   id: '002-max-learning-rate',
-  seed: '002_1db0f840f14de595.txt',
+  source: cite(
+    yangSalman2019,
+    "the maximum learning rate from the NTK's largest eigenvalue, checked on real data",
+  ),
   claim:
     'The eigendecomposition of the NTK gives the maximum learning rate for convergence (the inverse of the largest ' +
     'eigenvalue, up to the loss normalization), and this is accurate on real data: GD converges just below it and diverges just above.',

@@ -6,7 +6,7 @@ import { PRNGKey } from '../../random/index.js';
 import type { Metrics } from '../types.js';
 import { mlp, spherePoints, type MlpSpec } from './common.js';
 import { trainedVsNtk } from './trained-vs-ntk.js';
-import { runTiny } from '../shared/run-tiny.js';
+import { runTiny } from '../common/run-tiny.testutil.js';
 
 test('the readout W_std·κ makes the net exactly κ·f(θ, x) with tangent kernel κ²·Θ̂ (same θ)', () => {
   const x = spherePoints(PRNGKey(3), 5, 4);

@@ -7,11 +7,12 @@ import { foldIn, split } from '../../random/index.js';
 import { eighDescending } from '../../spectral/index.js';
 import { networkModel, trainAsync } from '../../train/index.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
-import { logLogSlopeAllPairs, norm2, num, nums, relativeError } from '../shared/stats.js';
+import { logLogSlopeAllPairs, norm2, num, nums, relativeError } from '../common/stats.js';
 import { mlp, spherePoints, type MlpSpec } from './common.js';
+import { cite, aroraEtAl2019Exact } from '../bibliography.js';
 
 /**
- * Seed 002 §2, Arora et al. (2019), Theorem 3.2: a wide ReLU net with scaled output f_nn = κ·f(θ, x), trained by
+ * Arora et al. (2019), Theorem 3.2: a wide ReLU net with scaled output f_nn = κ·f(θ, x), trained by
  * gradient descent to convergence, predicts on a test point like NTK kernel regression
  * f_ntk(x_te) = Θ(x_te, X)·H*⁻¹·y, within ε when κ is small and the width m large.
  *
@@ -49,7 +50,10 @@ function target(x: Tensor): Matrix {
 
 export const trainedVsNtk: Experiment<TrainedVsNtkConfig> = {
   id: '002-trained-vs-ntk',
-  seed: '002_1db0f840f14de595.txt',
+  source: cite(
+    aroraEtAl2019Exact,
+    'Theorem 3.2: a wide ReLU net with small output scale κ trained by gradient flow is equivalent to kernel regression with the NTK',
+  ),
   claim:
     'A sufficiently wide ReLU net with small output scale κ, trained by gradient descent to convergence, is equivalent to ' +
     'kernel regression with the NTK: |f_nn(x_te) − f_ntk(x_te)| ≤ ε on test points, the gap falling as the width grows.',

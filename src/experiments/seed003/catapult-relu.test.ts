@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Metrics } from '../types.js';
-import { runTiny } from '../shared/run-tiny.js';
+import { runTiny } from '../common/run-tiny.testutil.js';
 import { catapultRelu, predictedPhase, type CatapultReluConfig } from './catapult-relu.js';
 
 test('tiny net: lazy below r = 2 (λ unchanged to 10%), catapult just above, divergence far above; the edge lies in (2, 12]', async () => {

@@ -9,14 +9,15 @@ import { foldIn } from '../../random/keys.js';
 import { networkModel, train, type TrainModel } from '../../train/index.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
 import { sphereData } from './sphere-data.js';
-import { num } from '../shared/stats.js';
+import { num } from '../common/stats.js';
+import { cite, lewkowyczEtAl2020 } from '../bibliography.js';
 
 /**
- * Seed 003, "Beyond the NTK regime: the catapult mechanism" (Lewkowycz et al. 2020, arXiv:2003.02218) in a
+ * Lewkowycz et al. (2020, arXiv:2003.02218), the catapult mechanism, in a
  * wide two-layer ReLU network (NTK parameterization, no biases) trained by full-batch GD on N points.
  * ntk-lab's loss is (1/2N)·Σ(f − y)², so one GD step acts in function space as f ← f − (η/N)·Θ·(f − y)
- * and the seed's η·λ₀ (loss ½Σ, no 1/N; docs/training.md) is r = η·λ₀/N here, λ₀ = λ_max(Θ₀).
- * Seed: lazy for r < 2; catapult for 2 < r < c (the loss spikes, λ_t falls until η·λ_t/N < 2, then
+ * and the paper's η·λ₀ (loss ½Σ, no 1/N; docs/training.md) is r = η·λ₀/N here, λ₀ = λ_max(Θ₀).
+ * Predicted: lazy for r < 2; catapult for 2 < r < c (the loss spikes, λ_t falls until η·λ_t/N < 2, then
  * GD converges); divergent for r > c, with c = η_max·λ₀ ≈ 4–12.
  *
  * Measured per width: the phase of every r on a grid (from the loss curve: diverged, spiked by more than
@@ -117,7 +118,10 @@ export function predictedPhase(r: number, edge: number): Phase {
 
 export const catapultRelu: Experiment<CatapultReluConfig> = {
   id: '003-catapult-relu',
-  seed: '003_5bc7c7a840856489.txt',
+  source: cite(
+    lewkowyczEtAl2020,
+    'the experiments on wide ReLU networks: lazy below η = 2/λ₀, catapult up to η_max ≈ 12/λ₀, divergent above',
+  ),
   claim:
     'In a wide ReLU network, GD is lazy for η < 2/λ₀; for 2/λ₀ < η < η_max it is in the catapult phase (the loss spikes, ' +
     'the top NTK eigenvalue λ_t falls until η < 2/λ_t, then GD converges); it diverges above η_max = c/λ₀ with c ≈ 4–12.',
@@ -327,7 +331,7 @@ export const catapultRelu: Experiment<CatapultReluConfig> = {
     const threshold =
       'holds if every grid r has the phase predicted from r < 2 (lazy), 2 < r < c (catapult), r > c (divergent) with c the measured ' +
       'edge, there is at least one catapult run and each ends with η·λ_T/N < 2, lazy runs change η·λ/N by ≤ 10%, and 4 − 0.25 ≤ c ≤ 12.25 ' +
-      '(the seed: c ≈ 4–12); partial if c > 2 (a catapult window exists) and at most 10% of grid points are off; fails otherwise.';
+      '(the paper: c ≈ 4–12); partial if c > 2 (a catapult window exists) and at most 10% of grid points are off; fails otherwise.';
     const reason =
       `c = η_max·λ₀ = ${cMeas.toFixed(3)} (smallest over widths ${JSON.stringify(m.etaMaxLambda0ByWidth)}); ${mism}/${pts} grid points off the predicted phase; ` +
       `${endLazy}/${cat} catapult runs end with η·λ_T/N < 2; largest relative change of λ in a lazy run ${lazyChange.toFixed(3)}`;

@@ -12,12 +12,12 @@ test('quick preset: the claim holds, and breaking any number changes the verdict
   const m = o.result!.metrics;
   assert.ok(Math.abs((m.etaMaxLambda0 as number) - 4) < 1e-3);
   assert.equal(m.phaseMismatches, 0);
-  // The seed's recurrence is not exact for y ≠ 0 and the report says so.
+  // The stated recurrence is not exact for y ≠ 0 and the report says so.
   assert.ok((m.seedRecurrenceErrorY1 as number) > 1e-3);
   assert.match(o.verdict!.reason, /exact only for y = 0/);
 
   const broken = (patch: Metrics) => catapultToy.verdict({ ...m, ...patch }).verdict;
-  assert.equal(broken({ etaMaxLambda0: 6 }), 'partial'); // edge off 4 but inside the seed's 4–12
+  assert.equal(broken({ etaMaxLambda0: 6 }), 'partial'); // edge off 4 but inside the paper's 4–12
   assert.equal(broken({ etaMaxLambda0: 20 }), 'fails');
   assert.equal(broken({ phaseMismatches: 3 }), 'partial');
   assert.equal(broken({ phaseMismatches: 100 }), 'fails');
@@ -30,7 +30,7 @@ test('quick preset: the claim holds, and breaking any number changes the verdict
   );
 });
 
-test('predicted phases follow the seed: η·λ₀ < 2 lazy, < 4 catapult, else divergent', () => {
+test('predicted phases follow the paper: η·λ₀ < 2 lazy, < 4 catapult, else divergent', () => {
   assert.deepEqual([1.99, 2.01, 3.99, 4.01].map(predictedPhase), [
     'lazy',
     'catapult',

@@ -1,7 +1,7 @@
 import { normal } from '../../random/normal.js';
 import { foldIn, split } from '../../random/keys.js';
 import type { Key } from '../../random/key.js';
-import { num } from '../shared/stats.js';
+import { num } from '../common/stats.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
 import {
   divergenceEdge,
@@ -14,11 +14,12 @@ import {
   type ToyRunOptions,
   type ToyState,
 } from './toy-model.js';
+import { cite, lewkowyczEtAl2020 } from '../bibliography.js';
 
 /**
- * Seed 003, "Beyond the NTK regime: the catapult mechanism" and "A toy model" (Lewkowycz et al. 2020,
+ * Lewkowycz et al. (2020), the catapult mechanism and its toy model (
  * arXiv:2003.02218): GD on f = n^{-1/2}vᵀu·x at one point (x = 1, y = 0) with u, v ~ N(0, I_n).
- * Measured: the seed's recurrences against GD on the weights; the phase of every η·λ₀ on a grid;
+ * Measured: the stated recurrences against GD on the weights; the phase of every η·λ₀ on a grid;
  * the divergence edge c = η_max·λ₀ by bisection.
  */
 export interface CatapultToyConfig {
@@ -45,7 +46,7 @@ export interface CatapultToyConfig {
 /** Every phase, in the order of the legend (fixed so that a phase keeps its color in every figure). */
 const PHASES: readonly Phase[] = ['lazy', 'catapult', 'divergent', 'unresolved'];
 
-/** The seed's prediction for the toy model: lazy below 2, catapult in (2, 4), divergent above 4 (item 4). */
+/** The paper's prediction for the toy model: lazy below 2, catapult in (2, 4), divergent above 4. */
 export function predictedPhase(etaLambda0: number): Phase {
   return etaLambda0 < 2 ? 'lazy' : etaLambda0 < 4 ? 'catapult' : 'divergent';
 }
@@ -95,7 +96,10 @@ function grid(c: CatapultToyConfig): number[] {
 
 export const catapultToy: Experiment<CatapultToyConfig> = {
   id: '003-catapult-toy',
-  seed: '003_5bc7c7a840856489.txt',
+  source: cite(
+    lewkowyczEtAl2020,
+    'the solvable two-layer linear model f = n^{-1/2}vᵀu·x on one point: exact updates of f and λ; lazy, catapult and divergent phases',
+  ),
   claim:
     'Toy model f = n^{-1/2}vᵀu·x, one point (x = 1, y): for finite n, Δf_t and λ_t evolve exactly by ' +
     'Δf_{t+1} = (1 − ηλ_t + η²Δf_t²/n)Δf_t, λ_{t+1} = λ_t + η(ηλ_t − 4)Δf_t²/n; GD is lazy for η < 2/λ₀, ' +
@@ -178,7 +182,7 @@ export const catapultToy: Experiment<CatapultToyConfig> = {
       edges.push(
         firstDiv === undefined ? Infinity : divergenceEdge(s0, lastOk, firstDiv, c.edgeWidth, opts(n)),
       );
-      // The seed's recurrences (y = 0, and y = 1) and the exact one for y = 1, against GD on u, v.
+      // The stated recurrences (y = 0, and y = 1) and the exact one for y = 1, against GD on u, v.
       for (const r of c.checkEtaLambda0) {
         await ctx.checkpoint();
         const seed0 = recurrenceError(u, v, 0, r, c.checkSteps, (s, eta) => toyStep(s, eta, n));
@@ -189,8 +193,8 @@ export const catapultToy: Experiment<CatapultToyConfig> = {
         exactErrY1 = Math.max(exactErrY1, exact1.max);
         if (wi === c.widths.length - 1 && r === c.checkEtaLambda0[c.checkEtaLambda0.length - 1]) {
           const series: [string, number[]][] = [
-            ['seed form, y = 0', seed0.perStep],
-            ['seed form, y = 1', seed1.perStep],
+            ['stated form, y = 0', seed0.perStep],
+            ['stated form, y = 1', seed1.perStep],
             ['corrected form, y = 1', exact1.perStep],
           ];
           for (const [label, errs] of series)
@@ -292,7 +296,7 @@ export const catapultToy: Experiment<CatapultToyConfig> = {
         id: 'recurrence-check',
         title: `Recurrence vs GD on the weights (η·λ₀ = ${c.checkEtaLambda0[c.checkEtaLambda0.length - 1]}, n = ${c.widths[c.widths.length - 1]})`,
         caption:
-          "|Δf_t(GD) − Δf_t(recurrence)| / max|Δf(GD)|. The seed's form is exact for y = 0 only; with y ≠ 0 its Δf_t² must read Δf_t·f_t.",
+          '|Δf_t(GD) − Δf_t(recurrence)| / max|Δf(GD)|. The stated form (the y = 0 case) is exact for y = 0 only; with y ≠ 0 its Δf_t² must read Δf_t·f_t.',
         data: checkRows,
         chart: {
           kind: 'line',
@@ -315,15 +319,15 @@ export const catapultToy: Experiment<CatapultToyConfig> = {
     const cat = num(m, 'catapultRuns');
     const mono = num(m, 'catapultLambdaMonotone');
     const threshold =
-      'holds if the seed recurrence (y = 0) matches GD on the weights to ≤ 1e-9 relative, every grid η·λ₀ has the predicted phase ' +
+      'holds if the stated recurrence (y = 0) matches GD on the weights to ≤ 1e-9 relative, every grid η·λ₀ has the predicted phase ' +
       '(lazy < 2 < catapult < 4 < divergent), λ_t is monotone in every catapult run, and |c − 4| ≤ 0.01 for c = η_max·λ₀; ' +
       'partial if the recurrence matches to ≤ 1e-6, at most 10% of grid points disagree and 4 − 0.5 ≤ c ≤ 12; fails otherwise.';
     const facts =
       `c = ${cMeas}; ${mism}/${pts} grid points off the predicted phase; λ_t monotone in ${mono}/${cat} catapult runs; ` +
-      `seed recurrence error ${e0.toExponential(2)} (y = 0), ${e1.toExponential(2)} (y = 1; the corrected recurrence: ${x1.toExponential(2)})`;
+      `stated recurrence error ${e0.toExponential(2)} (y = 0), ${e1.toExponential(2)} (y = 1; the corrected recurrence: ${x1.toExponential(2)})`;
     const note =
       e1 > 1e-6 && x1 <= 1e-9
-        ? ". The seed's recurrence is exact only for y = 0 (Lewkowycz et al.'s setting): for y ≠ 0, Δf_t² must read Δf_t·f_t, and λ's 4Δf_t² must read 4Δf_t·f_t."
+        ? ". The stated recurrence is exact only for y = 0 (Lewkowycz et al.'s setting): for y ≠ 0, Δf_t² must read Δf_t·f_t, and λ's 4Δf_t² must read 4Δf_t·f_t."
         : '';
     const holds = e0 <= 1e-9 && mism === 0 && mono === cat && Math.abs(cMeas - 4) <= 0.01;
     if (holds) return { verdict: 'holds', threshold, reason: facts + note };

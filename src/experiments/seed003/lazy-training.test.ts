@@ -8,7 +8,7 @@ import { initParams } from '../../nn/network.js';
 import { PRNGKey, normal } from '../../random/index.js';
 import { alphaScaledModel, linearizedModel, train } from '../../train/index.js';
 import type { Metrics } from '../types.js';
-import { runTiny } from '../shared/run-tiny.js';
+import { runTiny } from '../common/run-tiny.testutil.js';
 import { lazyTraining, type LazyTrainingConfig } from './lazy-training.js';
 
 test('theory the experiment rests on: the α-scaled linearized model has an α-free g-trajectory and ‖θ − θ₀‖ ∝ 1/α exactly', () => {

@@ -14,10 +14,11 @@ import {
 } from '../../train/index.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
 import { sphereData } from './sphere-data.js';
-import { logLogSlopePositivePairs, num } from '../shared/stats.js';
+import { logLogSlopePositivePairs, num } from '../common/stats.js';
+import { cite, chizatOyallonBach2019 } from '../bibliography.js';
 
 /**
- * Seed 003, "Lazy training" / "When does lazy training occur?" (Chizat & Bach 2018, arXiv:1812.07956):
+ * Chizat, Oyallon & Bach (2019, arXiv:1812.07956), lazy training and when it occurs:
  * train g_α(θ, x) = α·(f(θ, x) − f(θ₀, x)) on L_α = (1/α²)·L(g_α) by GD (src/train alphaScaledModel).
  * In function space g_α moves at a rate set by the tangent kernel Θ, independent of α, while
  * ‖θ_T − θ₀‖ = O(1/α) and ‖g_α − g_lin‖ = O(1/α) (Chizat & Bach Thm 2.3), g_lin the same training of
@@ -72,7 +73,10 @@ function maxRelativeGap(a: TrainResult, b: TrainResult): number {
 
 export const lazyTraining: Experiment<LazyTrainingConfig> = {
   id: '003-lazy-training',
-  seed: '003_5bc7c7a840856489.txt',
+  source: cite(
+    chizatOyallonBach2019,
+    'the rescaled objective L_α = (1/α²)·L(α·f) and lazy training as α grows; the experiments (lazy training is less efficient than full training)',
+  ),
   claim:
     'Rescaling the model and loss, L_α = (1/α²)·L(α·f̂), makes training lazy as α grows: the weights stay close to W(0) ' +
     '(‖θ_T − θ₀‖/‖θ₀‖ ∝ 1/α), the model follows its linearization (‖f_α − f_lin‖ falls with α), and lazy training ' +

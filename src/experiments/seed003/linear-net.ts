@@ -1,8 +1,8 @@
 import { Matrix } from '../../linalg/matrix.js';
 
 /**
- * A two-layer linear network f(x) = n^{-1/2}·vᵀU·x (U ∈ ℝ^{n×d}, v ∈ ℝⁿ) — seed 003's toy model with
- * d-dimensional inputs — with its Jacobian and the exact Hessian of L = ½Σ_k (f(x_k) − y_k)² (seed 003,
+ * A two-layer linear network f(x) = n^{-1/2}·vᵀU·x (U ∈ ℝ^{n×d}, v ∈ ℝⁿ) — Lewkowycz et al.'s toy model with
+ * d-dimensional inputs — with its Jacobian and the exact Hessian of L = ½Σ_k (f(x_k) − y_k)² (Lewkowycz et al. 2020,
  * "NTK and the Hessian of the loss"). Parameters θ = [vec(U) row-major, v], P = n(d + 1).
  */
 export interface LinearNet {

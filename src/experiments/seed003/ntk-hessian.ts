@@ -2,12 +2,13 @@ import { eigvalsh, syrk } from '../../linalg/index.js';
 import { Matrix } from '../../linalg/matrix.js';
 import { normal } from '../../random/normal.js';
 import { split } from '../../random/keys.js';
-import { logLogSlopeAllPairs, num } from '../shared/stats.js';
+import { logLogSlopeAllPairs, num } from '../common/stats.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
 import { jacobian, lossGradient, lossHessian, paramCount, residual, type LinearNet } from './linear-net.js';
+import { cite, jacotGabrielHongler2020 } from '../bibliography.js';
 
 /**
- * Seed 003, "NTK and the Hessian of the loss": Θ = JJᵀ; JJᵀ and JᵀJ share their nonzero eigenvalues;
+ * Jacot, Gabriel & Hongler (2020), the NTK and the Hessian of the loss: Θ = JJᵀ; JJᵀ and JᵀJ share their nonzero eigenvalues;
  * the Hessian H = JᵀJ + Σ_k r_k∇²f_k of L = ½Σ(f − y)² tends to JᵀJ near a global minimum, so it has
  * the NTK's spectrum there (up to zeros). Measured on the two-layer linear net f = n^{-1/2}vᵀUx
  * (linear-net.ts; exact Jacobian and Hessian) trained by GD to interpolation (N < d).
@@ -51,7 +52,10 @@ function compareSpectra(
 
 export const ntkHessian: Experiment<NtkHessianConfig> = {
   id: '003-ntk-hessian',
-  seed: '003_5bc7c7a840856489.txt',
+  source: cite(
+    jacotGabrielHongler2020,
+    'the Hessian of the MSE cost as the Gauss–Newton term JᵀJ (the nonzero spectrum of the NTK JJᵀ) plus a term weighted by the residuals, which vanishes at a global minimum',
+  ),
   claim:
     'NTK Θ = JJᵀ. JJᵀ and JᵀJ have the same eigenvalues, except possibly 0. The Hessian of L = ½Σ(f − y)² is ' +
     'H = JᵀJ + Σ_k (f_k − y_k)∇²f_k ≈ JᵀJ when f(x_k) ≈ y_k, so near a global minimum H has approximately the same ' +

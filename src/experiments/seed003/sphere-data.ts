@@ -5,7 +5,7 @@ import { normal } from '../../random/normal.js';
 
 /**
  * n Gaussian points rescaled onto the sphere of radius √d (so ‖x‖²/d = 1), with the n × 1 targets
- * y_i = target(x_i) (the seed-003 toy data sets differ only in their target).
+ * y_i = target(x_i) (the 003 toy data sets differ only in their target).
  */
 export function sphereData(
   key: Key,

@@ -9,7 +9,7 @@ function weights(n: number, seed: number) {
   return { u: normal(ku, n), v: normal(kv, n) };
 }
 
-test('the recurrences match GD on the weights (independent implementation): seed form for y = 0, corrected form for any y', () => {
+test('the recurrences match GD on the weights (independent implementation): stated form for y = 0, corrected form for any y', () => {
   for (const y of [0, 0.7, -2]) {
     const { u, v } = weights(50, 1);
     let s = toyStateOf(u, v, y);
@@ -25,7 +25,7 @@ test('the recurrences match GD on the weights (independent implementation): seed
       );
     }
   }
-  // For y = 0 the seed's form and the corrected one are the same map.
+  // For y = 0 the stated form and the corrected one are the same map.
   const st = { df: 0.3, lambda: 2.1 };
   assert.deepEqual(toyStep(st, 1.2, 10), toyStepExact(st, 1.2, 10, 0));
 });

@@ -1,5 +1,5 @@
 /**
- * The two-layer linear toy model of the catapult mechanism (seed 003, "A toy model"; Lewkowycz et al.
+ * The two-layer linear toy model of the catapult mechanism (Lewkowycz et al.
  * 2020, arXiv:2003.02218, §2): f = n^{-1/2} vᵀu·x on the single point (x = 1, y), loss L = (f − y)²/2.
  * Pure float64 arithmetic; no library code needed.
  */
@@ -11,7 +11,7 @@ export interface ToyState {
 }
 
 /**
- * One GD step of the scalar recurrences as seed 003 states them (exercise 3):
+ * One GD step of the scalar recurrences as stated for the toy model (Lewkowycz et al. 2020):
  *   Δf_{t+1} = (1 − ηλ_t + η²Δf_t²/n)·Δf_t,   λ_{t+1} = λ_t + η(ηλ_t − 4)·Δf_t²/n.
  * Exact for the target y = 0 (Lewkowycz et al.'s setting); for y ≠ 0 see `toyStepExact`.
  */
@@ -24,7 +24,7 @@ export function toyStep(s: ToyState, eta: number, n: number): ToyState {
  * λ = n^{-1}(‖u‖² + ‖v‖²), with c = ηΔf n^{-1/2}:
  *   f_{t+1} = f_t − ηλ_tΔf_t + η²Δf_t²f_t/n  ⇒  Δf_{t+1} = (1 − ηλ_t + η²Δf_t f_t/n)·Δf_t,
  *   λ_{t+1} = λ_t − 4ηΔf_t f_t/n + η²Δf_t²λ_t/n,
- * with f_t = Δf_t + y. For y = 0 these are the seed's recurrences; for y ≠ 0 the seed's Δf_t² should be Δf_t·f_t.
+ * with f_t = Δf_t + y. For y = 0 these are the stated recurrences; for y ≠ 0 their Δf_t² should be Δf_t·f_t.
  */
 export function toyStepExact(s: ToyState, eta: number, n: number, y: number): ToyState {
   const f = s.df + y;
@@ -49,7 +49,7 @@ export function toyStateOf(u: Float64Array, v: Float64Array, y: number): ToyStat
 }
 
 /**
- * One GD step on the weights themselves (seed 003, exercise 1), in place:
+ * One GD step on the weights themselves (Lewkowycz et al. 2020, exercise 1), in place:
  *   u ← u − η n^{-1/2} Δf v,   v ← v − η n^{-1/2} Δf u   (both from the old u, v).
  */
 export function toyGdStep(u: Float64Array, v: Float64Array, y: number, eta: number): void {
@@ -63,7 +63,7 @@ export function toyGdStep(u: Float64Array, v: Float64Array, y: number, eta: numb
   }
 }
 
-/** Phase of a GD run (seed 003: lazy below η_crit = 2/λ₀, catapult up to η_max, divergent above). */
+/** Phase of a GD run (Lewkowycz et al. 2020: lazy below η_crit = 2/λ₀, catapult up to η_max, divergent above). */
 export type Phase = 'lazy' | 'catapult' | 'divergent' | 'unresolved';
 
 export interface ToyRun {
@@ -74,7 +74,7 @@ export interface ToyRun {
   readonly spike: number;
   /** η·λ at the last step (a converged run needs η·λ_∞ ≤ 2). */
   readonly etaLambdaFinal: number;
-  /** Whether λ_t never increased (seed 003, exercise 4: λ_t decreases monotonically in the catapult phase). */
+  /** Whether λ_t never increased (Lewkowycz et al. 2020, exercise 4: λ_t decreases monotonically in the catapult phase). */
   readonly lambdaMonotone: boolean;
   /** Steps until |Δf_t| ≤ tol·|Δf_0| (or the step budget if never). */
   readonly steps: number;

@@ -4,7 +4,7 @@ import { Matrix } from '../../linalg/matrix.js';
 import { PRNGKey, normal } from '../../random/index.js';
 import type { Metrics } from '../types.js';
 import { convergenceSteps } from './convergence.js';
-import { runTiny } from '../shared/run-tiny.js';
+import { runTiny } from '../common/run-tiny.testutil.js';
 import { convergenceTime, type ConvergenceTimeConfig } from './convergence-time.js';
 
 test('convergenceSteps equals brute-force GD u ← u − (η/N)K(u − y) (first step with ‖u − y‖ ≤ δ‖y‖), on all rows and on a subset', () => {

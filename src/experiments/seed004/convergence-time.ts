@@ -10,15 +10,16 @@ import {
 } from '../../spectral/index.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
 import { convergenceSteps } from './convergence.js';
-import { logLogSlopePositivePairs, median, num } from '../shared/stats.js';
+import { logLogSlopePositivePairs, median, num } from '../common/stats.js';
+import { cite, basriEtAl2020 } from '../bibliography.js';
 
 /**
- * Seed 004, "Convergence rate" (Basri et al. 2020, Theorem): learning g(x) = cos(κx) on S¹ under a
+ * Basri et al. (2020), the convergence-rate theorem: learning g(x) = cos(κx) on S¹ under a
  * piecewise-constant density p takes Õ(κ²/p*) GD iterations, p* = min p. Setting of the theorem: the
  * two-layer ReLU-with-bias NTK H^p on N samples from p (eq. 11), GD in function space
  * u ← u − (η/N)·H^p·(u − y) from u₀ = 0 (Arora et al. eq. 8), one η for every density and κ. t(κ, p) is the first
- * step with ‖y − u_t‖ ≤ δ‖y‖ (convergenceSteps). Measured: the log–log slope of t in κ (seed: 2) under
- * the uniform and the seed's density, and of t in 1/p* (seed: 1) over densities with halves at ratios 1:r.
+ * step with ‖y − u_t‖ ≤ δ‖y‖ (convergenceSteps). Measured: the log–log slope of t in κ (paper: 2) under
+ * the uniform and the paper's density, and of t in 1/p* (paper: 1) over densities with halves at ratios 1:r.
  * κ starts at 3: eq. 17's eigenvalues reach their ∝ 1/q² form only beyond the first few q. The theorem is
  * an upper bound (Õ hides logarithms); with δ = 0.1 and a fixed sample norm, the sparse half's share of
  * ‖y‖ shrinks as r grows, so a 1/p* slope below 1 is consistent with the bound but not the full law.
@@ -27,7 +28,7 @@ export interface ConvergenceTimeConfig {
   readonly [k: string]: number | readonly number[];
   readonly samples: number;
   readonly kappas: readonly number[];
-  /** Relative density of the seed's three-arc example (κ sweep). */
+  /** Relative density of the paper's three-arc example (κ sweep). */
   readonly seedDensity: readonly number[];
   /** Ratios r of the two-halves densities 1:r (p* sweep). */
   readonly ratios: readonly number[];
@@ -53,7 +54,10 @@ function minDensity(p: CircleDensity): number {
 
 export const convergenceTime: Experiment<ConvergenceTimeConfig> = {
   id: '004-convergence-time',
-  seed: '004_3e38c4b2ddf8390e.txt',
+  source: cite(
+    basriEtAl2020,
+    'the convergence theorem on S¹: learning cos(κx) takes Õ(κ²/p*) iterations, p* the minimal density',
+  ),
   claim:
     'Learning cos(κx) on S¹ from data with a piecewise-constant density p requires Õ(κ²/p*) GD iterations, p* the minimal density: ' +
     'iterations grow like κ² and like 1/p*.',
@@ -86,7 +90,7 @@ export const convergenceTime: Experiment<ConvergenceTimeConfig> = {
     const kappaSet = [...new Set([...c.kappas, ...c.pStarKappas])].sort((a, b) => a - b);
     const densities: { label: string; p: CircleDensity; sweep: 'kappa' | 'pstar' | 'both' }[] = [
       { label: 'uniform', p: piecewiseDensity([1]), sweep: 'both' },
-      { label: `seed ${c.seedDensity.join(':')}`, p: piecewiseDensity(c.seedDensity), sweep: 'kappa' },
+      { label: `three-arc ${c.seedDensity.join(':')}`, p: piecewiseDensity(c.seedDensity), sweep: 'kappa' },
       ...c.ratios
         .filter((r) => r !== 1)
         .map((r) => ({ label: `halves 1:${r}`, p: piecewiseDensity([1, r]), sweep: 'pstar' as const })),
@@ -154,7 +158,7 @@ export const convergenceTime: Experiment<ConvergenceTimeConfig> = {
       {
         id: 'steps-vs-kappa',
         title: 'GD iterations to fit cos(κx) vs κ',
-        caption: `Constant-NTK GD on ${c.samples} samples, ‖y − u_t‖ ≤ ${c.delta}‖y‖. Log–log: slope 2 is the seed's κ².`,
+        caption: `Constant-NTK GD on ${c.samples} samples, ‖y − u_t‖ ≤ ${c.delta}‖y‖. Log–log: slope 2 is the paper's κ².`,
         data: rows.filter(
           (r) =>
             densities.find((d) => d.label === r.density)!.sweep !== 'pstar' &&
@@ -170,7 +174,7 @@ export const convergenceTime: Experiment<ConvergenceTimeConfig> = {
       {
         id: 'steps-vs-pstar',
         title: 'GD iterations vs 1/p* (halves at density ratio 1:r)',
-        caption: "Log–log: slope 1 is the seed's 1/p*.",
+        caption: "Log–log: slope 1 is the paper's 1/p*.",
         data: rows
           .filter(
             (r) =>
@@ -197,7 +201,7 @@ export const convergenceTime: Experiment<ConvergenceTimeConfig> = {
     const threshold =
       'holds if every target is fitted within the budget, both κ slopes are within 0.35 of 2 and the 1/p* slope within 0.3 of 1; ' +
       'partial if the κ slopes are within 0.8 of 2 and the 1/p* slope within 0.6 of 1; fails otherwise.';
-    const reason = `log–log slope in κ: ${ku.toFixed(3)} (uniform), ${ks.toFixed(3)} (seed density); in 1/p*: ${ps.toFixed(3)} (median over κ = ${JSON.stringify(m.pStarSlopes)}); ${un} targets not fitted`;
+    const reason = `log–log slope in κ: ${ku.toFixed(3)} (uniform), ${ks.toFixed(3)} (three-arc density); in 1/p*: ${ps.toFixed(3)} (median over κ = ${JSON.stringify(m.pStarSlopes)}); ${un} targets not fitted`;
     if (un === 0 && Math.abs(ku - 2) <= 0.35 && Math.abs(ks - 2) <= 0.35 && Math.abs(ps - 1) <= 0.3)
       return { verdict: 'holds', threshold, reason };
     if (Math.abs(ku - 2) <= 0.8 && Math.abs(ks - 2) <= 0.8 && Math.abs(ps - 1) <= 0.6)

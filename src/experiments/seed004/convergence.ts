@@ -2,7 +2,7 @@ import type { Matrix } from '../../linalg/matrix.js';
 import { predictGradientDescentMse } from '../../predict/gradientDescentMse.js';
 
 /**
- * GD iterations to fit targets under constant-kernel dynamics (Arora et al. 2019; seed 004 eq. 8):
+ * GD iterations to fit targets under constant-kernel dynamics (Arora et al. 2019, as Basri et al. 2020 eq. 8 restates it):
  * u_t − y = (I − ηK/N)^t (u₀ − y) with u₀ = 0, evaluated in K's eigenbasis by predictGradientDescentMse.
  * For each column of Y, the first t at which the residual on the selected rows has fallen to `delta`
  * of its initial norm: residuals on a geometric grid of steps (ratio `ratio`), then log-linear

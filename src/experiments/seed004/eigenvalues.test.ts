@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Metrics } from '../types.js';
-import { runTiny } from '../shared/run-tiny.js';
+import { runTiny } from '../common/run-tiny.testutil.js';
 import { circleEigenvalues, type EigenvaluesConfig } from './eigenvalues.js';
 
 test('uniform density: Nyström eigenvalues are the Fourier coefficients of k by hand (λ₀ = 1/8 + 1/(2π²), λ_q odd = 1/(2π²q²)); typed eq. 17 is π low', async () => {

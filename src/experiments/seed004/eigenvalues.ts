@@ -9,15 +9,16 @@ import {
   uniformDensity,
 } from '../../spectral/index.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
-import { median, num } from '../shared/stats.js';
+import { median, num } from '../common/stats.js';
+import { cite, basriEtAl2020 } from '../bibliography.js';
 
 /**
- * Seed 004, "Eigenvalues" (Basri et al. 2020, eq. 17): the two-layer ReLU-with-bias NTK on S¹
- * (eq. 11, k = (cos u + 1)(π − u)/(4π)) under the seed's piecewise-constant density
+ * Basri et al. (2020), eq. 17: the two-layer ReLU-with-bias NTK on S¹
+ * (eq. 11, k = (cos u + 1)(π − u)/(4π)) under the paper's piecewise-constant density
  * p ∈ 3/(2π)·{1/7, 2/7, 4/7} on three equal arcs. The operator ∫k(x, z)p(z)f(z)dz = λf(x) (eq. 10) is
  * solved by Nyström on M cells with Richardson extrapolation (src/spectral circleNystrom), and, as in the
- * seed's figure, by the N-sample matrix (1/N)·[k(xᵢ, xⱼ)] (circleSampleSpectrum). Both are compared with
- * eq. 17 as typed in the seed and with the corrected form (src/spectral/circle/eq17.ts: the typed form
+ * paper's figure, by the N-sample matrix (1/N)·[k(xᵢ, xⱼ)] (circleSampleSpectrum). Both are compared with
+ * eq. 17 as printed and with the corrected form (src/spectral/circle/eq17.ts: the typed form
  * has π² where π belongs and a further factor 2 at q = 0; the corrected one is exact for the uniform
  * density). Eq. 17 is an asymptotic (WKB-like) result for a non-uniform density — p splits each cos/sin
  * pair into two eigenvalues, which one value per q cannot follow — so it is judged at q ≥ qAsymptotic.
@@ -35,7 +36,10 @@ export interface EigenvaluesConfig {
 
 export const circleEigenvalues: Experiment<EigenvaluesConfig> = {
   id: '004-eigenvalues',
-  seed: '004_3e38c4b2ddf8390e.txt',
+  source: cite(
+    basriEtAl2020,
+    'eq. 17: the eigenvalues of the two-layer ReLU-with-bias NTK on S¹ under a piecewise-constant density',
+  ),
   claim:
     'For a piecewise-constant density p on S¹ the NTK eigenvalues follow eq. 17: Z²(1/(2π²) + 1/8) (q = 0), Z²(1/π² + 1/8) (q = 1), ' +
     'Z²(q² + 1)/(π²(q² − 1)²) (q ≥ 2 even), Z²/(π²q²) (q ≥ 2 odd), Z = Ψ(π)/(2π), "closely matching the eigenvalues of H^p computed numerically".',
@@ -112,7 +116,7 @@ export const circleEigenvalues: Experiment<EigenvaluesConfig> = {
         id: 'eigenvalues',
         title: 'Eigenvalues on S¹, density 3/(2π)·{1,2,4}/7: numerical vs eq. 17',
         caption:
-          'Nyström (Richardson-extrapolated) and N-sample eigenvalues against eq. 17 as typed in the seed and corrected (×π, ×2π at q = 0). The typed form is a factor ≈ π low.',
+          'Nyström (Richardson-extrapolated) and N-sample eigenvalues against eq. 17 as printed and corrected (×π, ×2π at q = 0). The typed form is a factor ≈ π low.',
         data: rows,
         chart: {
           kind: 'line-points',
@@ -150,7 +154,7 @@ export const circleEigenvalues: Experiment<EigenvaluesConfig> = {
     const reason =
       `eq. 17 as typed: Nyström/typed median ratio ${ratio.toFixed(3)} (π = 3.142); corrected: max rel. error ${asym.toFixed(3)} for q ≥ qAsymptotic, ` +
       `median ${med.toFixed(3)} over all; uniform density ${uni.toExponential(2)}; samples vs Nyström median ${smp.toFixed(3)}. ` +
-      'The seed’s eq. 17 as typed does not match; the corrected form (×π) does, asymptotically.';
+      'The paper’s eq. 17 as typed does not match; the corrected form (×π) does, asymptotically.';
     if (uni <= 1e-5 && asym <= 0.08 && smp <= 0.05) return { verdict: 'holds', threshold, reason };
     if (uni <= 1e-3 && asym <= 0.25 && smp <= 0.25) return { verdict: 'partial', threshold, reason };
     return { verdict: 'fails', threshold, reason };

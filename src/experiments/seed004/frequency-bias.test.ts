@@ -5,7 +5,7 @@ import { Dense } from '../../nn/dense.js';
 import { Relu } from '../../nn/activations/abRelu.js';
 import { serial } from '../../nn/combinators/serial.js';
 import type { Metrics } from '../types.js';
-import { runTiny } from '../shared/run-tiny.js';
+import { runTiny } from '../common/run-tiny.testutil.js';
 import { frequencyBias, type FrequencyBiasConfig } from './frequency-bias.js';
 
 test('constant-NTK times equal the circulant closed form t = ln(0.1)/ln|1 − ηλ_κ/N|, λ_κ = Σⱼ K₀ⱼ cos(κ(aⱼ − a₀))', async () => {

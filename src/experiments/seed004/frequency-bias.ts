@@ -10,16 +10,17 @@ import { maxLearningRate } from '../../predict/maxLearningRate.js';
 import { foldIn } from '../../random/keys.js';
 import { networkModel, train } from '../../train/index.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
-import { num } from '../shared/stats.js';
+import { num } from '../common/stats.js';
+import { cite, basriEtAl2020 } from '../bibliography.js';
 
 /**
- * Seed 004, "Motivation: Frequency Bias": a target made of a low- and a high-frequency part on the circle,
+ * Basri et al. (2020), the frequency-bias example: a target made of a low- and a high-frequency part on the circle,
  * y(a) = cos(κ_low·a) + cos(κ_high·a), is learned low frequency first. A two-layer ReLU network with
- * biases (the seed's eq. 6, NTK parameterization, both layers trained) is trained by full-batch GD on N
+ * biases (the paper's eq. 6, NTK parameterization, both layers trained) is trained by full-batch GD on N
  * equispaced angles, inputs x = √2·(cos a, sin a) (‖x‖² = d). The residual r_t = f_t − y is split into its
  * Fourier energy at each frequency κ, e_κ(t) = |r̂_κ(t)| / |r̂_κ(0)|; t_κ is the first step with e_κ ≤ 0.1.
  * On an equispaced grid the kernel matrix is circulant, its eigenvectors are the Fourier modes, and the
- * constant-kernel dynamics (Arora et al. 2019, seed eq. 1/8) predict e_κ(t) = |1 − ηλ_κ/N|^t exactly:
+ * constant-kernel dynamics (Arora et al. 2019; Basri et al. 2020, eqs. 1 and 8) predict e_κ(t) = |1 − ηλ_κ/N|^t exactly:
  * the same times from the infinite-width NTK (kernelFn + predictGradientDescentMse) are reported beside
  * the network's.
  */
@@ -66,7 +67,10 @@ function firstBelow(steps: readonly number[], e: readonly number[], level: numbe
 
 export const frequencyBias: Experiment<FrequencyBiasConfig> = {
   id: '004-frequency-bias',
-  seed: '004_3e38c4b2ddf8390e.txt',
+  source: cite(
+    basriEtAl2020,
+    'the frequency-bias example (a low- plus a high-frequency target) and eq. 1, the residual decaying as (1 − ηλᵢ)ᵗ along the NTK eigenvectors (Arora et al. 2019, ICML)',
+  ),
   claim:
     'A target that is the sum of a low- and a high-frequency function on the circle is learned low frequency first ' +
     '(frequency bias): GD on a two-layer ReLU network fits cos(κ_low·x) long before cos(κ_high·x), as the NTK eigenvalues predict.',

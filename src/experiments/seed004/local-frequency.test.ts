@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Metrics } from '../types.js';
-import { runTiny } from '../shared/run-tiny.js';
+import { runTiny } from '../common/run-tiny.testutil.js';
 import { localFrequency, type LocalFrequencyConfig } from './local-frequency.js';
 
 test('uniform density: every eigenfunction is a pure cos/sin of frequency q = ⌈i/2⌉ (exact local frequency q√p/Z = q)', async () => {

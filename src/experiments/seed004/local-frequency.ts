@@ -14,15 +14,16 @@ import {
   type CircleKernel,
 } from '../../spectral/index.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
-import { median, num } from '../shared/stats.js';
+import { median, num } from '../common/stats.js';
+import { cite, basriEtAl2020 } from '../bibliography.js';
 
 /**
- * Seed 004, "Proposition: Eigenfunctions" (Basri et al. 2020, eqs. 12–13): under a piecewise-constant
+ * Basri et al. (2020), the eigenfunction proposition (eqs. 12–13): under a piecewise-constant
  * density the eigenfunctions are f(x) = aⱼ·cos(q√pⱼ·x/Z + bⱼ) on the region Rⱼ — a cosine whose local
- * frequency is q√pⱼ/Z, ∝ √pⱼ. As in the seed's figure: density 3/(2π)·{1/7, 2/7, 4/7} on three arcs,
+ * frequency is q√pⱼ/Z, ∝ √pⱼ. As in the paper's figure: density 3/(2π)·{1/7, 2/7, 4/7} on three arcs,
  * the two-layer ReLU-with-bias NTK (eq. 11) and a deep (depth-10) ReLU network's NTK on the circle;
  * eigenfunctions by Nyström (circleNystrom), local frequencies per region by a least-squares sinusoid
- * fit seeded by the periodogram peak (regionFrequencies; the seed used the FFT alone).
+ * fit seeded by the periodogram peak (regionFrequencies; the paper used the FFT alone).
  *
  * q of eigenfunction i (descending eigenvalues, i = 0, 1, …) is ⌈i/2⌉: the periodic Sturm–Liouville
  * problem f'' = −p/(πλ)·f (eq. 14) has one eigenfunction without zeros, then pairs with 2q zeros.
@@ -50,7 +51,10 @@ function deepRelu(depth: number): Layer {
 
 export const localFrequency: Experiment<LocalFrequencyConfig> = {
   id: '004-local-frequency',
-  seed: '004_3e38c4b2ddf8390e.txt',
+  source: cite(
+    basriEtAl2020,
+    'eq. 13 and its figure: local frequency q√pⱼ/Z of the eigenfunctions in each constant-density region, two-layer and depth-10 networks',
+  ),
   claim:
     'Under a piecewise-constant density the NTK eigenfunctions are cosines aⱼ·cos(q√pⱼ·x/Z + bⱼ) within each region (eq. 13): ' +
     'the local frequency scales as √pⱼ, for a two-layer and (empirically) a deep network.',

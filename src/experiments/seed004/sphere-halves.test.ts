@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Metrics } from '../types.js';
-import { runTiny } from '../shared/run-tiny.js';
+import { runTiny } from '../common/run-tiny.testutil.js';
 import { sphereHalves, type SphereHalvesConfig } from './sphere-halves.js';
 
 test('tiny run: the sparse half of a 1:4 sphere converges clearly slower; the 1:1 control does not', async () => {

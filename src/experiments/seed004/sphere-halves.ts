@@ -11,11 +11,12 @@ import { uniform } from '../../random/uniform.js';
 import { gegenbauerNormalized } from '../../spectral/index.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
 import { convergenceSteps } from './convergence.js';
-import { logLogSlopePositivePairs, median, num, nums } from '../shared/stats.js';
+import { logLogSlopePositivePairs, median, num, nums } from '../common/stats.js';
+import { cite, basriEtAl2020 } from '../bibliography.js';
 
 /**
- * Seed 004, "Empirical results" (Basri et al. 2020): on S² split into two halves with density ratios
- * 1:2, 1:3, 1:4, convergence times of harmonic targets of frequency κ; the seed reports median time
+ * Basri et al. (2020), the empirical results: on S² split into two halves with density ratios
+ * 1:2, 1:3, 1:4, convergence times of harmonic targets of frequency κ; the paper reports median time
  * ratios 1.76, 2.45, 2.99, "undershooting our conjectured ratios" — read here as the density ratios
  * 2, 3, 4 (time ∝ 1/p locally, from eq. 14 / the theorem's 1/p*).
  *
@@ -36,7 +37,7 @@ export interface SphereHalvesConfig {
   readonly maxSteps: number;
 }
 
-/** Seed 004's measured median ratios for 1:2, 1:3, 1:4 (quoted for the figure's reference series). */
+/** Basri et al.'s measured median ratios for 1:2, 1:3, 1:4 (quoted for the figure's reference series). */
 const SEED_RATIOS: Readonly<Record<number, number>> = { 2: 1.76, 3: 2.45, 4: 2.99 };
 
 /** N points on the sphere of radius √3: the half x₃ > 0 has r times the density of x₃ < 0. */
@@ -59,10 +60,13 @@ function sampleHalves(key: Key, n: number, r: number): { x: Matrix; dense: numbe
 
 export const sphereHalves: Experiment<SphereHalvesConfig> = {
   id: '004-sphere-halves',
-  seed: '004_3e38c4b2ddf8390e.txt',
+  source: cite(
+    basriEtAl2020,
+    'the S² experiment: two halves with density ratios 1:2, 1:3, 1:4 (measured median time ratios 1.76, 2.45, 2.99)',
+  ),
   claim:
     'On S² divided into two halves with density ratios 1:2, 1:3, 1:4, convergence times of a two-layer network grow with the target ' +
-    'frequency κ, and the sparse half converges slower by about the density ratio (seed: measured medians 1.76, 2.45, 2.99, undershooting the conjecture).',
+    'frequency κ, and the sparse half converges slower by about the density ratio (paper: measured medians 1.76, 2.45, 2.99, undershooting the conjecture).',
   presets: {
     quick: {
       samples: 800,
@@ -148,7 +152,7 @@ export const sphereHalves: Experiment<SphereHalvesConfig> = {
       ratioRows.push({ densityRatio: s.r, source: 'measured (median over κ)', timeRatio: med });
       ratioRows.push({ densityRatio: s.r, source: 'conjecture: density ratio', timeRatio: s.r });
       if (SEED_RATIOS[s.r] !== undefined)
-        ratioRows.push({ densityRatio: s.r, source: 'seed 004 measured', timeRatio: SEED_RATIOS[s.r] });
+        ratioRows.push({ densityRatio: s.r, source: 'Basri et al. measured', timeRatio: SEED_RATIOS[s.r] });
       ctx.progress(0.3 + (0.7 * (i + 1)) / sets.length, `1:${s.r}`);
     }
     const nonControl = c.ratios.map((r, i) => ({ r, m: medians[i] })).filter((e) => e.r !== 1);
@@ -179,7 +183,7 @@ export const sphereHalves: Experiment<SphereHalvesConfig> = {
         id: 'time-ratio',
         title: 'Time ratio sparse/dense half vs density ratio',
         caption:
-          "Measured medians over κ, the conjectured ratio (the density ratio) and the seed's own measurements.",
+          "Measured medians over κ, the conjectured ratio (the density ratio) and the paper's own measurements.",
         data: ratioRows,
         chart: {
           kind: 'line-points',
@@ -201,8 +205,8 @@ export const sphereHalves: Experiment<SphereHalvesConfig> = {
     const within = med.every((v, i) => v >= 0.6 * rs[i] && v <= 1.2 * rs[i]);
     const threshold =
       'holds if every target is fitted, the control (1:1) ratio is within [0.8, 1.25], the median time ratios increase with r and each lies in ' +
-      "[0.6·r, 1.2·r] (the seed's own 1.76, 2.45, 2.99 do); partial if they increase and exceed 1; fails otherwise.";
-    const reason = `median t(sparse)/t(dense) for r = ${JSON.stringify(rs)}: ${JSON.stringify(med.map((v) => +v.toFixed(3)))} (seed: 1.76, 2.45, 2.99; conjecture: r); control 1:1: ${u.toFixed(3)}; κ slope of t (uniform) ${num(m, 'kappaSlope').toFixed(2)}; ${un} not fitted`;
+      "[0.6·r, 1.2·r] (the paper's own 1.76, 2.45, 2.99 do); partial if they increase and exceed 1; fails otherwise.";
+    const reason = `median t(sparse)/t(dense) for r = ${JSON.stringify(rs)}: ${JSON.stringify(med.map((v) => +v.toFixed(3)))} (paper: 1.76, 2.45, 2.99; conjecture: r); control 1:1: ${u.toFixed(3)}; κ slope of t (uniform) ${num(m, 'kappaSlope').toFixed(2)}; ${un} not fitted`;
     if (un === 0 && u >= 0.8 && u <= 1.25 && inc && within) return { verdict: 'holds', threshold, reason };
     if (inc && med.every((v) => v > 1)) return { verdict: 'partial', threshold, reason };
     return { verdict: 'fails', threshold, reason };

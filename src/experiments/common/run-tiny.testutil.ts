@@ -10,7 +10,6 @@ import { validateRunResult } from '../validate-result.js';
 export async function runTiny<C extends Config>(e: Experiment<C>, config: C): Promise<RunResult> {
   const ctx: RunContext = {
     key: experimentKey(0, e.id),
-    preset: 'quick',
     signal: new AbortController().signal,
     checkpoint: async () => {
       await new Promise((r) => setImmediate(r));

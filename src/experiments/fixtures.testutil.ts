@@ -1,4 +1,7 @@
+import { cite, jacotGabrielHongler2018 } from './bibliography.js';
 import type { Experiment, Metrics, VerdictResult } from './types.js';
+
+const source = cite(jacotGabrielHongler2018, 'Section 5 (test fixture)');
 
 /**
  * Tiny experiments for the runner and report tests (fast, no library code). Not registered in all.ts.
@@ -10,7 +13,7 @@ export function lineExperiment(
 ): Experiment<{ a: number; points: number }> {
   return {
     id,
-    seed: '000_5ac10cf2bd520345.txt',
+    source,
     claim: 'least squares recovers the slope a of y = a·x from noisy points (test fixture)',
     presets: { quick: { a: 2, points: 40 }, full: { a: 2, points: 400 } },
     expectedSeconds: { quick: 0.01, full: 0.01 },
@@ -96,7 +99,7 @@ export function lineExperiment(
 export function brokenExperiment(id = '001-test-broken'): Experiment<{ x: number }> {
   return {
     id,
-    seed: '001_4cea87e3ca4fd2c4.txt',
+    source,
     claim: 'a run that throws (test fixture)',
     presets: { quick: { x: 1 }, full: { x: 1 } },
     expectedSeconds: { quick: 0.01, full: 0.01 },
@@ -112,7 +115,7 @@ export function brokenExperiment(id = '001-test-broken'): Experiment<{ x: number
 export function waitingExperiment(id = '002-test-wait', onStart?: () => void): Experiment<{ ms: number }> {
   return {
     id,
-    seed: '002_1db0f840f14de595.txt',
+    source,
     claim: 'a long run that honours the abort signal (test fixture)',
     presets: { quick: { ms: 5000 }, full: { ms: 5000 } },
     expectedSeconds: { quick: 5, full: 5 },
