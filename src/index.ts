@@ -34,12 +34,6 @@ export {
 } from './linalg/lanczos.js';
 export type { Tensor, Params, Kernel, Layer, LayerConfig, Flow, Parameterization } from './nn/types.js';
 export * from './empirical/index.js';
-export {
-  monteCarloKernel,
-  type MonteCarloOptions,
-  type MonteCarloResult,
-  type MonteCarloGet,
-} from './kernels/monteCarlo.js';
 export { writeParamsDir, readParamsDir } from './io/paramsDir.js';
 export * from './predict/index.js';
 export * from './train/index.js';

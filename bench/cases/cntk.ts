@@ -7,7 +7,7 @@
  */
 import type { BenchCase } from '../harness.js';
 import { kernelFn } from '../../src/kernels/kernelFn.js';
-import { monteCarloKernel } from '../../src/kernels/monteCarlo.js';
+import { monteCarloKernel } from '../../src/empirical/monteCarlo.js';
 import { Conv, Dense, GlobalAvgPool, Relu, serial } from '../../src/nn/index.js';
 import type { Layer, Tensor } from '../../src/nn/types.js';
 import { PRNGKey, normal } from '../../src/random/index.js';

@@ -1,7 +1,8 @@
 /**
- * Benchmark: GEMM GFLOP/s (n = 1000, 2000), symmetric eigh times (n = 1000, 2000, 4000; values
- * only and values + vectors) and Lanczos top-50 of an explicit n = 10000 PSD matrix, per backend;
- * NumPy's linalg_numpy.py (n = 2000, 4000) in the same run, with acceptance targets.
+ * Benchmark: GEMM GFLOP/s (n = 1000, 2000), symmetric eigh times (n = 1000, 2000, 4000; values only and
+ * values + vectors) and Lanczos top-50 of an explicit n = 10000 PSD matrix, per backend — ts, wasm on one
+ * thread, wasm on two threads (GEMM only: `wasm×2`), blas; NumPy's linalg_numpy.py (n = 2000, 4000) in the
+ * same run, with acceptance targets.
  * Parts: 'gemm', 'eigh', 'lanczos' (the NumPy peer runs with 'gemm' or 'eigh').
  */
 import type { BenchCase, BenchContext } from '../harness.js';
@@ -12,6 +13,7 @@ import { lanczos } from '../../src/linalg/lanczos.js';
 import { loadNativeBackend, type NativeBackend } from '../../src/linalg/native/index.cjs';
 import { getBackend, setBackend } from '../../src/linalg/select.js';
 import { tsBackend } from '../../src/linalg/ts/index.js';
+import { createWasmBackend, type WasmBackend } from '../../src/linalg/wasm/index.js';
 import { normal, PRNGKey } from '../../src/random/index.js';
 
 const GEMM_SIZES = [1000, 2000];
@@ -22,7 +24,7 @@ const LANCZOS_K = 50;
 /** Rank of the Lanczos test matrix and the geometric decay of its spectrum (relative gap ≈ 11% at k = 50). */
 const LANCZOS_RANK = 200;
 const LANCZOS_DECAY = 0.9;
-/** Pure-TS eigh is skipped at n = 4000 when it would take longer than this. */
+/** Pure-TS (and wasm) eigh is skipped at n = 4000 when it would take longer than this. */
 const TS_EIGH_LIMIT_SECONDS = 120;
 
 const gemmFlops = (n: number): number => 2 * n ** 3;
@@ -31,8 +33,21 @@ function gaussian(n: number, m: number, seed: number): Matrix {
   return new Matrix(n, m, normal(PRNGKey(seed), n * m));
 }
 
+/** Backends in order of speed (the last builds the test matrices); `wasm×2` is only timed on GEMM. */
 function backends(ctx: BenchContext): Array<{ name: string; b: LinalgBackend }> {
   const list: Array<{ name: string; b: LinalgBackend }> = [{ name: 'ts', b: tsBackend }];
+  try {
+    const one: WasmBackend = createWasmBackend({ threads: 1 });
+    const two: WasmBackend = createWasmBackend({ threads: 2 });
+    list.push({ name: 'wasm', b: one }, { name: 'wasm×2', b: two });
+    ctx.info('wasm SIMD', one.info.simd === 'relaxed' ? 'relaxed SIMD (FMA)' : 'plain SIMD (no FMA)');
+    ctx.info(
+      'wasm×2 threads',
+      `${two.info.threads}${two.info.threadNote ? ` (${two.info.threadNote})` : ''}`,
+    );
+  } catch (err) {
+    ctx.log(`wasm backend skipped: ${err instanceof Error ? err.message : String(err)}`);
+  }
   try {
     const blas: NativeBackend = loadNativeBackend(Matrix);
     list.push({ name: 'blas', b: blas });
@@ -96,12 +111,13 @@ function benchEigh(ctx: BenchContext, list: Array<{ name: string; b: LinalgBacke
     const S = new Matrix(n, n);
     fastest.gemm(false, true, 1, G, G, 0, S); // S = G·Gᵀ, as the NumPy peer's A @ A.T
     for (const { name, b } of list) {
+      if (name === 'wasm×2') continue;
       for (const vectors of [false, true]) {
         const task = vectors ? 'eigh values+vectors' : 'eigh values';
         const key = `${name} ${task}`;
         const prev = seen.get(key);
         const estimate = prev === undefined ? 0 : prev * 8; // O(n³), n doubled
-        if (name === 'ts' && n === 4000 && estimate > TS_EIGH_LIMIT_SECONDS) {
+        if (name !== 'blas' && n === 4000 && estimate > TS_EIGH_LIMIT_SECONDS) {
           ctx.record({
             task,
             size: `n=${n}`,
@@ -149,7 +165,8 @@ function benchLanczos(ctx: BenchContext, list: Array<{ name: string; b: LinalgBa
   const exact = fastest.syev(small, false).values.reverse().subarray(0, LANCZOS_K);
   const before = getBackend().name;
   for (const { name } of list) {
-    setBackend(name === 'blas' ? 'blas' : 'ts');
+    if (name === 'wasm×2') continue;
+    setBackend(name === 'blas' ? 'blas' : name === 'wasm' ? 'wasm' : 'ts');
     let err = NaN;
     let res = NaN;
     let conv = false;
@@ -256,9 +273,19 @@ async function run(ctx: BenchContext): Promise<void> {
         { min: 0.8 },
       );
     ctx.accept('ts gemm n=1000 GFLOP/s (one thread)', ts('gemm', 1000)?.rate?.value ?? null, { min: 4 });
+    const wasmRate = ctx.row('gemm', 'n=1000', 'wasm')?.rate?.value ?? null;
+    ctx.accept('wasm gemm n=1000 GFLOP/s (one thread)', wasmRate, { min: 15 });
+    ctx.accept('wasm gemm n=1000 GFLOP/s ÷ ts', ctx.compare('gemm', 'n=1000', 'wasm', 'ts', 'rate').value, {
+      min: 3,
+    });
+    ctx.accept(
+      'wasm gemm n=1000 two threads ÷ one',
+      ctx.compare('gemm', 'n=1000', 'wasm×2', 'wasm', 'rate').value,
+      { min: 1.8 },
+    );
   }
   if (eigh) {
-    for (const { name } of peer ? list : []) {
+    for (const { name } of peer ? list.filter((x) => x.name !== 'wasm×2') : []) {
       for (const n of PEER_SIZES) {
         ctx.compare('eigh values', `n=${n}`, name, 'numpy', 'seconds');
         ctx.compare('eigh values+vectors', `n=${n}`, name, 'numpy', 'seconds');
@@ -269,6 +296,11 @@ async function run(ctx: BenchContext): Promise<void> {
       ctx.accept('blas eigh values+vectors n=4000 time ÷ numpy', q.value, { max: 1.2 });
     }
     ctx.accept('ts eigh values n=1000 seconds', ts('eigh values', 1000)?.seconds ?? null, { max: 0.6 });
+    ctx.accept(
+      'wasm eigh values+vectors n=2000 time ÷ ts',
+      ctx.compare('eigh values+vectors', 'n=2000', 'wasm', 'ts', 'seconds').value,
+      { max: 0.4 },
+    );
     ctx.accept('ts eigh values+vectors n=1000 seconds', ts('eigh values+vectors', 1000)?.seconds ?? null, {
       max: 3,
     });

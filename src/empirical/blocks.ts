@@ -1,5 +1,5 @@
 import { Matrix } from '../linalg/matrix.js';
-import { getBackend } from '../linalg/select.js';
+import { gemmInto, syrkInto } from '../linalg/unchecked.js';
 import { rowsView, type Features, type LeafFeatures } from './features.js';
 import type { OuterProductRule } from './outerProductRule.js';
 
@@ -70,7 +70,6 @@ export function computeBlock(
   j1: number,
   blk: Matrix,
 ): void {
-  const be = getBackend();
   const O = plan.outputs;
   const ti = i1 - i0;
   const tj = j1 - j0;
@@ -83,8 +82,8 @@ export function computeBlock(
   // A diagonal block of a symmetric kernel: Gram products by SYRK (half the work, exactly symmetric).
   const same = (lp: LeafPlan): boolean => lp.f1 === lp.f2 && i0 === j0 && i1 === j1;
   const gram = (alpha: number, A: Matrix, B: Matrix, beta: number, C: Matrix, diag: boolean): void => {
-    if (diag) be.syrk(false, alpha, A, beta, C);
-    else be.gemm(false, true, alpha, A, B, beta, C);
+    if (diag) syrkInto(false, alpha, A, beta, C);
+    else gemmInto(false, true, alpha, A, B, beta, C);
   };
   const S = new Matrix(ti, tj);
   const G = new Matrix(ti, tj);

@@ -21,7 +21,7 @@ import {
   relFrobenius,
   testInputs,
   traceOutputs,
-} from './testNets.js';
+} from './testNets.testutil.js';
 import { erf } from '../special/index.js';
 
 const IMPLS: EmpiricalImplementation[] = ['jacobian', 'structured', 'ntvp'];

@@ -1,3 +1,5 @@
+import { NtkInputError } from '../errors.js';
+import { symmetrize } from '../linalg/elementwise.js';
 import { Matrix } from '../linalg/matrix.js';
 import type { Layer, Params, Tensor } from '../nn/types.js';
 import { computeBlock, makePlan } from './blocks.js';
@@ -45,18 +47,6 @@ export interface EmpiricalNtkPlan {
 /** Default tiles: large for the structured path (GEMM efficiency; blocks cost T²·8 bytes), smaller for Jacobian rows (T·P_l each). */
 const DEFAULT_TILE = { structured: 2048, jacobian: 256 } as const;
 
-/** A ← (A + Aᵀ)/2 for a square A. */
-function symmetrize(A: Matrix): void {
-  const n = A.rows;
-  const a = A.data;
-  for (let r = 0; r < n; r++) {
-    for (let c = r + 1; c < n; c++) {
-      const v = 0.5 * (a[r * n + c] + a[c * n + r]);
-      a[r * n + c] = v;
-      a[c * n + r] = v;
-    }
-  }
-}
 const MIN_TILE = 8;
 
 interface Setup {
@@ -187,7 +177,7 @@ function planFor(p: NtkProblem, opts: EmpiricalNtkOptions): EmpiricalNtkPlan {
     return { implementation: impl, tileRows: 0, memory, limit, flops: 8 * p.n1 * p.n2 * p.outputs * P };
   }
   if (opts.tileRows !== undefined && !(Number.isInteger(opts.tileRows) && opts.tileRows >= 1)) {
-    throw new Error(`empiricalNtk: tileRows must be a positive integer, got ${opts.tileRows}`);
+    throw new NtkInputError(`empiricalNtk: tileRows must be a positive integer, got ${opts.tileRows}`);
   }
   const structured = impl === 'structured';
   const q: NtkProblem = {
@@ -247,7 +237,7 @@ export function empiricalNtk(
     const lin1 = new Linearization(net, params, X1);
     const lin2 = X2 ? new Linearization(net, params, X2) : lin1;
     ntvpKernel(lin1, lin2, trace, out, progress && ((d, t) => progress(d / t, 'ntvp')));
-    if (p.symmetric) symmetrize(out);
+    if (p.symmetric) symmetrize(out, out);
     return out;
   }
 
@@ -273,7 +263,7 @@ export function empiricalNtk(
       computeBlock(bp, i0, i1, j0, j1, blk);
       const bw = blk.cols;
       // A diagonal block is symmetric in exact arithmetic; GEMM rounding is not, so symmetrize it.
-      if (p.symmetric && bj === bi) symmetrize(blk);
+      if (p.symmetric && bj === bi) symmetrize(blk, blk);
       for (let r = 0; r < blk.rows; r++) {
         out.data.set(blk.data.subarray(r * bw, (r + 1) * bw), (i0 * Ob + r) * W + j0 * Ob);
       }

@@ -1,5 +1,7 @@
+import { NtkInputError, NtkTypeError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
 import type { Flow, Layer, Params, Tensor } from '../nn/types.js';
+import { matrixAsTensor } from '../nn/tensor.js';
 import { leafLookup, type ParamLeaf } from './paramLeaves.js';
 
 /**
@@ -31,24 +33,27 @@ export interface Features {
 
 /** An N×d Matrix or a batch-first Tensor as a Tensor; checks it is non-empty and finite. */
 export function asBatch(name: string, x: Matrix | Tensor): Tensor {
-  const t: Tensor = x instanceof Matrix ? { shape: [x.rows, x.cols], data: x.data } : x;
+  const t: Tensor = matrixAsTensor(x);
   if (!t || !Array.isArray(t.shape) || !(t.data instanceof Float64Array)) {
-    throw new Error(`${name}: expected a Matrix or a Tensor with Float64Array data`);
+    throw new NtkTypeError(`${name}: expected a Matrix or a Tensor with Float64Array data`);
   }
   if (t.shape.length < 2) {
-    throw new Error(`${name}: expected a batch of shape [N, ...features], got shape [${t.shape.join(', ')}]`);
+    throw new NtkInputError(
+      `${name}: expected a batch of shape [N, ...features], got shape [${t.shape.join(', ')}]`,
+    );
   }
   const size = t.shape.reduce((a, b) => a * b, 1);
   if (size !== t.data.length) {
-    throw new Error(
+    throw new NtkInputError(
       `${name}: shape [${t.shape.join(', ')}] needs ${size} entries, data has ${t.data.length}`,
     );
   }
-  if (t.shape[0] < 1) throw new Error(`${name}: expected at least one example, got N = ${t.shape[0]}`);
+  if (t.shape[0] < 1)
+    throw new NtkInputError(`${name}: expected at least one example, got N = ${t.shape[0]}`);
   for (let i = 0; i < t.data.length; i++) {
     if (!Number.isFinite(t.data[i])) {
       const d = size / t.shape[0];
-      throw new Error(
+      throw new NtkInputError(
         `${name}: non-finite value ${t.data[i]} at example ${Math.floor(i / d)}, feature ${i % d}`,
       );
     }

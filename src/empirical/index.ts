@@ -1,8 +1,15 @@
 /**
- * Finite-width (empirical) NTK and the parameter-space view.
+ * Finite width: empirical NTK and NNGP, Monte Carlo estimates of the infinite-width kernels, parameter space.
  * @module
  */
 export { empiricalNtk, planEmpiricalNtk } from './empiricalNtk.js';
+export { empiricalNngp } from './empiricalNngp.js';
+export {
+  monteCarloKernel,
+  type MonteCarloOptions,
+  type MonteCarloResult,
+  type MonteCarloGet,
+} from './monteCarlo.js';
 export type { EmpiricalNtkOptions, EmpiricalNtkPlan, EmpiricalImplementation } from './empiricalNtk.js';
 export { ntkOperator } from './ntkOperator.js';
 export type { NtkOperatorOptions } from './ntkOperator.js';

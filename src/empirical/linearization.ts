@@ -1,3 +1,4 @@
+import { NtkInputError } from '../errors.js';
 import type { Cache, Layer, Params, Tensor } from '../nn/types.js';
 import { batchRows, outputsOf, singleOutput } from './features.js';
 import { flattenParams, unflattenParams } from '../nn/params.js';
@@ -45,7 +46,7 @@ export class Linearization {
   vjp(c: Float64Array): Float64Array {
     const O = this.outputs;
     if (c.length !== this.n * O)
-      throw new Error(`vjp: cotangent must have length N·O = ${this.n * O}, got ${c.length}`);
+      throw new NtkInputError(`vjp: cotangent must have length N·O = ${this.n * O}, got ${c.length}`);
     const g = new Float64Array(this.paramCount);
     for (const p of this.parts) {
       const slice = c.subarray(p.r0 * O, p.r1 * O);
@@ -69,7 +70,7 @@ export class Linearization {
   /** J t for a parameter tangent t ∈ ℝᴾ; returns N·O values (row-major N × O). */
   jvp(t: Float64Array): Float64Array {
     if (t.length !== this.paramCount)
-      throw new Error(`jvp: tangent must have length P = ${this.paramCount}, got ${t.length}`);
+      throw new NtkInputError(`jvp: tangent must have length P = ${this.paramCount}, got ${t.length}`);
     const tp = unflattenParams(this.params, t);
     const out = new Float64Array(this.n * this.outputs);
     for (const p of this.parts) {

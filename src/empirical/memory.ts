@@ -1,5 +1,6 @@
+import { NtkInputError } from '../errors.js';
 /**
- * Memory accounting for the empirical NTK: every path estimates its peak
+ * Memory accounting for the empirical NTK (memory bounded and planned up front, DESIGN.md §7): every path estimates its peak
  * memory before it allocates, and a request above the limit is refused with an error that says what
  * would fit instead of crashing the process.
  */
@@ -10,12 +11,12 @@ export const DEFAULT_MEMORY_LIMIT_BYTES = 6 * 2 ** 30;
 /** Parse "123", "512K", "512M", "6G", "1.5G" (binary units) into bytes. */
 export function parseBytes(name: string, s: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([kKmMgGtT]?)i?[bB]?\s*$/.exec(s);
-  if (!m) throw new Error(`${name}: expected a byte count such as 6G, 512M or 1000000, got '${s}'`);
+  if (!m) throw new NtkInputError(`${name}: expected a byte count such as 6G, 512M or 1000000, got '${s}'`);
   const unit = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 }[
     m[2].toLowerCase() as '' | 'k' | 'm' | 'g' | 't'
   ];
   const v = Number(m[1]) * unit;
-  if (!(v > 0)) throw new Error(`${name}: expected a positive byte count, got '${s}'`);
+  if (!(v > 0)) throw new NtkInputError(`${name}: expected a positive byte count, got '${s}'`);
   return Math.floor(v);
 }
 
@@ -23,7 +24,9 @@ export function parseBytes(name: string, s: string): number {
 export function memoryLimit(explicit?: number): number {
   if (explicit !== undefined) {
     if (!(explicit > 0) || !Number.isFinite(explicit)) {
-      throw new Error(`memoryLimitBytes: expected a positive finite number of bytes, got ${explicit}`);
+      throw new NtkInputError(
+        `memoryLimitBytes: expected a positive finite number of bytes, got ${explicit}`,
+      );
     }
     return explicit;
   }
@@ -58,7 +61,6 @@ export interface NtkProblem {
   readonly leaves: readonly LeafSizes[];
 }
 
-/** Peak memory of an empirical-NTK plan, in bytes, by part. */
 export interface MemoryEstimate {
   readonly output: number;
   readonly features: number;

@@ -1,3 +1,4 @@
+import { NtkInputError } from '../errors.js';
 import type { Matrix } from '../linalg/matrix.js';
 import type { Layer, Params, Tensor } from '../nn/types.js';
 import { asBatch, batchRows, collectFeatures } from './features.js';
@@ -56,10 +57,12 @@ export function ntkOperator(
   const impl = opts.implementation ?? 'auto';
   const batch = opts.batch ?? 1024;
   if (!['auto', 'ntvp', 'structured'].includes(impl)) {
-    throw new Error(`ntkOperator: implementation must be 'auto', 'ntvp' or 'structured', got '${impl}'`);
+    throw new NtkInputError(
+      `ntkOperator: implementation must be 'auto', 'ntvp' or 'structured', got '${impl}'`,
+    );
   }
   if (!(Number.isInteger(batch) && batch >= 1))
-    throw new Error(`ntkOperator: batch must be a positive integer, got ${batch}`);
+    throw new NtkInputError(`ntkOperator: batch must be a positive integer, got ${batch}`);
   const N = X.shape[0];
   const leaves = paramLeaves(net, params);
   const probe = collectFeatures(net, params, leaves, batchRows(X, 0, 1), 1);

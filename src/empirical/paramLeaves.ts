@@ -1,3 +1,4 @@
+import { NtkTypeError } from '../errors.js';
 import type { Layer, Params, Tensor } from '../nn/types.js';
 
 /**
@@ -46,7 +47,7 @@ export function paramLeaves(net: Layer, params: Params): ParamLeaf[] {
     let count = 0;
     for (const [name, t] of Object.entries(p)) {
       if (!(t.data instanceof Float64Array)) {
-        throw new Error(`params${path}.${name}: expected a Tensor with Float64Array data`);
+        throw new NtkTypeError(`params${path}.${name}: expected a Tensor with Float64Array data`);
       }
       count += t.data.length;
     }

@@ -20,7 +20,7 @@ import {
   parameterJacobian,
 } from './paramSpace.js';
 import { lanczos } from '../linalg/lanczos.js';
-import { naiveABt, refJacobian, refMlpFromParams, relFrobenius, testInputs } from './testNets.js';
+import { naiveABt, refJacobian, refMlpFromParams, relFrobenius, testInputs } from './testNets.testutil.js';
 
 const spec = { W_std: 1.5, b_std: 0.2, parameterization: 'ntk' as const };
 const erfPhi = (u: number) => erf(u);

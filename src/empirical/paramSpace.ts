@@ -1,6 +1,7 @@
+import { NtkInputError } from '../errors.js';
 import type { BlockOperator } from '../linalg/lanczos.js';
 import { Matrix } from '../linalg/matrix.js';
-import { getBackend } from '../linalg/select.js';
+import { syrkInto } from '../linalg/unchecked.js';
 import { flattenParams, unflattenParams } from '../nn/params.js';
 import type { Layer, Params, Tensor } from '../nn/types.js';
 import { jacobianRows } from './blocks.js';
@@ -39,7 +40,7 @@ export function parameterJacobian(net: Layer, params: Params, x: Matrix | Tensor
 export function jtjMatrix(net: Layer, params: Params, x: Matrix | Tensor): Matrix {
   const J = parameterJacobian(net, params, x);
   const G = new Matrix(J.cols, J.cols);
-  getBackend().syrk(true, 1, J, 0, G);
+  syrkInto(true, 1, J, 0, G);
   return G;
 }
 
@@ -69,10 +70,12 @@ export function jtjOperator(net: Layer, params: Params, x: Matrix | Tensor): Blo
 function targets(y: Matrix | Float64Array, N: number, O: number): Float64Array {
   const data = y instanceof Matrix ? y.data : y;
   if (!(data instanceof Float64Array) || data.length !== N * O) {
-    throw new Error(`y: expected ${N}×${O} targets (N·O = ${N * O} values), got ${data?.length ?? 'none'}`);
+    throw new NtkInputError(
+      `y: expected ${N}×${O} targets (N·O = ${N * O} values), got ${data?.length ?? 'none'}`,
+    );
   }
   for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i])) throw new Error(`y: non-finite target ${data[i]} at index ${i}`);
+    if (!Number.isFinite(data[i])) throw new NtkInputError(`y: non-finite target ${data[i]} at index ${i}`);
   }
   return data;
 }
@@ -124,18 +127,19 @@ export function mseHessianVectorProduct(
   const theta = flattenParams(params);
   const P = theta.length;
   if (!(v instanceof Float64Array) || v.length !== P) {
-    throw new Error(`v: expected a Float64Array of length P = ${P}, got ${v?.length ?? 'none'}`);
+    throw new NtkInputError(`v: expected a Float64Array of length P = ${P}, got ${v?.length ?? 'none'}`);
   }
   let vmax = 0;
   let tmax = 0;
   for (let i = 0; i < P; i++) {
-    if (!Number.isFinite(v[i])) throw new Error(`v: non-finite value ${v[i]} at index ${i}`);
+    if (!Number.isFinite(v[i])) throw new NtkInputError(`v: non-finite value ${v[i]} at index ${i}`);
     vmax = Math.max(vmax, Math.abs(v[i]));
     tmax = Math.max(tmax, Math.abs(theta[i]));
   }
   if (vmax === 0) return { hv: new Float64Array(P), errorEstimate: 0 };
   const h = opts.step ?? 1e-3 * Math.max(1, tmax);
-  if (!(h > 0) || !Number.isFinite(h)) throw new Error(`step: expected a positive finite number, got ${h}`);
+  if (!(h > 0) || !Number.isFinite(h))
+    throw new NtkInputError(`step: expected a positive finite number, got ${h}`);
   const X = asBatch('x', x);
   const grad = (s: number): Float64Array => {
     const th = new Float64Array(P);

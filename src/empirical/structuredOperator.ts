@@ -1,5 +1,5 @@
 import { Matrix } from '../linalg/matrix.js';
-import { getBackend } from '../linalg/select.js';
+import { gemmInto } from '../linalg/unchecked.js';
 import { rowsView, type Features } from './features.js';
 import type { NtkOperator } from './ntvp.js';
 import type { OuterProductRule } from './outerProductRule.js';
@@ -30,7 +30,6 @@ export function structuredNtkOperator(
     }
   });
   let matvecs = 0;
-  const be = getBackend();
   return {
     n: N,
     get matvecs() {
@@ -70,9 +69,9 @@ export function structuredNtkOperator(
               }
             }
             const M = new Matrix(nIn, kn * nOut);
-            be.gemm(true, false, 1, X, VG, 0, M);
+            gemmInto(true, false, 1, X, VG, 0, M);
             const XM = VG; // reuse: X·M has the same shape N × kn·nOut
-            be.gemm(false, false, 1, X, M, 0, XM);
+            gemmInto(false, false, 1, X, M, 0, XM);
             const xm = XM.data;
             const cW2 = cW * cW * w;
             for (let n = 0; n < N; n++) {
@@ -88,8 +87,8 @@ export function structuredNtkOperator(
           if (cb !== 0) {
             // c_b²·G (Gᵀ V): the bias part of the layer's Jacobian.
             const U = new Matrix(nOut, b);
-            be.gemm(true, false, 1, G, V, 0, U);
-            be.gemm(false, false, cb * cb * w, G, U, 1, out);
+            gemmInto(true, false, 1, G, V, 0, U);
+            gemmInto(false, false, cb * cb * w, G, U, 1, out);
           }
         }
       }

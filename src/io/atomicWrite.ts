@@ -1,38 +1,116 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import {
+  closeSync,
+  fchmodSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { NtkInputError } from '../errors.js';
+import { resolveOutputTarget } from './outputTarget.js';
+
+/** Temporary files of this process not yet renamed: removed on exit, whatever the cause. */
+const pendingTemps = new Set<string>();
+let exitHookInstalled = false;
+
+function removePendingTemps(): void {
+  for (const t of pendingTemps) {
+    try {
+      unlinkSync(t);
+    } catch {
+      // already gone
+    }
+  }
+  pendingTemps.clear();
+}
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', removePendingTemps);
+}
+
+const TEMP_RE = /^\.(.+)\.(\d+)\.[0-9a-f]{12}\.tmp$/;
+
+function alive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 /**
- * Write a file atomically: the bytes go to a uniquely named temporary file beside `path` (same file
- * system), are flushed to disk, then the temporary file is renamed over `path` — so a reader, or an
- * interrupted run, never sees a half-written file. Missing parent folders are created unless
- * `createDirs` is false. On failure the temporary file is removed and the error names the path
- * (prefixed by `label`, the caller's name, when given).
+ * Remove the temporaries `.NAME.PID.HEX.tmp` of `name` in `dir` whose process is gone (a run killed by
+ * SIGKILL or a crash). Temporaries of live processes are left alone: they may be mid-write.
+ */
+export function sweepStaleTemps(dir: string, name: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const m = TEMP_RE.exec(n);
+    if (m === null || m[1] !== name || alive(Number(m[2]))) continue;
+    try {
+      unlinkSync(join(dir, n));
+    } catch {
+      // removed meanwhile
+    }
+  }
+}
+
+/**
+ * Write a file atomically: the bytes go to a uniquely named temporary file beside the target (same file
+ * system), are flushed to disk, then the temporary file is renamed over the target — so a reader, or an
+ * interrupted run, never sees a half-written file. The target is `path`, or the file a symlink at `path`
+ * points to (the link itself is kept). An existing target must be a regular, writable file (a FIFO, a
+ * device, a folder or a read-only file is refused with NtkInputError); its permission bits are kept.
+ * Stale temporaries of dead processes for the same target are swept first, and this process's own
+ * temporaries are removed on exit. Missing parent folders are created unless `createDirs` is false.
+ * On failure the temporary file is removed and the error names the path (prefixed by `label`).
  */
 export function writeFileAtomic(
   path: string,
   contents: string | Uint8Array,
   opts: { createDirs?: boolean; label?: string } = {},
 ): void {
-  const dir = dirname(resolve(path));
+  const prefix = opts.label ? `${opts.label}: ` : '';
+  const target = resolveOutputTarget(path, prefix);
+  const dir = dirname(target.path);
   if (opts.createDirs ?? true) mkdirSync(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  installExitHook();
+  sweepStaleTemps(dir, basename(target.path));
+  const tmp = join(dir, `.${basename(target.path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    const fd = openSync(tmp, 'wx');
+    const fd = openSync(tmp, 'wx', 0o666);
+    pendingTemps.add(tmp);
     try {
       writeFileSync(fd, contents);
+      if (target.mode !== null) fchmodSync(fd, target.mode);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
-    renameSync(tmp, path);
+    renameSync(tmp, target.path);
+    pendingTemps.delete(tmp);
   } catch (err) {
     try {
       unlinkSync(tmp);
     } catch {
       // never created, or already renamed
     }
-    const prefix = opts.label ? `${opts.label}: ` : '';
+    pendingTemps.delete(tmp);
+    if (err instanceof NtkInputError) throw err;
     throw new Error(`${prefix}cannot write '${path}': ${err instanceof Error ? err.message : String(err)}`);
   }
 }

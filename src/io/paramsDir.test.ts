@@ -1,6 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, unlinkSync, existsSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  unlinkSync,
+  existsSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -50,7 +58,7 @@ test('writeParamsDir writes dense{i}.W.npy (in×out) and dense{i}.b.npy in netwo
     assert.deepEqual(readNpy(join(dir, 'dense0.W.npy')).data, first);
     const back = readParamsDir(dir, net, [4]);
     assert.deepEqual(flattenParams(back), flattenParams(params));
-    // Overwrite in place (atomic replace of the directory); no temp directories left behind.
+    // Overwrite in place (each file replaced atomically); no temporaries left behind.
     const p2 = net.init(PRNGKey(4), [4]);
     writeParamsDir(dir, net, p2);
     assert.deepEqual(flattenParams(readParamsDir(dir, net, [4])), flattenParams(p2));
@@ -117,6 +125,34 @@ test('NumPy loads the files with the documented shapes (skipped without python3 
     assert.equal(shape, '(4, 5)');
     assert.equal(dtype, 'float64');
     assert.equal(Number(value), W[1 * 5 + 2]);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('writeParamsDir writes into the folder: other files stay; another model’s files are refused unless force', () => {
+  const root = tmp();
+  try {
+    const dir = join(root, 'p');
+    const params = net.init(PRNGKey(3), [4]);
+    writeParamsDir(dir, net, params);
+    writeFileSync(join(dir, 'notes.txt'), 'mine');
+    writeParamsDir(dir, net, net.init(PRNGKey(5), [4]));
+    assert.equal(readFileSync(join(dir, 'notes.txt'), 'utf8'), 'mine');
+    // another model: an extra layer file, or our names with other shapes
+    writeNpy(join(dir, 'dense7.W.npy'), new Float64Array(4), [2, 2]);
+    assert.throws(() => writeParamsDir(dir, net, params), /another model: dense7\.W\.npy/);
+    assert.ok(existsSync(join(dir, 'dense7.W.npy')));
+    const small = serial(Dense({ width: 3, W_std: 1, b_std: null }));
+    assert.throws(
+      () => writeParamsDir(join(root, 'p'), small, small.init(PRNGKey(0), [4])),
+      /dense0\.W\.npy \(shape \(4, 5\), this model: \(4, 3\)\)/,
+    );
+    // force: replaced, and the folder reads back as the new model
+    writeParamsDir(dir, net, params, { force: true });
+    assert.ok(!existsSync(join(dir, 'dense7.W.npy')));
+    assert.deepEqual(flattenParams(readParamsDir(dir, net, [4])), flattenParams(params));
+    assert.equal(readFileSync(join(dir, 'notes.txt'), 'utf8'), 'mine');
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

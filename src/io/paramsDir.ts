@@ -1,14 +1,14 @@
 /**
- * Network parameters as a directory of `.npy` files (issue 4, item 5), so NumPy / PyTorch can load them:
+ * Network parameters as a directory of `.npy` files, so NumPy / PyTorch can load them:
  * every parameterized leaf layer, in network order (depth-first), is numbered per layer type, and each
  * of its tensors goes to DIR/{type}{i}.{name}.npy — for Dense layers DIR/dense{i}.W.npy (shape in×out)
  * and DIR/dense{i}.b.npy (shape out). Values are the trainable parameters as stored in Params: for the
  * 'ntk' parameterization the raw N(0,1) draws before the W_std/√n_in scaling (DESIGN.md §3).
  * Node only.
  */
-import { mkdirSync, readdirSync, renameSync, rmSync, statSync, existsSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, rmSync, statSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { NtkInputError } from '../errors.js';
 import type { Layer, Params, Tensor } from '../nn/types.js';
 import { PRNGKey } from '../random/keys.js';
 import { readNpy, writeNpy } from './npyFile.js';
@@ -56,32 +56,64 @@ function entries(net: Layer, params: Params): FileEntry[] {
 
 const shapeStr = (s: readonly number[]): string => `(${s.join(', ')}${s.length === 1 ? ',' : ''})`;
 
+/** File names of the parameter-directory scheme ({type}{i}.{name}.npy), ours or another model's. */
+const PARAM_FILE_RE = /^([a-z]+)\d+\.[A-Za-z_]\w*\.npy$/;
+
 /**
- * Write `params` of `net` to `dir` atomically: the files are written into a fresh sibling directory
- * which then replaces `dir` by rename (an existing `dir` must be a directory; it is replaced as a whole).
+ * Write `params` of `net` into `dir` (created when missing): each file DIR/{type}{i}.{name}.npy is replaced
+ * atomically (src/io/atomicWrite.ts) and nothing else in the folder is touched. A folder that already holds
+ * parameter files of another model — names of the same scheme this model does not have, or files of this
+ * model's names with other shapes — is refused unless `force` (then those files are removed, so the folder
+ * reads back as this model).
  */
-export function writeParamsDir(dir: string, net: Layer, params: Params): void {
+export function writeParamsDir(
+  dir: string,
+  net: Layer,
+  params: Params,
+  opts: { force?: boolean } = {},
+): void {
   const target = resolve(dir);
   const files = entries(net, params);
   if (existsSync(target) && !statSync(target).isDirectory()) {
-    throw new Error(`writeParamsDir: '${dir}' exists and is not a directory`);
+    throw new NtkInputError(`writeParamsDir: '${dir}' exists and is not a directory`);
   }
-  mkdirSync(dirname(target), { recursive: true });
-  const tag = `${process.pid}.${randomBytes(6).toString('hex')}`;
-  const tmp = join(dirname(target), `.${basename(target)}.${tag}.tmp`);
-  mkdirSync(tmp);
-  try {
-    for (const f of files) writeNpy(join(tmp, f.file), f.tensor.data, f.tensor.shape, 'float64');
-    if (existsSync(target)) {
-      const old = join(dirname(target), `.${basename(target)}.${tag}.old`);
-      renameSync(target, old);
-      renameSync(tmp, target);
-      rmSync(old, { recursive: true, force: true });
-    } else {
-      renameSync(tmp, target);
+  mkdirSync(target, { recursive: true });
+  const ours = new Map(files.map((f) => [f.file, f]));
+  const foreign: string[] = [];
+  for (const n of readdirSync(target)) {
+    if (!PARAM_FILE_RE.test(n)) continue;
+    const f = ours.get(n);
+    if (f === undefined) {
+      foreign.push(n);
+      continue;
     }
+    let shape: readonly number[] | null = null;
+    try {
+      shape = readNpy(join(target, n)).shape;
+    } catch {
+      shape = null;
+    }
+    if (
+      shape === null ||
+      shape.length !== f.tensor.shape.length ||
+      shape.some((s, i) => s !== f.tensor.shape[i])
+    )
+      foreign.push(
+        `${n} (shape ${shape === null ? 'unreadable' : shapeStr(shape)}, this model: ${shapeStr(f.tensor.shape)})`,
+      );
+  }
+  if (foreign.length > 0 && !opts.force) {
+    throw new NtkInputError(
+      `writeParamsDir: '${dir}' holds parameter files of another model: ${foreign.sort().join(', ')}; ` +
+        'choose another folder, or force (--force) to replace them',
+    );
+  }
+  try {
+    for (const f of files) writeNpy(join(target, f.file), f.tensor.data, f.tensor.shape, 'float64');
+    for (const n of readdirSync(target))
+      if (PARAM_FILE_RE.test(n) && !ours.has(n)) rmSync(join(target, n), { force: true });
   } catch (err) {
-    rmSync(tmp, { recursive: true, force: true });
+    if (err instanceof NtkInputError) throw err;
     throw new Error(
       `writeParamsDir: cannot write '${dir}': ${err instanceof Error ? err.message : String(err)}`,
     );
@@ -111,10 +143,7 @@ export function readParamsDir(dir: string, net: Layer, inShape: readonly number[
   const expected = new Set(files.map((f) => f.file));
   const prefixes = new Set(files.map((f) => f.file.replace(/\d+\..*$/, '')));
   const extra = [...present].filter(
-    (n) =>
-      !expected.has(n) &&
-      /^([a-z]+)\d+\.[A-Za-z_]\w*\.npy$/.test(n) &&
-      prefixes.has(n.replace(/\d+\..*$/, '')),
+    (n) => !expected.has(n) && PARAM_FILE_RE.test(n) && prefixes.has(n.replace(/\d+\..*$/, '')),
   );
   if (extra.length > 0) {
     throw new Error(

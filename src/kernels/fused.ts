@@ -1,6 +1,7 @@
 import { isEntrywise, type EntrywiseKernel } from '../nn/entrywise.js';
 import type { DualMap } from '../nn/kernelRecord.js';
 import type { Layer } from '../nn/types.js';
+import { rootProduct } from '../special/rootProduct.js';
 
 /**
  * The fused kernelFn path for dense-feature networks that are a chain of entrywise layers (Dense,
@@ -217,16 +218,8 @@ export function tileGrid(n1: number, n2: number, tile: number, symmetric: boolea
   return Int32Array.from(out);
 }
 
-/** var⁰ = ‖x‖²/d of the rows of an n×d row-major array. */
-export function inputVariances(x: Float64Array, n: number, d: number): Float64Array {
-  const v = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let c = 0; c < d; c++) s += x[i * d + c] * x[i * d + c];
-    v[i] = s / d;
-  }
-  return v;
-}
+/** var⁰ = ‖x‖²/d per row, in scaled form for large inputs (src/kernels/inputCovariance.ts). */
+export { inputVariances } from './inputCovariance.js';
 
 const INV_2PI = 1 / (2 * Math.PI);
 
@@ -237,7 +230,7 @@ const INV_2PI = 1 / (2 * Math.PI);
  * Dense (DESIGN.md §3): Σ' = W²Σ + b², Θ' = Σ' + W²Θ ('ntk') or n_in·Σ + [bias] + W²Θ ('standard');
  * activation: (Σ', Σ̇) = dual(Σ, q1, q2), Θ' = Σ̇·Θ — the same maps as the layers' record-level kernels.
  * Relu, ABRelu and Erf are written out here with the same floating-point operations, in the same order,
- * as their `dual` functions (src/nn/activations/abRelu.ts, erf.ts), so both paths agree to the last bit:
+ * as their `dual` functions (src/nn/activations/abRelu.ts, erf.ts; checked bit for bit by fusedDuals.test.ts):
  * per entry and ReLU layer one sqrt for n = √(q1·q2), one acos and one sqrt for sin θ = √(1 − ρ²).
  * A chain of only 'ntk' Dense and Relu layers (the common case) goes four entries at a time (`reluChainRow4`).
  */
@@ -283,7 +276,7 @@ function perEntryTile(
           t = s + w2[l] * t;
         } else if (o === RELU) {
           // Cho & Saul (2009): Σ' = n·(sin θ + (π − θ)·ρ)/(2π), Σ̇ = (π − θ)/(2π), ρ = cos θ = s/n clipped
-          const n = Math.sqrt(rowQ[l] * colQ[cq + l]);
+          const n = rootProduct(rowQ[l], colQ[cq + l]);
           const c = n === 0 ? 0 : s / n;
           const rho = c > 1 ? 1 : c < -1 ? -1 : c;
           const piMinusTheta = PI - Math.acos(rho);
@@ -291,7 +284,7 @@ function perEntryTile(
           t *= piMinusTheta * INV_2PI;
         } else if (o === ABRELU) {
           // (a² + b²)·K(ρ) − 2ab·K(−ρ) and ((a² + b²)·(π − θ) + 2ab·θ)/(2π)
-          const n = Math.sqrt(rowQ[l] * colQ[cq + l]);
+          const n = rootProduct(rowQ[l], colQ[cq + l]);
           const c = n === 0 ? 0 : s / n;
           const rho = c > 1 ? 1 : c < -1 ? -1 : c;
           const theta = Math.acos(rho);
@@ -389,10 +382,10 @@ function reluChainRow4(
       } else {
         // RELU, as in perEntryTile (Cho & Saul 2009)
         const rq = rowQ[l];
-        const nA = Math.sqrt(rq * colQ[cq + l]);
-        const nB = Math.sqrt(rq * colQ[cq + L + l]);
-        const nC = Math.sqrt(rq * colQ[cq + 2 * L + l]);
-        const nD = Math.sqrt(rq * colQ[cq + 3 * L + l]);
+        const nA = rootProduct(rq, colQ[cq + l]);
+        const nB = rootProduct(rq, colQ[cq + L + l]);
+        const nC = rootProduct(rq, colQ[cq + 2 * L + l]);
+        const nD = rootProduct(rq, colQ[cq + 3 * L + l]);
         const cA = nA === 0 ? 0 : sA / nA;
         const cB = nB === 0 ? 0 : sB / nB;
         const cC = nC === 0 ? 0 : sC / nC;

@@ -11,9 +11,3 @@ export {
 } from './kernelFn.js';
 export { inputKernel } from './inputKernel.js';
 export { kernelOnRecord } from './kernelOnRecord.js';
-export {
-  monteCarloKernel,
-  type MonteCarloOptions,
-  type MonteCarloResult,
-  type MonteCarloGet,
-} from './monteCarlo.js';

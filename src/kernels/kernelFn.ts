@@ -1,22 +1,31 @@
+import { NtkInputError, NtkNumericalError, NtkTypeError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
-import { getBackend } from '../linalg/select.js';
 import { asTensor } from '../nn/network.js';
 import { sameShape } from '../nn/tensor.js';
 import type { Kernel, Layer, Tensor } from '../nn/types.js';
-import { rebuildFused } from './fusedRebuild.js';
 import {
   compileFused,
   fusedTile,
   fusedVariances,
-  inputVariances,
   tileGrid,
   tileScratch,
   type FusedProgram,
 } from './fused.js';
+import { inputGram, inputScale, inputVariances } from './inputCovariance.js';
+import { pinIdenticalInputs } from './identicalInputs.js';
 import { inputKernel } from './inputKernel.js';
+import { planKernelMemory } from './kernelMemory.js';
 import { kernelOnRecord } from './kernelOnRecord.js';
 import { spatialKernelFn } from './spatialKernelFn.js';
-import { availableCores, nodeWorkers, sharedJob, startShared, type SharedJob } from './threads.js';
+import {
+  availableCores,
+  nodeWorkers,
+  noteSlowerPath,
+  sharedJob,
+  startShared,
+  whyNotInWorkers,
+  type SharedJob,
+} from './threads.js';
 
 /** A kernel {@link kernelFn} computes: the NNGP Σ or the NTK Θ. */
 export type KernelGet = 'nngp' | 'ntk';
@@ -36,6 +45,11 @@ export interface KernelFnOptions<G extends KernelGetSpec | undefined = KernelGet
   readonly onProgress?: (done: number, total: number) => void;
   /** Spatial inputs: keep all position pairs (false) or only equal positions (true); default: all pairs exactly when the network pools (AvgPool/GlobalAvgPool). */
   readonly diagonalSpatial?: boolean;
+  /**
+   * Peak-memory limit in bytes for the result matrices (default NTK_MEMORY_LIMIT, else 6 GiB): a larger job
+   * is refused before allocation (NtkMemoryError, src/kernels/kernelMemory.ts).
+   */
+  readonly memoryLimitBytes?: number;
 }
 
 /** The names `get = G` guarantees: a literal name, or each literal name of a tuple; none for a wider type. */
@@ -87,17 +101,61 @@ export function kernelFn(
   x2?: Matrix | Tensor | null,
   opts: KernelFnOptions = {},
 ): KernelFnResult {
+  if (net === undefined || net === null || typeof (net as Partial<Layer>).kernel !== 'function')
+    throw new NtkTypeError(
+      `kernelFn: net must be a network (a Layer such as serial(Dense(...), Relu(), ...)), got ${net === null ? 'null' : typeof net}`,
+    );
+  if (x1 === undefined || x1 === null)
+    throw new NtkTypeError(`kernelFn: x1 (the inputs, a Matrix N×d or a Tensor [N, ...features]) is missing`);
   const get = normalizeGet(opts.get);
   const t1 = asTensor(x1, 'kernelFn: x1');
   const symmetric = x2 === undefined || x2 === null;
   const t2 = symmetric ? t1 : asTensor(x2, 'kernelFn: x2');
   if (t1.shape.length < 2)
-    throw new RangeError(`kernelFn: x1 must have shape [N, ...features], got [${t1.shape.join(', ')}]`);
+    throw new NtkInputError(`kernelFn: x1 must have shape [N, ...features], got [${t1.shape.join(', ')}]`);
   if (!sameShape(t1.shape.slice(1), t2.shape.slice(1))) {
-    throw new RangeError(
+    throw new NtkInputError(
       `kernelFn: x1 and x2 feature shapes differ: [${t1.shape.slice(1).join(', ')}] vs [${t2.shape.slice(1).join(', ')}]`,
     );
   }
+  if (t1.shape.slice(1).some((s) => s === 0))
+    throw new NtkInputError(
+      `kernelFn: the inputs have no features (shape [${t1.shape.join(', ')}]); every feature dimension must be ≥ 1`,
+    );
+  planKernelMemory(t1.shape[0], t2.shape[0], get.includes('ntk'), {
+    memoryLimitBytes: opts.memoryLimitBytes,
+  });
+  return finiteResult(kernelFnChecked(net, t1, t2, symmetric, get, opts), t1, t2);
+}
+
+/** The result, or NtkNumericalError when an entry overflowed (a non-finite kernel is never returned). */
+function finiteResult(r: KernelFnResult, t1: Tensor, t2: Tensor): KernelFnResult {
+  for (const [name, M] of [
+    ['nngp', r.nngp],
+    ['ntk', r.ntk],
+  ] as const) {
+    if (M === undefined) continue;
+    for (let k = 0; k < M.data.length; k++) {
+      if (Number.isFinite(M.data[k])) continue;
+      let m = 0;
+      for (const t of [t1, t2]) for (let i = 0; i < t.data.length; i++) m = Math.max(m, Math.abs(t.data[i]));
+      throw new NtkNumericalError(
+        `kernelFn: the ${name} entry (${Math.floor(k / M.cols)}, ${k % M.cols}) is ${M.data[k]}: the kernel of these inputs ` +
+          `(max |x| = ${m.toExponential(3)}) is not representable in float64; rescale the inputs`,
+      );
+    }
+  }
+  return r;
+}
+
+function kernelFnChecked(
+  net: Layer,
+  t1: Tensor,
+  t2: Tensor,
+  symmetric: boolean,
+  get: KernelGet[],
+  opts: KernelFnOptions,
+): KernelFnResult {
   const tile = opts.tileSize ?? 64;
   if (!Number.isInteger(tile) || tile < 1)
     throw new RangeError(`kernelFn: tileSize must be a positive integer, got ${tile}`);
@@ -140,15 +198,6 @@ function normalizeGet(get: KernelFnOptions['get']): KernelGet[] {
   return list as KernelGet[];
 }
 
-/** Whether worker threads can rebuild the network from its config (src/kernels/fusedRebuild.ts). */
-function isSerializable(net: Layer): boolean {
-  try {
-    return rebuildFused(net.config) !== null;
-  } catch {
-    return false;
-  }
-}
-
 function fusedKernelFn(
   net: Layer,
   p: FusedProgram,
@@ -164,7 +213,14 @@ function fusedKernelFn(
   const [n1, d] = t1.shape;
   const n2 = t2.shape[0];
   const wt = nodeWorkers();
-  const parallel = threads > 1 && wt !== null && n1 * n2 >= PARALLEL_MIN_ENTRIES && isSerializable(net);
+  let parallel = threads > 1 && wt !== null && n1 * n2 >= PARALLEL_MIN_ENTRIES;
+  if (parallel) {
+    const why = whyNotInWorkers(net);
+    if (why !== null) {
+      noteSlowerPath(`kernelFn runs on one thread: worker threads cannot rebuild the network (${why})`);
+      parallel = false;
+    }
+  }
   const alloc = (n: number): Float64Array =>
     parallel ? new Float64Array(new SharedArrayBuffer(8 * n)) : new Float64Array(n);
   const nngp = alloc(n1 * n2);
@@ -200,23 +256,17 @@ function fusedKernelFn(
   let q1: Float64Array[];
   let q2: Float64Array[];
   try {
-    // Σ⁰ = X1·X2ᵀ/d by the linear-algebra backend (only the upper tiles are read in the symmetric case).
-    if (d > 0 && n1 > 0 && n2 > 0)
-      getBackend().gemm(
-        false,
-        true,
-        1 / d,
-        new Matrix(n1, d, t1.data),
-        new Matrix(n2, d, t2.data),
-        0,
-        new Matrix(n1, n2, nngp),
-      );
-    const var0 = inputVariances(t1.data, n1, d);
+    // Σ⁰ = X1·X2ᵀ/d by the linear-algebra backend (only the upper tiles are read in the symmetric case),
+    // in scaled form for large inputs (src/kernels/inputCovariance.ts).
+    const c = inputScale(t1.data, t2.data);
+    inputGram(t1.data, t2.data, n1, n2, d, nngp, c);
+    const var0 = inputVariances(t1.data, n1, d, c);
     // symmetric: Σ⁰(x, x) must equal var⁰(x) to the last bit, else ρ = Σ/√(q·q) < 1 by rounding and arccos
     // (ill-conditioned at 1) turns a 1e-16 difference into 1e-8 on the diagonal of ReLU kernels
     if (symmetric) for (let i = 0; i < n1; i++) nngp[i * n2 + i] = var0[i];
+    pinIdenticalInputs(t1.data, n1, symmetric ? null : t2.data, n2, d, nngp, var0);
     q1 = fusedVariances(p, var0);
-    q2 = symmetric ? q1 : fusedVariances(p, inputVariances(t2.data, n2, d));
+    q2 = symmetric ? q1 : fusedVariances(p, inputVariances(t2.data, n2, d, c));
   } catch (e) {
     pool?.stop();
     throw e;

@@ -1,12 +1,10 @@
-// The result types of kernelFn and monteCarloKernel follow `get`. The `@ts-expect-error` lines are compile-time assertions
+// The result type of kernelFn follows `get`. The `@ts-expect-error` lines are compile-time assertions
 // (the build fails when a type stops following the call); the tests check that the runtime agrees.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Matrix } from '../linalg/matrix.js';
 import { Dense } from '../nn/index.js';
-import { PRNGKey } from '../random/index.js';
 import { kernelFn, type KernelGetSpec } from './kernelFn.js';
-import { monteCarloKernel } from './monteCarlo.js';
 
 const x = Matrix.fromRows([
   [1, 2],
@@ -48,20 +46,4 @@ test('kernelFn get known only as a KernelGetSpec: each kernel optional', () => {
   void (() => r.ntk.get(0, 0));
   assert.ok(r.ntk !== undefined && Math.abs(r.ntk.get(0, 0) - exact(0, 0)) < 1e-14);
   assert.equal(r.nngp, undefined);
-});
-
-test("monteCarloKernel get: 'nngp' — nngp present, ntk typed and returned as undefined", () => {
-  // One Dense layer: every sample's output covariance has mean Σ, and Σ is what kernelFn gives exactly.
-  const r = monteCarloKernel(Dense({ width: 1, W_std: 1.5, b_std: 0.1 }), x, null, {
-    samples: 4000,
-    key: PRNGKey(0),
-    get: 'nngp',
-  });
-  // @ts-expect-error ntk was not asked for (compiled, never called)
-  void (() => r.ntk.get(0, 0));
-  assert.equal(r.ntk, undefined);
-  assert.equal(r.samples, 4000);
-  // Monte Carlo: the sample mean of f(x₀)f(x₁) over 4000 draws, within 5 standard errors (≤ 5·√(2/4000)·scale).
-  const scale = Math.sqrt(exact(0, 0) * exact(1, 1));
-  assert.ok(Math.abs(r.nngp.get(0, 1) - exact(0, 1)) < 5 * Math.sqrt(2 / 4000) * scale);
 });

@@ -10,5 +10,5 @@ export function kernelOnRecord(net: Layer, k: Kernel): Kernel {
     throw new TypeError(
       `kernelOnRecord: the network ends in a list of ${r.length} kernels; add a FanIn layer`,
     );
-  return r as Kernel;
+  return r;
 }

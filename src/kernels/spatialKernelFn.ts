@@ -1,8 +1,14 @@
 import { Matrix } from '../linalg/matrix.js';
-import { layerFromConfig } from '../nn/model.js';
 import type { Layer, Tensor } from '../nn/types.js';
-import { planSpatial, runSpatialTask, entriesPerPairOf, ARRAYS } from './spatialTiles.js';
-import { availableCores, nodeWorkers, sharedJob, startShared } from './threads.js';
+import { planSpatial, runSpatialTask, entriesPerPairOf } from './spatialTiles.js';
+import {
+  availableCores,
+  nodeWorkers,
+  noteSlowerPath,
+  sharedJob,
+  startShared,
+  whyNotInWorkers,
+} from './threads.js';
 
 /**
  * kernelFn on spatial inputs [N, ...S, C] (NHWC images, (N, L, C) sequences): the CNTK of Arora et al. 2019
@@ -35,7 +41,7 @@ export interface SpatialKernelFnOut {
 }
 
 export const DEFAULT_SPATIAL_BUDGET = 32 * 2 ** 20;
-/** Below this much work (pairs × floats per pair) one thread is used: worker start-up (registry import) ≈ 0.1–0.3 s. */
+/** Below this much work (pairs × floats per pair) one thread is used: worker start-up ≈ 0.1 s. */
 const PARALLEL_MIN_WORK = 4_000_000;
 
 export function spatialKernelFn(
@@ -57,9 +63,9 @@ export function spatialKernelFn(
   let threads = Math.min(o.threads ?? availableCores(), total);
   if (wt === null || n1 * n2 * E < PARALLEL_MIN_WORK) threads = 1;
   if (threads > 1) {
-    try {
-      layerFromConfig(net.config); // workers rebuild the network from its config
-    } catch {
+    const why = whyNotInWorkers(net);
+    if (why !== null) {
+      noteSlowerPath(`kernelFn runs on one thread: worker threads cannot rebuild the network (${why})`);
       threads = 1;
     }
   }
@@ -124,9 +130,4 @@ export function spatialKernelFn(
     entriesPerPair: E,
     threads,
   };
-}
-
-/** Bytes of kernel arrays alive per thread for a tile edge (stated in docs/cntk.md). */
-export function spatialTileBytes(tile: number, entriesPerPair: number): number {
-  return tile * tile * entriesPerPair * 8 * ARRAYS;
 }

@@ -1,5 +1,5 @@
 import { workerData } from 'node:worker_threads';
-import { layerFromConfig } from '../nn/model.js';
+import { rebuildLayer } from '../nn/registry.js';
 import type { LayerConfig } from '../nn/types.js';
 import { runSpatialTask, type SpatialPlan } from './spatialTiles.js';
 import { reportError, workOn, type SharedJob } from './threads.js';
@@ -27,7 +27,7 @@ const job: SharedJob = {
   total: data.plan.tasks.length / 2,
 };
 try {
-  const net = layerFromConfig(data.config);
+  const net = rebuildLayer(data.config);
   const x1 = { shape: data.shape1, data: new Float64Array(data.x1) };
   const x2 = { shape: data.shape2, data: new Float64Array(data.x2) };
   const nngp = new Float64Array(data.nngp);

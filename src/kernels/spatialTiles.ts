@@ -69,7 +69,7 @@ function outputRecord(net: Layer, k0: Kernel): Kernel {
   const k = net.kernel(k0);
   if (Array.isArray(k))
     throw new TypeError(`kernelFn: the network ends in a list of ${k.length} kernels; add a FanIn layer`);
-  const r = k as Kernel;
+  const r = k;
   if (r.spatial.length !== 0)
     throw new RangeError(
       `kernelFn: the network output has spatial shape [${r.spatial.join(', ')}]; end it with Flatten or GlobalAvgPool (and a readout) to get N1×N2 kernels`,

@@ -1,3 +1,6 @@
+import { whyNotRebuildableInWorkers } from '../nn/registry.js';
+import type { Layer } from '../nn/types.js';
+
 /**
  * Tiles of a fused kernel computed by the calling thread and worker threads together (Node only; in a browser
  * `nodeWorkers()` is null and kernelFn stays on one thread). Tiles are claimed dynamically through an atomic
@@ -120,4 +123,18 @@ export function startShared(
     }
   };
   return { run, stop };
+}
+
+/** Null when worker threads can rebuild `net` from its config (src/nn/registry.ts), else the reason. */
+export function whyNotInWorkers(net: Layer): string | null {
+  return whyNotRebuildableInWorkers(net.config);
+}
+
+const noted = new Set<string>();
+
+/** The one-line note, once per process and message, that says why a slower path is taken. */
+export function noteSlowerPath(message: string): void {
+  if (noted.has(message)) return;
+  noted.add(message);
+  console.warn(`ntk-lab: ${message}`);
 }

@@ -1,10 +1,10 @@
 import { workerData } from 'node:worker_threads';
 import type { LayerConfig } from '../nn/types.js';
-import { rebuildFused } from './fusedRebuild.js';
+import { rebuildLayer } from '../nn/registry.js';
 import { compileFused, fusedTile, fusedVariances, inputVariances, tileScratch } from './fused.js';
 import { reportError, workOn, type SharedJob } from './threads.js';
 
-/** Worker thread of kernelFn (src/kernels/threads.ts): rebuilds the network from its config and takes tiles. */
+/** Worker thread of kernelFn (src/kernels/threads.ts): rebuilds the network from its config (src/nn/registry.ts) and takes tiles. */
 interface TileJobData {
   config: LayerConfig;
   d: number;
@@ -29,8 +29,7 @@ const job: SharedJob = {
   total: data.total,
 };
 try {
-  const net = rebuildFused(data.config);
-  const p = net === null ? null : compileFused(net, data.d);
+  const p = compileFused(rebuildLayer(data.config), data.d);
   if (p === null) throw new Error('kernelFn worker: the network is not a fused chain');
   const x1 = new Float64Array(data.x1);
   const q1 = fusedVariances(p, inputVariances(x1, data.n1, data.d));

@@ -6,7 +6,7 @@ import type { Matrix } from './matrix.js';
  * valid here: shape, symmetry and finiteness checks live in the public functions of `linalg/`.
  */
 export interface LinalgBackend {
-  readonly name: 'ts' | 'blas';
+  readonly name: 'ts' | 'wasm' | 'blas';
 
   /** C ← α·op(A)·op(B) + β·C, op(X) = Xᵀ when the trans flag is set. */
   gemm(transA: boolean, transB: boolean, alpha: number, A: Matrix, B: Matrix, beta: number, C: Matrix): void;

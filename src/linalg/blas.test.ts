@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { gemv, matmul, syrk } from './blas.js';
 import { Matrix } from './matrix.js';
-import { maxAbsDiff, naiveProduct, randomMatrix } from './ts/testMatrices.js';
+import { maxAbsDiff, naiveProduct, randomMatrix } from './ts/testMatrices.testutil.js';
 
 const EPS = 2 ** -52;
 const tol = (k: number, scale: number): number => 4 * (k + 2) * (k + 2) * EPS * scale;

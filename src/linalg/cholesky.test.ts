@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { choSolve, cholesky, solveSpd, solveTriangular } from './cholesky.js';
 import { Matrix } from './matrix.js';
-import { maxAbsDiff, naiveProduct, randomMatrix, symmetricWithSpectrum } from './ts/testMatrices.js';
+import { maxAbsDiff, naiveProduct, randomMatrix, symmetricWithSpectrum } from './ts/testMatrices.testutil.js';
 
 const EPS = 2 ** -52;
 

@@ -1,5 +1,5 @@
 /**
- * Public eigh / eigvalsh on the active backend: the acceptance bounds of issue 2
+ * Public eigh / eigvalsh on the active backend: the accuracy bounds
  * (‖A·V − V·Λ‖_F/‖A‖_F ≤ 1e-12·n, ‖VᵀV − I‖_F ≤ 1e-12·n) on random, repeated, graded and
  * rank-deficient matrices, eigenvalues against a known spectrum, and the argument errors.
  */
@@ -14,7 +14,7 @@ import {
   randomMatrix,
   randomSymmetric,
   symmetricWithSpectrum,
-} from './ts/testMatrices.js';
+} from './ts/testMatrices.testutil.js';
 
 function cases(): [string, Matrix][] {
   const graded = randomSymmetric(60, 2);

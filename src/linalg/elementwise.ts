@@ -173,3 +173,10 @@ export function diagMatrix(v: Float64Array): Matrix {
   for (let i = 0; i < n; i++) D.data[i * n + i] = v[i];
   return D;
 }
+
+/** ‖v‖₂ = √Σ v_i² of a vector, summed in order (no scaling: for values far from overflow). */
+export function vectorNorm(v: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
+  return Math.sqrt(s);
+}

@@ -19,6 +19,7 @@ export {
   scale,
   axpy,
   frobeniusNorm,
+  vectorNorm,
   relativeFrobeniusError,
   maxAbs,
   symmetrize,
@@ -48,3 +49,4 @@ export type {
   LanczosResult,
   LanczosProgress,
 } from './lanczos.js';
+export { gemmInto, syrkInto, potrfInPlace, trsmInPlace, syevUnchecked } from './unchecked.js';

@@ -3,6 +3,7 @@ import { PRNGKey, foldIn } from '../random/keys.js';
 import { normal } from '../random/normal.js';
 import { checkKey } from '../random/threefry.js';
 import type { LinalgBackend } from './backend.js';
+import { vectorNorm } from './elementwise.js';
 import { Matrix } from './matrix.js';
 import { getBackend } from './select.js';
 
@@ -248,13 +249,6 @@ function positiveInt(v: number | undefined, name: string, def: number): number {
   return v;
 }
 
-/** Euclidean norm of a row. */
-function norm(x: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < x.length; i++) s += x[i] * x[i];
-  return Math.sqrt(s);
-}
-
 /**
  * The k wanted eigenpairs of a small problem from the full decomposition of the n × n matrix
  * (formed from the operator when implicit): used when n is too small for a Krylov basis with restarts.
@@ -380,12 +374,13 @@ export function lanczos(op: SymmetricOperator, opts: LanczosOptions): LanczosRes
     const C = new Matrix(X.rows, m); // C = X·Q (rows of X against basis rows)
     if (m === 0) return C;
     const Q = Qt.rowBlock(0, m);
-    const norms0 = twice ? null : Array.from({ length: X.rows }, (_, r) => norm(X.row(r)));
+    const norms0 = twice ? null : Array.from({ length: X.rows }, (_, r) => vectorNorm(X.row(r)));
     backend.gemm(false, true, 1, X, Q, 0, C);
     backend.gemm(false, false, -1, C, Q, 1, X);
     let again = twice;
     if (!twice) {
-      for (let r = 0; r < X.rows && !again; r++) if (norm(X.row(r)) < norms0![r] * Math.SQRT1_2) again = true;
+      for (let r = 0; r < X.rows && !again; r++)
+        if (vectorNorm(X.row(r)) < norms0![r] * Math.SQRT1_2) again = true;
     }
     if (again) {
       const C2 = new Matrix(X.rows, m);
@@ -407,7 +402,7 @@ export function lanczos(op: SymmetricOperator, opts: LanczosOptions): LanczosRes
     const R = new Matrix(b, b);
     for (let c = 0; c < b; c++) {
       const w = X.row(c);
-      const before = norm(w);
+      const before = vectorNorm(w);
       if (c > 0) {
         // Against the block's earlier vectors, twice (classical Gram–Schmidt with BLAS-2).
         const P = Qt.rowBlock(m, m + c);
@@ -418,13 +413,13 @@ export function lanczos(op: SymmetricOperator, opts: LanczosOptions): LanczosRes
           for (let i = 0; i < c; i++) R.data[c * b + i] += r[i];
         }
       }
-      let nrm = norm(w);
+      let nrm = vectorNorm(w);
       if (nrm < before * Math.SQRT1_2 && nrm > 0) {
         // Cancellation (the DGKS criterion): the rounding errors of the block step, relative to the
         // small remainder, may have brought back components along the basis; remove them.
         const one = new Matrix(1, n, w);
         orthogonalizeAgainstBasis(one, m + c, true);
-        nrm = norm(w);
+        nrm = vectorNorm(w);
       }
       if (nrm <= 64 * EPS * Math.max(scale, before)) {
         // Breakdown (the Krylov space is invariant): continue with a fresh random direction.
@@ -432,7 +427,7 @@ export function lanczos(op: SymmetricOperator, opts: LanczosOptions): LanczosRes
         orthogonalizeAgainstBasis(z, m + c, true);
         orthogonalizeAgainstBasis(z, m + c, true);
         w.set(z.data);
-        nrm = norm(w);
+        nrm = vectorNorm(w);
         R.data[c * b + c] = 0;
       } else R.data[c * b + c] = nrm;
       for (let i = 0; i < n; i++) w[i] /= nrm;

@@ -1,8 +1,10 @@
+import { NtkInputError, NtkTypeError } from '../errors.js';
 import { erf as erfFn } from '../special/erf.js';
 import type { EntrywiseLayer, PerEntry } from './entrywise.js';
 import { applyDual, applyDualTile, requireGaussian, type DualMap } from './kernelRecord.js';
 import { single, singleShape } from './tensor.js';
 import type { Cache, Flow, Kernel, LayerConfig, Params, Tensor } from './types.js';
+import { rootProduct } from '../special/rootProduct.js';
 
 /**
  * An elementwise nonlinearity y = φ(x) as a layer (neural-tangents `stax._elementwise`): forward φ,
@@ -130,10 +132,10 @@ export function activationLayer(spec: ActivationSpec): EntrywiseLayer {
     },
     kernel(k: Flow<Kernel>): Kernel {
       if (Array.isArray(k))
-        throw new TypeError(
+        throw new NtkTypeError(
           `${type}: expected one kernel record, got a list of ${k.length} (add a FanIn layer before it)`,
         );
-      return applyDual(k as Kernel, dual, type);
+      return applyDual(k, dual, type);
     },
     entrywise: {
       gaussianAfter(isGaussian: boolean): boolean {
@@ -155,7 +157,7 @@ export function activationLayer(spec: ActivationSpec): EntrywiseLayer {
 
 /** Correlation ρ = s/√(q1·q2) clipped to [−1, 1] (rounding can push it past ±1); 0 when a variance is 0. */
 export function correlation(s: number, q1: number, q2: number): number {
-  const n = Math.sqrt(q1 * q2);
+  const n = rootProduct(q1, q2);
   if (n === 0) return 0;
   const c = s / n;
   return c > 1 ? 1 : c < -1 ? -1 : c;
@@ -164,6 +166,6 @@ export function correlation(s: number, q1: number, q2: number): number {
 /** Throw unless v is a finite number; names the activation and the parameter. */
 export function checkFinite(v: unknown, where: string, name: string): number {
   if (typeof v !== 'number' || !Number.isFinite(v))
-    throw new RangeError(`${where}: ${name} must be a finite number, got ${String(v)}`);
+    throw new NtkInputError(`${where}: ${name} must be a finite number, got ${String(v)}`);
   return v;
 }

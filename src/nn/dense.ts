@@ -1,5 +1,6 @@
+import { NtkInputError, NtkTypeError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
-import { getBackend } from '../linalg/select.js';
+import { gemmInto } from '../linalg/unchecked.js';
 import { normal } from '../random/normal.js';
 import { split } from '../random/keys.js';
 import type { Key } from '../random/key.js';
@@ -46,7 +47,7 @@ interface DenseCache {
 /** A fully connected layer, z = (W_std/√n_in)·x·W + b_std·b ('ntk' parameterization); kernel map Σ' = W_std²·Σ + b_std², Θ' = Σ' + W_std²·Θ (Jacot et al. 2018, Thm 1; Lee et al. 2019, eq. 4). */
 export function Dense(opts: DenseOptions): DenseLayer {
   if (opts === null || typeof opts !== 'object')
-    throw new TypeError(
+    throw new NtkTypeError(
       `Dense: expected options { width, W_std?, b_std?, parameterization? }, got ${String(opts)}`,
     );
   const { width } = opts;
@@ -54,14 +55,16 @@ export function Dense(opts: DenseOptions): DenseLayer {
   const b_std = opts.b_std === undefined ? null : opts.b_std;
   const parameterization = opts.parameterization ?? 'ntk';
   if (!Number.isInteger(width) || width < 1)
-    throw new RangeError(`Dense: width must be a positive integer, got ${String(width)}`);
+    throw new NtkInputError(`Dense: width must be a positive integer, got ${String(width)}`);
   if (typeof W_std !== 'number' || !Number.isFinite(W_std) || W_std < 0)
-    throw new RangeError(`Dense: W_std must be a finite number ≥ 0, got ${String(W_std)}`);
+    throw new NtkInputError(`Dense: W_std must be a finite number ≥ 0, got ${String(W_std)}`);
   if (b_std !== null && (typeof b_std !== 'number' || !Number.isFinite(b_std) || b_std < 0)) {
-    throw new RangeError(`Dense: b_std must be a finite number ≥ 0 or null (no bias), got ${String(b_std)}`);
+    throw new NtkInputError(
+      `Dense: b_std must be a finite number ≥ 0 or null (no bias), got ${String(b_std)}`,
+    );
   }
   if (parameterization !== 'ntk' && parameterization !== 'standard') {
-    throw new RangeError(
+    throw new NtkInputError(
       `Dense: parameterization must be 'ntk' or 'standard', got ${String(parameterization)}`,
     );
   }
@@ -74,7 +77,7 @@ export function Dense(opts: DenseOptions): DenseLayer {
     isNtk ? [W_std / Math.sqrt(nIn), hasBias ? b_std : 0] : [1, 1];
   const inWidth = (shape: readonly number[], where: string): number => {
     if (shape.length < 1 || shape[shape.length - 1] < 1)
-      throw new RangeError(
+      throw new NtkInputError(
         `Dense.${where}: input feature shape must end with a positive feature count, got [${shape.join(', ')}]`,
       );
     return shape[shape.length - 1];
@@ -82,7 +85,7 @@ export function Dense(opts: DenseOptions): DenseLayer {
   const getW = (params: Params, nIn: number): Tensor => {
     const W = (params as { W?: Tensor }).W;
     if (!W || W.shape.length !== 2 || W.shape[0] !== nIn || W.shape[1] !== width) {
-      throw new RangeError(
+      throw new NtkInputError(
         `Dense: params.W must have shape [${nIn}, ${width}], got ${W ? `[${W.shape.join(', ')}]` : 'none'}`,
       );
     }
@@ -92,7 +95,7 @@ export function Dense(opts: DenseOptions): DenseLayer {
     if (!hasBias) return null;
     const b = (params as { b?: Tensor }).b;
     if (!b || b.data.length !== width)
-      throw new RangeError(
+      throw new NtkInputError(
         `Dense: params.b must have shape [${width}], got ${b ? `[${b.shape.join(', ')}]` : 'none'}`,
       );
     return b;
@@ -106,7 +109,7 @@ export function Dense(opts: DenseOptions): DenseLayer {
     B: Matrix,
     beta: number,
     C: Matrix,
-  ): void => getBackend().gemm(tA, tB, alpha, A, B, beta, C);
+  ): void => gemmInto(tA, tB, alpha, A, B, beta, C);
 
   const layer: DenseLayer = {
     type: 'Dense',
@@ -153,7 +156,7 @@ export function Dense(opts: DenseOptions): DenseLayer {
       const gy = single(gyf, 'Dense.backward');
       const M = x.data.length / nIn;
       if (gy.data.length !== M * width)
-        throw new RangeError(
+        throw new NtkInputError(
           `Dense.backward: cotangent has ${gy.data.length} entries, expected ${M * width}`,
         );
       const W = getW(params, nIn);
@@ -213,7 +216,7 @@ export function Dense(opts: DenseOptions): DenseLayer {
       const [cw, cb] = scales(nIn);
       const rowLen = nIn * width + (hasBias ? width : 0);
       if (out.length !== N * rowLen)
-        throw new RangeError(
+        throw new NtkInputError(
           `Dense.perExampleGrads: out has length ${out.length}, expected N·P_layer = ${N}·${rowLen}`,
         );
       out.fill(0);
@@ -234,10 +237,10 @@ export function Dense(opts: DenseOptions): DenseLayer {
     },
     kernel(kf: Flow<Kernel>): Kernel {
       if (Array.isArray(kf))
-        throw new TypeError(
+        throw new NtkTypeError(
           `Dense: expected one kernel record, got a list of ${kf.length} (add a FanIn layer before it)`,
         );
-      const k = kf as Kernel;
+      const k = kf;
       const nngp = k.nngp.slice();
       const ntk = k.ntk === null ? null : k.ntk.slice();
       layer.entrywise.tile(nngp, ntk, nngp, nngp, 1, nngp.length, k.channels);

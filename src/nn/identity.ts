@@ -1,3 +1,4 @@
+import { NtkTypeError } from '../errors.js';
 import type { EntrywiseLayer } from './entrywise.js';
 import { single, singleShape, tensor } from './tensor.js';
 import type { Cache, Flow, Kernel, Params, Tensor } from './types.js';
@@ -20,8 +21,8 @@ export function Identity(): EntrywiseLayer {
     },
     kernel(k: Flow<Kernel>): Kernel {
       if (Array.isArray(k))
-        throw new TypeError(`Identity: expected one kernel record, got a list of ${k.length}`);
-      return k as Kernel;
+        throw new NtkTypeError(`Identity: expected one kernel record, got a list of ${k.length}`);
+      return k;
     },
     entrywise: {
       gaussianAfter: (g) => g,

@@ -41,7 +41,21 @@ export { flattenParams, unflattenParams, paramCount, zerosLikeParams } from './p
 export { replaceKernel, requireGaussian, applyDual, type DualMap } from './kernelRecord.js';
 export { isEntrywise, type EntrywiseKernel, type EntrywiseLayer, type PerEntry } from './entrywise.js';
 export { tensor } from './tensor.js';
-export { registerLayerType, knownLayerTypes, type LayerTypeDef, type BuildContext } from './registry.js';
+export {
+  registerLayerType,
+  knownLayerTypes,
+  layerDescriptor,
+  rebuildLayer,
+  preciseLayersFromConfig,
+} from './registry.js';
+export {
+  layerType,
+  type LayerDescriptor,
+  type LayoutRequirements,
+  type BuildContext,
+  type PreciseContext,
+  type PreciseLayer,
+} from './descriptor.js';
 export {
   loadModel,
   modelFromJson,

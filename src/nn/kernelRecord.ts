@@ -1,3 +1,4 @@
+import { NtkInputError } from '../errors.js';
 import type { Kernel } from './types.js';
 
 /** Helpers for the immutable infinite-width Kernel record of src/nn/types.ts (neural-tangents' `Kernel`). */
@@ -10,7 +11,7 @@ export function replaceKernel(k: Kernel, changes: Partial<Kernel>): Kernel {
 /** Throw unless the record is Gaussian (right after an affine layer): nonlinearities need it (DESIGN.md §3). */
 export function requireGaussian(k: Kernel, where: string): void {
   if (!k.isGaussian) {
-    throw new Error(
+    throw new NtkInputError(
       `${where}: the input kernel is not Gaussian — a nonlinearity must be preceded by an affine layer (Dense/Conv), ` +
         `not applied to the network input or to another nonlinearity's output`,
     );

@@ -12,7 +12,7 @@ const X = Matrix.fromRows([
   [-0.5, 1.5, 1],
   [3, -1, 0.2],
 ]);
-const ISSUE_MODEL = {
+const EXAMPLE_MODEL = {
   parameterization: 'ntk',
   layers: [
     { type: 'Dense', width: 512, W_std: 1.5, b_std: 0.1 },
@@ -21,8 +21,8 @@ const ISSUE_MODEL = {
   ],
 };
 
-test("the issue's model file builds the same network as code", () => {
-  const m = modelFromJson(ISSUE_MODEL);
+test('the example model file builds the same network as code', () => {
+  const m = modelFromJson(EXAMPLE_MODEL);
   const code = serial(
     Dense({ width: 512, W_std: 1.5, b_std: 0.1 }),
     Relu(),

@@ -1,8 +1,7 @@
-import { z } from 'zod';
-import './layerTypes.js';
-import './conv/register.js';
+import { NtkInputError } from '../errors.js';
 import { serial } from './combinators/serial.js';
-import { buildLayer, formatIssues, layerTypeDef } from './registry.js';
+import { buildLayer, formatIssues, modelSchema } from './modelFile.js';
+import { layerDescriptor } from './registry.js';
 import type { Layer, LayerConfig, Parameterization } from './types.js';
 
 /**
@@ -27,16 +26,10 @@ export interface Model {
   readonly net: Layer;
 }
 
-const modelSchema = z.strictObject({
-  parameterization: z.enum(['ntk', 'standard']).optional(),
-  inputShape: z.array(z.number().int().positive()).min(1).optional(),
-  layers: z.array(z.unknown()).min(1),
-});
-
 /** Validate a parsed model object and build its network. */
 export function modelFromJson(obj: unknown): Model {
   const parsed = modelSchema.safeParse(obj);
-  if (!parsed.success) throw new RangeError(`invalid model: ${formatIssues(parsed.error, 'model')}`);
+  if (!parsed.success) throw new NtkInputError(`invalid model: ${formatIssues(parsed.error, 'model')}`);
   const json = parsed.data as ModelJson;
   const parameterization = json.parameterization ?? 'ntk';
   const layers = json.layers.map((c, i) => buildLayer(c, `layers[${i}]`, parameterization));
@@ -83,11 +76,11 @@ export function layerFromConfig(config: LayerConfig, parameterization: Parameter
  */
 export function withHiddenWidth(model: Model, W: number): Model {
   if (!Number.isInteger(W) || W < 1)
-    throw new RangeError(`withHiddenWidth: W must be a positive integer, got ${W}`);
+    throw new NtkInputError(`withHiddenWidth: W must be a positive integer, got ${W}`);
   const sites: { c: Record<string, unknown>; key: string }[] = [];
   const copy = (c: LayerConfig): LayerConfig => {
     const out: Record<string, unknown> = { ...c };
-    const def = layerTypeDef(c.type);
+    const def = layerDescriptor(c.type);
     if (def?.childrenKey && Array.isArray(c[def.childrenKey]))
       out[def.childrenKey] = (c[def.childrenKey] as LayerConfig[]).map(copy);
     if (def?.widthKey && def.widthKey in c) sites.push({ c: out, key: def.widthKey });
@@ -97,7 +90,7 @@ export function withHiddenWidth(model: Model, W: number): Model {
   // sites are pushed after children, so order them depth-first by a second walk:
   const ordered: { c: Record<string, unknown>; key: string }[] = [];
   const walk = (c: Record<string, unknown>): void => {
-    const def = layerTypeDef(c.type as string);
+    const def = layerDescriptor(c.type as string);
     const s = sites.find((x) => x.c === c);
     if (s) ordered.push(s);
     if (def?.childrenKey && Array.isArray(c[def.childrenKey]))

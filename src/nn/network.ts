@@ -1,18 +1,20 @@
+import { NtkInputError, NtkTypeError } from '../errors.js';
 import type { Key } from '../random/key.js';
 import { Matrix } from '../linalg/matrix.js';
 import type { BackwardTap, Cache, Flow, Layer, Params, Tensor } from './types.js';
+import { matrixAsTensor } from './tensor.js';
 
 /** Network-level helpers over any Layer (a network is a layer, usually a `serial`). */
 
 /** A batch as a Tensor: a Matrix N×d becomes shape [N, d]; NaN/±∞ inputs are rejected. */
 export function asTensor(x: Matrix | Tensor, where = 'input'): Tensor {
-  const t: Tensor = x instanceof Matrix ? { shape: [x.rows, x.cols], data: x.data } : x;
+  const t: Tensor = matrixAsTensor(x);
   if (!t || !(t.data instanceof Float64Array) || !Array.isArray(t.shape))
-    throw new TypeError(`${where}: expected a Matrix or a Tensor {shape, data: Float64Array}`);
+    throw new NtkTypeError(`${where}: expected a Matrix or a Tensor {shape, data: Float64Array}`);
   for (let i = 0; i < t.data.length; i++) {
     if (!Number.isFinite(t.data[i])) {
       const row = t.shape.length > 0 && t.shape[0] > 0 ? Math.floor(i / (t.data.length / t.shape[0])) : 0;
-      throw new RangeError(`${where}: entry ${i} (example ${row}) is ${t.data[i]}; inputs must be finite`);
+      throw new NtkInputError(`${where}: entry ${i} (example ${row}) is ${t.data[i]}; inputs must be finite`);
     }
   }
   return t;
@@ -27,7 +29,7 @@ export function initParams(net: Layer, key: Key, inShape: Flow<readonly number[]
 export function apply(net: Layer, params: Params, x: Matrix | Tensor): Tensor {
   const y = net.forward(params, asTensor(x)).y;
   if (Array.isArray(y))
-    throw new TypeError(`apply: the network ends in a list of ${y.length} outputs; add a FanIn layer`);
+    throw new NtkTypeError(`apply: the network ends in a list of ${y.length} outputs; add a FanIn layer`);
   return y as Tensor;
 }
 
@@ -35,7 +37,7 @@ export function apply(net: Layer, params: Params, x: Matrix | Tensor): Tensor {
 export function forward(net: Layer, params: Params, x: Matrix | Tensor): { y: Tensor; cache: Cache } {
   const r = net.forward(params, asTensor(x));
   if (Array.isArray(r.y))
-    throw new TypeError(`forward: the network ends in a list of ${r.y.length} outputs; add a FanIn layer`);
+    throw new NtkTypeError(`forward: the network ends in a list of ${r.y.length} outputs; add a FanIn layer`);
   return { y: r.y as Tensor, cache: r.cache };
 }
 

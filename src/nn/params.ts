@@ -1,3 +1,4 @@
+import { NtkInputError } from '../errors.js';
 import type { Params, Tensor } from './types.js';
 
 /**
@@ -37,7 +38,7 @@ export function flattenParams(params: Params): Float64Array {
 export function unflattenParams(template: Params, vec: Float64Array): Params {
   const n = paramCount(template);
   if (vec.length !== n)
-    throw new RangeError(
+    throw new NtkInputError(
       `unflattenParams: vec has length ${vec.length}, expected paramCount(template) = ${n}`,
     );
   let at = 0;

@@ -1,81 +1,101 @@
-import { z } from 'zod';
+import { NtkInputError } from '../errors.js';
+import type { BuildContext, LayerDescriptor, PreciseLayer } from './descriptor.js';
+import { LAYER_TYPES } from './layerTypes.js';
 import type { Layer, LayerConfig, Parameterization } from './types.js';
 
 /**
- * The open registry of layer types for model files (src/nn/model.ts) and worker threads: each type has a
- * zod schema for its JSON config and a builder. Other modules add types with one `registerLayerType` call
- * (e.g. the convolutional layers in src/nn/conv/).
+ * The open registry of layer types (src/nn/descriptor.ts), without zod: worker threads rebuild layers from
+ * their configs through it, the spatial planner and the precise cube engine read the descriptors. Model files
+ * are validated against the descriptors' schemas by src/nn/modelFile.ts. Other modules add types with
+ * `registerLayerType`.
  */
-export interface BuildContext {
-  /** The model-wide parameterization (a layer's own `parameterization` key overrides it). */
-  readonly parameterization: Parameterization;
-  /** JSON path of this layer, for error messages (e.g. "layers[2]"). */
-  readonly path: string;
-  /** Build a nested layer config (for combinators); `path` is the child's JSON path. */
-  build(config: unknown, path: string): Layer;
+const registry = new Map<string, LayerDescriptor>();
+
+export function registerLayerType(descriptor: LayerDescriptor): void {
+  if (registry.has(descriptor.type))
+    throw new NtkInputError(`registerLayerType: type '${descriptor.type}' is already registered`);
+  registry.set(descriptor.type, descriptor);
 }
 
-/** A layer type of model files: the zod schema of its config and the builder of its layer. */
-export interface LayerTypeDef {
-  /** Schema of the whole config object including `type` (use z.strictObject so typos are errors). */
-  readonly schema: z.ZodType;
-  /** Build the layer from a validated config. */
-  readonly build: (config: LayerConfig, ctx: BuildContext) => Layer;
-  /** The config key that holds the layer's output width/channels, set by withHiddenWidth (Dense: 'width'). */
-  readonly widthKey?: string;
-  /** Config keys that hold nested layer lists (combinators: 'layers'), walked by withHiddenWidth. */
-  readonly childrenKey?: string;
-}
+for (const d of LAYER_TYPES) registerLayerType(d);
+/** The types every thread has (worker threads load the list, not run-time registrations). */
+const BUILT_IN = new Set(LAYER_TYPES.map((d) => d.type));
 
-const registry = new Map<string, LayerTypeDef>();
-
-/** Add a layer type to the model-file registry (an error when `type` is taken). */
-export function registerLayerType(type: string, def: LayerTypeDef): void {
-  if (registry.has(type)) throw new Error(`registerLayerType: type '${type}' is already registered`);
-  registry.set(type, def);
-}
-
-export function layerTypeDef(type: string): LayerTypeDef | undefined {
+export function layerDescriptor(type: string): LayerDescriptor | undefined {
   return registry.get(type);
 }
 
-/** The registered layer type names. */
 export function knownLayerTypes(): string[] {
   return [...registry.keys()];
 }
 
-/** "path.key: message" lines of a zod error. */
-export function formatIssues(error: z.ZodError, path: string): string {
-  return error.issues
-    .map((i) => {
-      const at = [path, ...i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))]
-        .join('')
-        .replace(/\.\[/g, '[');
-      const missing = i.code === 'invalid_type' && /received undefined/.test(i.message);
-      return `${at}: ${missing ? 'is required' : i.message}`;
-    })
-    .join('; ');
+/** The descriptor of `type`, or a RangeError naming `where` and the known types. */
+export function requireDescriptor(type: string, where: string): LayerDescriptor {
+  const d = registry.get(type);
+  if (d === undefined)
+    throw new NtkInputError(
+      `${where}: unknown layer type '${type}'; known types: ${knownLayerTypes().join(', ')}`,
+    );
+  return d;
 }
 
-/** Build a layer from its JSON config, validating it against its type's schema. */
-export function buildLayer(config: unknown, path: string, parameterization: Parameterization): Layer {
-  if (config === null || typeof config !== 'object' || Array.isArray(config)) {
-    throw new TypeError(`${path}: a layer must be an object {"type": ...}, got ${JSON.stringify(config)}`);
-  }
-  const type = (config as { type?: unknown }).type;
-  if (typeof type !== 'string')
-    throw new TypeError(`${path}.type: is required (a layer name: ${knownLayerTypes().join(', ')})`);
-  const def = registry.get(type);
-  if (!def)
-    throw new RangeError(
-      `${path}.type: unknown layer type '${type}'; known types: ${knownLayerTypes().join(', ')}`,
-    );
-  const parsed = def.schema.safeParse(config);
-  if (!parsed.success) throw new RangeError(`invalid layer config: ${formatIssues(parsed.error, path)}`);
-  const ctx: BuildContext = {
+/**
+ * Rebuild a layer from a config that is already valid (the `config` of a layer built in this process, as
+ * worker threads receive it), without schema validation. Throws for a config that cannot be rebuilt (an
+ * Elementwise of a user function).
+ */
+export function rebuildLayer(config: LayerConfig, parameterization: Parameterization = 'ntk'): Layer {
+  const ctx = (path: string): BuildContext => ({
     parameterization,
     path,
-    build: (c, p) => buildLayer(c, p, parameterization),
+    build: (c, p) => rebuildAt(c as LayerConfig, p),
+  });
+  const rebuildAt = (c: LayerConfig, path: string): Layer =>
+    requireDescriptor(c.type, `${path}.type`).build(c, ctx(path));
+  return rebuildAt(config, 'layer');
+}
+
+/**
+ * Null when a worker thread, which has the built-in types only, can rebuild the layer from its config; else
+ * the reason (a type registered at run time, or a config that cannot be rebuilt).
+ */
+export function whyNotRebuildableInWorkers(config: LayerConfig): string | null {
+  const visit = (c: LayerConfig): string | null => {
+    if (!BUILT_IN.has(c.type))
+      return `layer type '${c.type}' is registered at run time and worker threads know only the built-in list`;
+    const key = registry.get(c.type)?.childrenKey;
+    const kids = key === undefined ? [] : (c[key] as LayerConfig[]);
+    for (const k of kids) {
+      const why = visit(k);
+      if (why !== null) return why;
+    }
+    return null;
   };
-  return def.build(parsed.data as LayerConfig, ctx);
+  const why = visit(config);
+  if (why !== null) return why;
+  try {
+    rebuildLayer(config);
+    return null;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+/**
+ * A model's layer configs in the vocabulary of the arbitrary-precision recursion (src/spectral/precise/stack.ts),
+ * or a RangeError naming the first layer without a precise form and the descriptor's note why.
+ */
+export function preciseLayersFromConfig(
+  config: LayerConfig,
+  parameterization: Parameterization = 'ntk',
+): PreciseLayer[] {
+  const of = (c: LayerConfig): PreciseLayer[] => {
+    const d = requireDescriptor(c.type, 'precise kernel');
+    if (d.precise === undefined)
+      throw new NtkInputError(
+        `precise kernel: layer type '${c.type}' has no high-precision kernel map (${d.preciseNote ?? 'none'})`,
+      );
+    return d.precise(c, { parameterization, of });
+  };
+  return of(config);
 }

@@ -1,5 +1,6 @@
+import { addDiagonal as linalgAddDiagonal, axpy as linalgAxpy } from '../linalg/elementwise.js';
 import { Matrix } from '../linalg/matrix.js';
-import { getBackend } from '../linalg/select.js';
+import { gemmInto, potrfInPlace, trsmInPlace, syevUnchecked } from '../linalg/unchecked.js';
 
 /**
  * The few dense operations the prediction functions need, on the active LinalgBackend
@@ -12,27 +13,25 @@ export function mm(A: Matrix, B: Matrix, transA = false, transB = false): Matrix
   const n = transB ? B.rows : B.cols;
   const C = new Matrix(m, n);
   if (m === 0 || n === 0) return C;
-  getBackend().gemm(transA, transB, 1, A, B, 0, C);
+  gemmInto(transA, transB, 1, A, B, 0, C);
   return C;
 }
 
 /** K + reg·I as a new matrix. */
 export function addDiagonal(K: Matrix, reg: number): Matrix {
-  const A = K.clone();
-  if (reg !== 0) for (let i = 0; i < K.rows; i++) A.data[i * K.cols + i] += reg;
-  return A;
+  return linalgAddDiagonal(K, reg);
 }
 
 /** Eigenvalues ascending and eigenvectors as columns of V (K = V·diag(λ)·Vᵀ). */
 export function eighSym(K: Matrix): { values: Float64Array; vectors: Matrix } {
-  const { values, vectors } = getBackend().syev(K, true);
+  const { values, vectors } = syevUnchecked(K, true);
   if (vectors === null) throw new Error('eighSym: the backend returned no eigenvectors');
   return { values, vectors };
 }
 
 /** Eigenvalues only, ascending. */
 export function eigvalsSym(K: Matrix): Float64Array {
-  return getBackend().syev(K, false).values;
+  return syevUnchecked(K, false).values;
 }
 
 /**
@@ -41,15 +40,14 @@ export function eigvalsSym(K: Matrix): Float64Array {
  */
 export function choleskyOrNull(A: Matrix): Matrix | null {
   const L = A.clone();
-  return getBackend().potrf(L) === 0 ? L : null;
+  return potrfInPlace(L) === 0 ? L : null;
 }
 
 /** A⁻¹·B from the Cholesky factor L of A (two triangular solves). */
 export function choSolveWith(L: Matrix, B: Matrix): Matrix {
   const X = B.clone();
-  const be = getBackend();
-  be.trsm(L, X, false);
-  be.trsm(L, X, true);
+  trsmInPlace(L, X, false);
+  trsmInPlace(L, X, true);
   return X;
 }
 
@@ -71,9 +69,7 @@ export function scaleRows(P: Matrix, c: ArrayLike<number>): Matrix {
 
 /** A + s·B as a new matrix. */
 export function axpy(A: Matrix, s: number, B: Matrix): Matrix {
-  const C = new Matrix(A.rows, A.cols);
-  for (let i = 0; i < C.data.length; i++) C.data[i] = A.data[i] + s * B.data[i];
-  return C;
+  return linalgAxpy(s, B, A.clone());
 }
 
 /** The mean of the diagonal of a square matrix (trace / n). */

@@ -1,4 +1,5 @@
 import { Matrix } from '../linalg/matrix.js';
+import { symmetrize } from '../linalg/elementwise.js';
 import { absoluteDiagReg, conditioningWarning, emitWarning } from './conditioning.js';
 import {
   addDiagonal,
@@ -246,13 +247,4 @@ function subtract(A: Matrix, B: Matrix): Matrix {
   const C = new Matrix(A.rows, A.cols);
   for (let i = 0; i < C.data.length; i++) C.data[i] = A.data[i] - B.data[i];
   return C;
-}
-
-/** (C + Cᵀ)/2: removes the round-off asymmetry of a covariance formed by products. */
-function symmetrize(C: Matrix): Matrix {
-  const n = C.rows;
-  const S = new Matrix(n, n);
-  for (let i = 0; i < n; i++)
-    for (let j = 0; j < n; j++) S.data[i * n + j] = 0.5 * (C.data[i * n + j] + C.data[j * n + i]);
-  return S;
 }

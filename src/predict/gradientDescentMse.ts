@@ -1,5 +1,7 @@
 import { Matrix } from '../linalg/matrix.js';
+import { NtkInputError, NtkTypeError } from '../errors.js';
 import { absoluteDiagReg, conditioningWarning, emitWarning } from './conditioning.js';
+import { conflictingCoincidentInputs } from './coincidentInputs.js';
 import {
   addDiagonal,
   applyInEigenbasis,
@@ -12,6 +14,7 @@ import {
   scaleRows,
 } from './dense.js';
 import { flowCumulative, flowResidualFactor, gdCumulative, gdResidualFactor } from './modes.js';
+import { continuousMomentumFactors, momentumConverges, momentumFactors } from './momentum.js';
 import {
   assertFinite,
   assertMatrix,
@@ -27,12 +30,12 @@ import {
  * linearized network). Conventions (DESIGN.md §3):
  *
  *   loss L = (1/2N)·Σₙ‖f(xₙ) − yₙ‖², outputs f ∈ ℝ^{N×O}, kernel K ∈ ℝ^{N×N} (Θ ⊗ I_O);
- *   discrete GD with step η:   f_{s+1} = f_s − (η/N)·K·(f_s − y)                      (seed 000)
- *   gradient flow:             df/ds = −(η/N)·K·(f − y),  continuous time t = η·s       (seed 001)
+ *   discrete GD with step η:   f_{s+1} = f_s − (η/N)·K·(f_s − y)                      (Kopitkov & Indelman 2020)
+ *   gradient flow:             df/ds = −(η/N)·K·(f − y),  continuous time t = η·s       (Jacot et al. 2018)
  *
  * so with K = V·diag(λ)·Vᵀ, uᵢ = η·λᵢ/N and the initial residual m₀ = f₀ − y:
  *
- *   m_s      = Σᵢ ρ(uᵢ, s)·⟨vᵢ, m₀⟩·vᵢ,   ρ = (1 − u)^s (GD) or e^{−u·s} (flow)          (seed 000, m_t)
+ *   m_s      = Σᵢ ρ(uᵢ, s)·⟨vᵢ, m₀⟩·vᵢ,   ρ = (1 − u)^s (GD) or e^{−u·s} (flow)          (Kopitkov & Indelman 2020, m_t)
  *   f_test,s = f_test,0 − K_*X·V·diag((η/N)·Σ_{j<s} ρ(uᵢ, j))·Vᵀ·m₀                      (Lee et al. 2019, eq. 9)
  *
  * (for flow the sum is an integral: (η/N)·(1 − e^{−u·s})/u = (1 − e^{−u·s})/λ). As s → ∞ both give
@@ -42,6 +45,11 @@ import {
  * output they coincide, otherwise use lr_nt = O·lr here. Conversions to the seeds are in docs/training.md.
  *
  * Eigenvalues below zero (round-off in a PSD kernel) are clamped to 0 as in neural-tangents.
+ *
+ * With `momentum` μ ∈ [0, 1) given, discrete GD is heavy ball (v ← μ·v + ∇θL, θ ← θ − η·v, v₀ = 0; the same
+ * as plain GD at μ = 0), its factors from the exact 3×3 recurrence of momentum.ts; and 'flow' is
+ * neural-tangents' continuous-time momentum ODE in τ = √η·s (predictGradientDescent's `momentum`), a
+ * second-order ODE even at μ = 0, its factors from e^{τA} per eigenvalue (momentum.ts).
  */
 
 export type Dynamics = 'gd' | 'flow';
@@ -63,6 +71,8 @@ export interface GradientDescentMseInput {
   /** Diagonal regularization: K + ε·I, ε = diagReg·trace(K)/N (or diagReg itself when diagRegAbsolute). */
   readonly diagReg?: number;
   readonly diagRegAbsolute?: boolean;
+  /** Heavy-ball momentum μ ∈ [0, 1): discrete heavy ball for 'gd', the continuous momentum ODE for 'flow'. */
+  readonly momentum?: number;
   /** Where warnings go (default: stderr, once per message). They are also kept in `warnings`. */
   readonly onWarning?: (msg: string) => void;
 }
@@ -91,7 +101,7 @@ export interface MseOutputs<Test extends boolean = boolean> {
 /** The residual m_s = f_s − y in the eigenbasis of K (seed 000): ρ(uᵢ, s)·⟨vᵢ, m₀⟩ per eigenpair. */
 export interface ResidualModes {
   readonly steps: number[];
-  /** Eigenvalues of the (regularized) kernel, descending: λ₁ = λ_max as in seed 000. */
+  /** Eigenvalues of the (regularized) kernel, descending: λ₁ = λ_max as in Kopitkov & Indelman 2020. */
   readonly eigenvalues: Float64Array;
   /** Column i is the unit eigenvector vᵢ of eigenvalues[i]. */
   readonly eigenvectors: Matrix;
@@ -112,9 +122,9 @@ export interface GradientDescentMsePredictor<Test extends boolean = boolean> {
   predict(steps: readonly number[], dynamics: Dynamics): MseOutputs<Test>;
   /** t = ∞: kernel regression (K + εI)⁻¹ by Cholesky (default; eigh when K is not positive definite) or eigh. */
   atInfinity(method?: 'cholesky' | 'eigh'): { fTrain: Matrix; fTest: IfTest<Test, Matrix> };
-  /** The residual m_s in the eigenbasis of K (seed 000): coefficients ρ(uᵢ, s)·⟨vᵢ, m₀⟩. */
+  /** The residual m_s in the eigenbasis of K (Kopitkov & Indelman 2020): coefficients ρ(uᵢ, s)·⟨vᵢ, m₀⟩. */
   residualModes(steps: readonly number[], dynamics: Dynamics): ResidualModes;
-  /** 2N/λ_max: the largest η for which discrete GD converges (seed 000). */
+  /** 2(1 + μ)·N/λ_max: the largest η for which discrete (momentum) GD converges (Kopitkov & Indelman 2020; Goh 2017). */
   maxLearningRate(): number;
 }
 
@@ -125,7 +135,14 @@ export function predictGradientDescentMse<const I extends GradientDescentMseInpu
   input: I,
 ): GradientDescentMsePredictor<HasTestKernel<I>>;
 export function predictGradientDescentMse(input: GradientDescentMseInput): GradientDescentMsePredictor {
+  if (input === null || typeof input !== 'object')
+    throw new NtkTypeError(
+      `${FN}: expected an options object { kTrain, yTrain, lr, … }, got ${input === null ? 'null' : typeof input}`,
+    );
   const { kTrain, yTrain, lr, kTestTrain } = input;
+  if (kTrain === undefined) throw new NtkTypeError(`${FN}: kTrain (the N×N train–train kernel) is missing`);
+  if (yTrain === undefined) throw new NtkTypeError(`${FN}: yTrain (the N×O training targets) is missing`);
+  if (lr === undefined) throw new NtkTypeError(`${FN}: lr (the learning rate η > 0) is missing`);
   assertSymmetricKernel(FN, 'kTrain', kTrain);
   assertMatrix(FN, 'yTrain', yTrain);
   const n = kTrain.rows;
@@ -159,6 +176,10 @@ export function predictGradientDescentMse(input: GradientDescentMseInput): Gradi
   }
   const diagRegIn = input.diagReg ?? 0;
   assertNonNegativeNumber(FN, 'diagReg', diagRegIn);
+  const heavyBall = input.momentum !== undefined;
+  const mu = input.momentum ?? 0;
+  if (typeof mu !== 'number' || !(mu >= 0 && mu < 1))
+    throw new NtkInputError(`${FN}: momentum must be a number in [0, 1), got ${String(mu)}`);
   const eps = absoluteDiagReg(kTrain, diagRegIn, input.diagRegAbsolute ?? false);
   const warnings: string[] = [];
   const warn = (msg: string): void => {
@@ -166,6 +187,9 @@ export function predictGradientDescentMse(input: GradientDescentMseInput): Gradi
     warnings.push(msg);
     emitWarning(msg, input.onWarning);
   };
+
+  const coincident = conflictingCoincidentInputs(FN, kTrain, yTrain);
+  if (coincident) warn(coincident);
 
   const m0 = axpy(fTrain0, -1, yTrain); // m₀ = f₀ − y
   let eig: { values: Float64Array; vectors: Matrix; P: Matrix; KV: Matrix | null } | null = null;
@@ -182,10 +206,23 @@ export function predictGradientDescentMse(input: GradientDescentMseInput): Gradi
     return eig;
   };
   const uOf = (lambda: number): number => (lr * Math.max(lambda, 0)) / n;
+  /** ρ (residual factor) and c (test coefficient, f_test = f_test,0 − K_*X·V·diag(c)·Vᵀ·m₀) of one eigenvalue. */
+  const modeFactors = (lambda: number, s: number, dynamics: Dynamics): { rho: number; c: number } => {
+    const u = uOf(lambda);
+    if (dynamics === 'gd') {
+      if (mu === 0) return { rho: gdResidualFactor(u, s), c: (lr / n) * gdCumulative(u, s) };
+      const m = momentumFactors(u, mu, s);
+      return { rho: m.rho, c: (lr / n) * m.cumulative };
+    }
+    if (!heavyBall) return { rho: flowResidualFactor(u, s), c: (lr / n) * flowCumulative(u, s) };
+    const h = Math.sqrt(lr);
+    const m = continuousMomentumFactors(Math.max(lambda, 0) / n, (mu - 1) / h, n, h * s);
+    return { rho: m.rho, c: m.cumulative };
+  };
 
   const maxLearningRate = (): number => {
     const { values } = eigen();
-    return (2 * n) / values[n - 1];
+    return (2 * (1 + mu) * n) / values[n - 1];
   };
 
   const atInfinity = (method: 'cholesky' | 'eigh' = 'cholesky'): { fTrain: Matrix; fTest: Matrix | null } => {
@@ -231,9 +268,9 @@ export function predictGradientDescentMse(input: GradientDescentMseInput): Gradi
     const rho = new Float64Array(n);
     const c = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      const u = uOf(values[i]);
-      rho[i] = dynamics === 'gd' ? gdResidualFactor(u, s) : flowResidualFactor(u, s);
-      c[i] = (lr / n) * (dynamics === 'gd' ? gdCumulative(u, s) : flowCumulative(u, s));
+      const m = modeFactors(values[i], s, dynamics);
+      rho[i] = m.rho;
+      c[i] = m.c;
     }
     return { rho, c };
   };
@@ -245,16 +282,31 @@ export function predictGradientDescentMse(input: GradientDescentMseInput): Gradi
 
   const checkGdLimit = (): void => {
     const lmax = eigen().values[n - 1];
-    if ((lr * lmax) / n >= 2) {
+    if (!momentumConverges(uOf(lmax), mu)) {
       throw new RangeError(
-        `${FN}: discrete GD at s = Infinity diverges: lr = ${lr} ≥ maxLearningRate = 2N/λ_max = ${((2 * n) / lmax).toPrecision(6)}`,
+        `${FN}: discrete GD at s = Infinity diverges: lr = ${lr} ≥ maxLearningRate = 2(1 + μ)N/λ_max = ${((2 * (1 + mu) * n) / lmax).toPrecision(6)} (μ = ${mu})`,
       );
     }
+  };
+
+  /** Discrete GD at finite steps with η·λ_max/N ≥ 2: the top mode's factor |1 − ηλ_max/N|^s does not decay. */
+  const warnGdDivergence = (steps: readonly number[]): void => {
+    const last = steps.reduce((m, s) => (s !== Infinity && s > m ? s : m), 0);
+    if (last === 0) return;
+    const lmax = eigen().values[n - 1];
+    const u = (lr * lmax) / n;
+    if (u < 2) return;
+    warn(
+      `${FN}: lr = ${lr} ≥ maxLearningRate = 2N/λ_max = ${((2 * n) / lmax).toPrecision(6)}: discrete GD ` +
+        `${u > 2 ? 'diverges' : 'does not converge'} — the top mode's residual is multiplied by ${(1 - u).toPrecision(4)} per step ` +
+        `(×${Math.abs(1 - u) ** last > 1e300 ? '> 1e300' : (Math.abs(1 - u) ** last).toPrecision(3)} by step ${last}); use lr < ${((2 * n) / lmax).toPrecision(6)}`,
+    );
   };
 
   const predict = (steps: readonly number[], dynamics: Dynamics): MseOutputs => {
     checkDynamics(dynamics);
     assertSteps(FN, 'steps', steps, dynamics === 'gd');
+    if (dynamics === 'gd') warnGdDivergence(steps);
     const fTrain: Matrix[] = [];
     const fTest: Matrix[] | null = kTestTrain ? [] : null;
     for (const s of steps) {
@@ -277,7 +329,7 @@ export function predictGradientDescentMse(input: GradientDescentMseInput): Gradi
     checkDynamics(dynamics);
     assertSteps(FN, 'steps', steps, dynamics === 'gd');
     const { values, vectors, P } = eigen();
-    // Descending order (λ₁ = λ_max), as in seed 000.
+    // Descending order (λ₁ = λ_max), as in Kopitkov & Indelman 2020.
     const eigenvalues = new Float64Array(n);
     const V = new Matrix(n, n);
     for (let i = 0; i < n; i++) {
@@ -292,14 +344,7 @@ export function predictGradientDescentMse(input: GradientDescentMseInput): Gradi
       for (let i = 0; i < n; i++) {
         const src = n - 1 - i;
         const u = uOf(values[src]);
-        const rho =
-          s === Infinity
-            ? u > 0
-              ? 0
-              : 1
-            : dynamics === 'gd'
-              ? gdResidualFactor(u, s)
-              : flowResidualFactor(u, s);
+        const rho = s === Infinity ? (u > 0 ? 0 : 1) : modeFactors(values[src], s, dynamics).rho;
         for (let j = 0; j < o; j++) C.data[i * o + j] = rho * P.data[src * o + j];
       }
       coeffs.push(C);

@@ -1,5 +1,5 @@
 /**
- * Kernel dynamics: closed-form MSE gradient descent / flow, kernel regression, GP inference, max learning rate.
+ * Kernel dynamics: closed-form MSE gradient descent / flow (with momentum), any-loss ODE, kernel regression, GP inference, max learning rate.
  * @module
  */
 export { predictGradientDescentMse } from './gradientDescentMse.js';
@@ -12,6 +12,12 @@ export type {
   MseOutputs,
   ResidualModes,
 } from './gradientDescentMse.js';
+export { predictGradientDescent } from './gradientDescent.js';
+export type {
+  GradientDescentInput,
+  GradientDescentOutputs,
+  GradientDescentPredictor,
+} from './gradientDescent.js';
 export { gradientDescentMseEnsemble } from './ensemble.js';
 export type { EnsembleInput, EnsembleQuery, Gaussians, GpMode } from './ensemble.js';
 export { maxLearningRate } from './maxLearningRate.js';

@@ -1,9 +1,9 @@
 /**
  * Scalar functions of one kernel eigenvalue that give MSE training dynamics in the eigenbasis.
  * With L = (1/2N)·Σₙ‖f(xₙ) − yₙ‖² and step η, one GD step multiplies the residual component along an
- * eigenvector vᵢ of K by (1 − uᵢ), uᵢ = η·λᵢ/N (Kopitkov & Indelman, seed 000, "First-order dynamics
+ * eigenvector vᵢ of K by (1 − uᵢ), uᵢ = η·λᵢ/N (Kopitkov & Indelman 2020, "First-order dynamics
  * when G_t is constant"); gradient flow for s (fractional) steps multiplies it by e^{−uᵢ·s}
- * (Jacot et al., seed 001; Lee et al. 2019, eq. 8).
+ * (Jacot et al. 2018; Lee et al. 2019, eq. 8).
  */
 
 /** Residual factor of discrete GD after s integer steps: (1 − u)^s. */

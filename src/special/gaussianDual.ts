@@ -1,4 +1,5 @@
 import { gaussHermiteNormal, gaussLegendre } from './gaussRule.js';
+import { rootProduct } from './rootProduct.js';
 
 /**
  * Numerical dual of an activation: for (u, v) ~ N(0, [[q1, s], [s, q2]]), out[0] = E[f(u)·f(v)] and
@@ -46,7 +47,7 @@ export function gaussianDual(
       `gaussianDual: need variances q1, q2 ≥ 0 and finite s, got q1 = ${q1}, q2 = ${q2}, s = ${s}`,
     );
   }
-  const n = Math.sqrt(q1 * q2);
+  const n = rootProduct(q1, q2);
   let rho = n === 0 ? 0 : s / n;
   rho = rho > 1 ? 1 : rho < -1 ? -1 : rho;
   if (opts.breakpoints === undefined) hermite(f, g, rho, q1, q2, opts.nodes ?? DEFAULT_HERMITE_NODES, out);

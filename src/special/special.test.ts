@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { erf, erfc } from './erf.js';
+import { rootProduct } from './rootProduct.js';
 import { normalCdf, normalPdf } from './normal.js';
 import { gaussHermite, gaussHermiteNormal, gaussLegendre } from './gaussRule.js';
 
@@ -80,4 +81,17 @@ test('Gauss–Legendre is exact for polynomials of degree < 2n on [−1, 1]', ()
   }
   assert.ok(Math.abs(gaussLegendre(2).nodes[1] - 1 / Math.sqrt(3)) < 1e-15);
   assert.throws(() => gaussLegendre(0), /n \(number of nodes\) must be an integer in \[1, 400\]/);
+});
+
+test('rootProduct: √(a·b) bit for bit in range, √a·√b where the product overflows or underflows', () => {
+  for (const [a, b] of [
+    [2, 3],
+    [0.5, 1e-3],
+    [7.25, 7.25],
+  ])
+    assert.equal(rootProduct(a, b), Math.sqrt(a * b));
+  assert.equal(rootProduct(2 ** 1000, 2 ** 1002), 2 ** 1001);
+  assert.ok(rel(rootProduct(1e300, 3e300), Math.sqrt(3) * 1e300) < 4e-16);
+  assert.equal(rootProduct(2 ** -600, 2 ** -602), 2 ** -601);
+  assert.equal(rootProduct(0, 1e300), 0);
 });

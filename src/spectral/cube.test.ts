@@ -12,7 +12,7 @@ import { exp, fixedContext, fromRatio, toNumber } from './precise/fixed.js';
 import { preciseStackKernel, type PreciseLayer } from './precise/stack.js';
 import { eigvalsh } from '../linalg/eigh.js';
 import { Matrix } from '../linalg/matrix.js';
-import { reluKernel } from './testkit.js';
+import { reluKernel } from './testkit.testutil.js';
 
 const SLOW = process.env.NTK_SLOW === '1';
 

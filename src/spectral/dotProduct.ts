@@ -1,10 +1,11 @@
 import { kernelOnRecord } from '../kernels/kernelOnRecord.js';
 import type { Model } from '../nn/model.js';
 import type { Kernel, Layer } from '../nn/types.js';
-import { preciseLayersFromConfig, type PreciseLayer } from './precise/stack.js';
+import type { PreciseLayer } from '../nn/descriptor.js';
+import { preciseLayersFromConfig } from '../nn/registry.js';
 
 /**
- * Dot-product kernels K(x, x') = Φ(⟨x, x'⟩/d) of networks. For a fully-connected network
+ * Dot-product kernels K(x, x') = Φ(⟨x, x'⟩/d) of networks (Yang & Salman 2019, §2). For a fully-connected network
  * and inputs of equal norm the infinite-width kernel depends on the inputs only through
  * t = ⟨x, x'⟩/d (DESIGN.md §3: Σ⁰ = ⟨x, x'⟩/d), so Φ is read off the kernel map WITHOUT inputs: a
  * record with var1 = var2 = r² (the common ‖x‖²/d; r² = 1 for ‖x‖² = d, the convention of every
@@ -76,8 +77,8 @@ export function requireDotProductModel(model: Model): void {
 }
 
 /**
- * The model's layers for the high-precision recursion (precise/stack.ts), or null (with the reason)
- * when some layer has no high-precision kernel map; callers then fall back to float64 with error bounds.
+ * The model's layers for the high-precision recursion (precise/stack.ts, read from the layer descriptors), or
+ * null (with the reason) when some layer has no high-precision kernel map; callers then fall back to float64 with error bounds.
  */
 export function preciseLayersOfModel(model: Model): { layers: PreciseLayer[] | null; reason: string | null } {
   try {

@@ -37,12 +37,7 @@ export {
   type DotProductFn,
   type DotProductPart,
 } from './dotProduct.js';
-export {
-  preciseStackKernel,
-  preciseLayersFromConfig,
-  type PreciseLayer,
-  type PreciseKernelValues,
-} from './precise/stack.js';
+export { preciseStackKernel, type PreciseLayer, type PreciseKernelValues } from './precise/stack.js';
 export type { Fixed } from './precise/fixed.js';
 export { twoLayerReluBias, circleKernelOf, angularDistance, type CircleKernel } from './circle/kernels.js';
 export {

@@ -5,7 +5,7 @@ import { Matrix } from '../linalg/matrix.js';
 import { normal, PRNGKey } from '../random/index.js';
 import { gaussGegenbauer } from './quadrature.js';
 import { sphereMultiplicity, sphereSpectrum } from './sphere.js';
-import { reluKernel } from './testkit.js';
+import { reluKernel } from './testkit.testutil.js';
 
 const SLOW = process.env.NTK_SLOW === '1';
 

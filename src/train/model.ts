@@ -15,7 +15,8 @@ import type { Layer, Params, Tensor } from '../nn/types.js';
  *                 by forward-mode JVPs at θ₀ — J₀ is never formed;
  *  - alpha:       g(θ, x) = α·(f(θ, x) − f(θ₀, x)) trained on L_α(θ) = (1/α²)·L(g) (Chizat & Bach, seed 003),
  *                 of any base model. ∇θL_α = (1/α)·Jᵀ·∂L/∂g, so `vjp` of this model already carries 1/α;
- *                 its dynamics kernel is the base model's Θ (g's own tangent kernel α²Θ times 1/α²).
+ *                 its dynamics kernel is the base model's Θ (g's own tangent kernel α²Θ times 1/α²);
+ *  - taylor:      the second-order expansion f + JΔ + ½ΔᵀHΔ (taylor.ts).
  */
 export interface Evaluation {
   /** Outputs, N×O row-major. */
@@ -27,7 +28,7 @@ export interface Evaluation {
 
 /** What the trainer optimizes: θ ↦ f(θ, x) with its VJP, and the tangent kernel of its dynamics. */
 export interface TrainModel {
-  readonly kind: 'network' | 'linearized' | 'alpha';
+  readonly kind: 'network' | 'linearized' | 'alpha' | 'taylor';
   readonly net: Layer;
   /** The parameter tree at θ₀ (its shape is the template for unflattenParams). */
   readonly params0: Params;

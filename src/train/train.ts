@@ -1,5 +1,7 @@
+import { NtkInputError, NtkTypeError } from '../errors.js';
+import { vectorNorm } from '../linalg/elementwise.js';
 import { Matrix } from '../linalg/matrix.js';
-import { getBackend } from '../linalg/select.js';
+import { syevUnchecked } from '../linalg/unchecked.js';
 import { lanczos } from '../linalg/lanczos.js';
 import type { Tensor } from '../nn/types.js';
 import type { Key } from '../random/key.js';
@@ -13,7 +15,7 @@ import { makeSchedule, type Schedule, type ScheduleSpec } from './schedule.js';
  * The training loop: full-batch GD or minibatch SGD / momentum / Adam on a TrainModel, with records at
  * chosen steps. Step s means "after s updates" (step 0 = before any update). At a recorded step the
  * train loss (full training set), test loss, outputs f_s, ‖θ_s − θ₀‖/‖θ₀‖ and, at NTK steps, the
- * tangent-kernel Gramian G_s (seed 000) with its eigendecomposition are kept.
+ * tangent-kernel Gramian G_s (Kopitkov & Indelman 2020) with its eigendecomposition are kept.
  *
  * Divergence — a non-finite loss, or a loss above `divergenceBound` — stops the run and is reported
  * as { step, loss }; an aborted `signal` stops it after the current update (`interrupted`). Neither throws.
@@ -30,7 +32,7 @@ export interface NtkSnapshot<
   readonly step: number;
   /** G_s = Θ_s(X, X), N×N, traced over outputs; null when `ntkKernel: false` (top-k by the implicit operator). */
   readonly kernel: Kernel;
-  /** Eigenvalues, descending (λ₁ = λ_max as in seed 000); all N, or the top k. */
+  /** Eigenvalues, descending (λ₁ = λ_max as in Kopitkov & Indelman 2020); all N, or the top k. */
   readonly eigenvalues: Float64Array;
   /** Column i is the eigenvector of eigenvalues[i] (N × k), or null when `ntkEigen: 'none'`. */
   readonly eigenvectors: Vectors;
@@ -55,10 +57,11 @@ type EigenvectorsOf<V> = [V] extends ['none'] ? null : 'none' extends V ? Matrix
 /** Options of {@link train}: the model, data, optimizer, schedule, and what to record. */
 export interface TrainOptions {
   readonly model: TrainModel;
-  readonly xTrain: Tensor;
+  /** Training inputs: a Matrix N×d or a Tensor [N, ...features]. */
+  readonly xTrain: Tensor | Matrix;
   /** Targets N×O (one-hot or probabilities for cross-entropy). */
   readonly yTrain: Matrix;
-  readonly xTest?: Tensor;
+  readonly xTest?: Tensor | Matrix;
   readonly yTest?: Matrix;
   readonly optimizer: OptimizerSpec | OptimizerName;
   /** A constant η, a schedule spec, or a function of the step. */
@@ -134,21 +137,39 @@ export interface TrainRecord<
 
 const FN = 'train';
 
-function checkData(x: Tensor, y: Matrix, which: string): void {
-  if (!x || !Array.isArray(x.shape) || !(x.data instanceof Float64Array))
-    throw new TypeError(`${FN}: x${which} must be a Tensor`);
-  if (!y || !(y.data instanceof Float64Array)) throw new TypeError(`${FN}: y${which} must be a Matrix`);
-  if (x.shape[0] !== y.rows) {
-    throw new RangeError(
-      `${FN}: x${which} and y${which} must have the same number of examples N, got ${x.shape[0]} and ${y.rows}`,
+/** Inputs as a Tensor (a Matrix N×d is the Tensor [N, d] over the same data). */
+function inputTensor(x: Tensor | Matrix): Tensor {
+  return x instanceof Matrix ? { shape: [x.rows, x.cols], data: x.data } : x;
+}
+
+function checkData(x: Tensor | Matrix | undefined, y: Matrix | undefined, which: string): Tensor {
+  if (x === undefined || x === null)
+    throw new NtkTypeError(`${FN}: x${which} (the inputs, a Matrix N×d or a Tensor) is missing`);
+  if (y === undefined || y === null)
+    throw new NtkTypeError(`${FN}: y${which} (the N×O targets, a Matrix) is missing`);
+  const t = inputTensor(x);
+  if (!Array.isArray(t.shape) || !(t.data instanceof Float64Array))
+    throw new NtkTypeError(`${FN}: x${which} must be a Matrix or a Tensor {shape, data: Float64Array}`);
+  if (!(y.data instanceof Float64Array)) throw new NtkTypeError(`${FN}: y${which} must be a Matrix`);
+  if (t.shape[0] !== y.rows) {
+    throw new NtkInputError(
+      `${FN}: x${which} and y${which} must have the same number of examples N, got ${t.shape[0]} and ${y.rows}`,
     );
+  }
+  const per = t.shape[0] > 0 ? t.data.length / t.shape[0] : 1;
+  for (let i = 0; i < t.data.length; i++) {
+    if (!Number.isFinite(t.data[i]))
+      throw new NtkInputError(
+        `${FN}: x${which} must be finite, got ${t.data[i]} in example ${Math.floor(i / per)} (entry ${i})`,
+      );
   }
   for (let i = 0; i < y.data.length; i++) {
     if (!Number.isFinite(y.data[i]))
-      throw new RangeError(
+      throw new NtkInputError(
         `${FN}: y${which} must be finite, got ${y.data[i]} at [${Math.floor(i / y.cols)}, ${i % y.cols}]`,
       );
   }
+  return t;
 }
 
 function stepSet(fn: string, name: string, list: readonly number[], T: number): Set<number> {
@@ -157,12 +178,6 @@ function stepSet(fn: string, name: string, list: readonly number[], T: number): 
       throw new RangeError(`${fn}: ${name} must hold integers in [0, ${T}], got ${s}`);
   }
   return new Set(list);
-}
-
-function norm(v: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
-  return Math.sqrt(s);
 }
 
 /**
@@ -175,7 +190,7 @@ function snapshotEigen(G: Matrix, k: number | null): { values: Float64Array; vec
     const r = lanczos(G, { k });
     return { values: r.values, vectors: r.vectors };
   }
-  const { values, vectors: V } = getBackend().syev(G, true);
+  const { values, vectors: V } = syevUnchecked(G, true);
   const m = k === null ? n : Math.min(k, n);
   const vals = new Float64Array(m);
   const out = new Matrix(n, m);
@@ -224,12 +239,26 @@ export async function trainAsync(opts: TrainOptions, yieldMs = 50): Promise<Trai
 /** The loop itself, as a generator that pauses after every update. */
 function* trainSteps(opts: TrainOptions): Generator<void, TrainResult, void> {
   const t0 = performance.now();
-  const { model, xTrain, yTrain, steps: T } = opts;
-  checkData(xTrain, yTrain, 'Train');
+  if (opts === null || typeof opts !== 'object')
+    throw new NtkTypeError(
+      `${FN}: expected an options object { model, xTrain, yTrain, … }, got ${typeof opts}`,
+    );
+  const { model, yTrain, steps: T } = opts;
+  if (
+    model === undefined ||
+    model === null ||
+    typeof model.evaluate !== 'function' ||
+    !(model.theta0 instanceof Float64Array)
+  )
+    throw new NtkTypeError(
+      `${FN}: model must be a TrainModel (networkModel(net, params), linearizedModel(…), …), got ${model === null ? 'null' : typeof model}`,
+    );
+  const xTrain = checkData(opts.xTrain, yTrain, 'Train');
   const hasTest = opts.xTest !== undefined || opts.yTest !== undefined;
+  let xTest: Tensor | undefined;
   if (hasTest) {
-    if (!opts.xTest || !opts.yTest) throw new RangeError(`${FN}: give both xTest and yTest, or neither`);
-    checkData(opts.xTest, opts.yTest, 'Test');
+    if (!opts.xTest || !opts.yTest) throw new NtkInputError(`${FN}: give both xTest and yTest, or neither`);
+    xTest = checkData(opts.xTest, opts.yTest, 'Test');
     if (opts.yTest.cols !== yTrain.cols)
       throw new RangeError(`${FN}: yTest must have ${yTrain.cols} columns as yTrain, got ${opts.yTest.cols}`);
   }
@@ -274,7 +303,7 @@ function* trainSteps(opts: TrainOptions): Generator<void, TrainResult, void> {
     recordSet ? recordSet.has(s) : s === 0 || s === T || s % every === 0;
   const isNtk = (s: number): boolean =>
     ntkSet ? ntkSet.has(s) : ntkEvery > 0 && (s % ntkEvery === 0 || s === T);
-  const theta0Norm = norm(model.theta0);
+  const theta0Norm = vectorNorm(model.theta0);
 
   const res = {
     steps: [] as number[],
@@ -299,9 +328,9 @@ function* trainSteps(opts: TrainOptions): Generator<void, TrainResult, void> {
     res.loss.push(trainLoss);
     if (res.fTrain) res.fTrain.push(new Matrix(n, o, f.slice()));
     for (let i = 0; i < theta.length; i++) dist[i] = theta[i] - model.theta0[i];
-    res.paramDistance.push(theta0Norm > 0 ? norm(dist) / theta0Norm : norm(dist));
-    if (opts.xTest && opts.yTest) {
-      const ft = model.evaluate(theta, opts.xTest);
+    res.paramDistance.push(theta0Norm > 0 ? vectorNorm(dist) / theta0Norm : vectorNorm(dist));
+    if (xTest && opts.yTest) {
+      const ft = model.evaluate(theta, xTest);
       res.testLoss!.push(loss.evaluate(ft.f, opts.yTest.data, o));
       if (res.fTest) res.fTest.push(new Matrix(opts.yTest.rows, o, ft.f.slice()));
     }

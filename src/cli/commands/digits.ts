@@ -1,20 +1,25 @@
 import type { Command } from 'commander';
-import { writeFileSync } from 'node:fs';
 import { loadDigits } from '../../data/digits.js';
+import { NtkInputError } from '../../errors.js';
+import { writeFileAtomic } from '../../io/atomicWrite.js';
+import { checkOutputs } from '../../io/outputPlan.js';
 import { digitsSplit } from '../../data/digitsSplit.js';
 import { kernelFn } from '../../kernels/kernelFn.js';
 import { Matrix } from '../../linalg/matrix.js';
 import { solveSpd } from '../../linalg/cholesky.js';
-import { getBackend } from '../../linalg/select.js';
+import { matmul } from '../../linalg/blas.js';
 import { Conv, Dense, GlobalAvgPool, Relu, serial } from '../../nn/index.js';
 import type { Layer } from '../../nn/types.js';
 import { PRNGKey, split } from '../../random/index.js';
 import { networkModel } from '../../train/model.js';
 import { train } from '../../train/train.js';
+import { intArg, parseNumber } from '../args.js';
+import { resultJson } from '../jsonResult.js';
+import { deferSignals } from '../signals.js';
 import { cntkByDepth } from './digitsKernels.js';
 
 /**
- * `ntk digits` (issue 7 item 4): kernel regression on the 8×8 digits with the CNTK-V, the CNTK-GAP and the
+ * `ntk digits`: kernel regression on the 8×8 digits with the CNTK-V, the CNTK-GAP and the
  * fully-connected NTK of depths 1…L, and a trained CNN of the CNTK-GAP architecture, on a fixed split
  * (docs/cntk.md has the table and the command). Kernel regression (t = ∞ of MSE gradient flow):
  *   f(X_test) = Θ(X_test, X_train)·(Θ(X_train, X_train) + ε·I)⁻¹·Y,  ε = 1e-8·mean diag Θ (a jitter for rounding),
@@ -42,11 +47,7 @@ function regression(Ktr: Matrix, Kte: Matrix, Y: Matrix, lTr: Int32Array, lTe: I
   let md = 0;
   for (let i = 0; i < Ktr.rows; i++) md += Ktr.data[i * Ktr.rows + i] / Ktr.rows;
   const alpha = solveSpd(Ktr, Y, { jitter: 1e-8 * md });
-  const mul = (K: Matrix): Matrix => {
-    const F = new Matrix(K.rows, Y.cols);
-    getBackend().gemm(false, false, 1, K, alpha, 0, F);
-    return F;
-  };
+  const mul = (K: Matrix): Matrix => matmul(K, alpha);
   return [accuracy(mul(Ktr), lTr), accuracy(mul(Kte), lTe)];
 }
 
@@ -144,12 +145,8 @@ export function digitsMarkdown(rows: DigitsRow[]): string {
 
 const int =
   (flag: string) =>
-  (s: string): number => {
-    const v = Number(s);
-    if (!Number.isInteger(v) || v < 0)
-      throw new RangeError(`${flag} must be a non-negative integer, got '${s}'`);
-    return v;
-  };
+  (s: string): number =>
+    intArg(flag, s, 0);
 
 export function registerDigits(program: Command): void {
   program
@@ -164,7 +161,12 @@ export function registerDigits(program: Command): void {
     .option('--seed <s>', 'split and CNN init seed', int('--seed'), 0)
     .option('--cnn-width <c>', 'channels of the trained CNN', int('--cnn-width'), 32)
     .option('--cnn-steps <T>', 'full-batch Adam steps of the trained CNN', int('--cnn-steps'), 300)
-    .option('--cnn-lr <lr>', 'Adam learning rate', Number, 0.01)
+    .option(
+      '--cnn-lr <lr>',
+      'Adam learning rate',
+      (s: string) => parseNumber('--cnn-lr', s, { minExclusive: 0 }),
+      0.01,
+    )
     .option('--cnn-depths <list>', "depths at which to train a CNN, e.g. '1,2,4' (default: all)")
     .option('--tile <t>', 'input pairs per tile edge of the CNTK', int('--tile'), 8)
     .option('--skip-kernels', 'only the trained CNNs')
@@ -183,7 +185,8 @@ export function registerDigits(program: Command): void {
         skipKernels?: boolean;
         json?: string;
       }) => {
-        if (o.depth < 1) throw new RangeError(`--depth must be ≥ 1, got ${o.depth}`);
+        if (o.depth < 1) throw new NtkInputError(`--depth must be ≥ 1, got ${o.depth}`);
+        if (o.json !== undefined) checkOutputs([{ flag: '--json', path: o.json, kind: 'file' }], []);
         const cnnDepths =
           o.cnnDepths === undefined
             ? Array.from({ length: o.depth }, (_, i) => i + 1)
@@ -204,7 +207,8 @@ export function registerDigits(program: Command): void {
           skipKernels: o.skipKernels === true,
           log: (m) => process.stderr.write(`ntk digits: ${m}\n`),
         });
-        if (o.json) writeFileSync(o.json, JSON.stringify(rows, null, 2) + '\n');
+        deferSignals();
+        if (o.json) writeFileAtomic(o.json, resultJson(rows));
         process.stdout.write(digitsMarkdown(rows) + '\n');
       },
     );

@@ -1,10 +1,15 @@
 import type { Command } from 'commander';
-import cliProgress from 'cli-progress';
-import { readMatrix, writeMatrix } from '../../io/npyFile.js';
+import { NtkInputError } from '../../errors.js';
+import { parseBytes } from '../../empirical/memory.js';
+import { readMatrix } from '../../io/npyFile.js';
+import { checkOutputs, type NamedPath } from '../../io/outputPlan.js';
 import { kernelFn, type KernelGet } from '../../kernels/kernelFn.js';
 import type { Matrix } from '../../linalg/matrix.js';
 import { loadModel, type Model } from '../../nn/model.js';
-import { addFiniteWidthOptions, finiteWidthKernel, type FiniteWidthOptions } from './kernelEmpirical.js';
+import { choice, optionalPositiveInt } from '../args.js';
+import { addFiniteWidthOptions, wantsFiniteWidth, type FiniteWidthOptions } from './kernelOptions.js';
+import { tileProgress } from '../progress.js';
+import { writeKernel } from './kernelOutput.js';
 import { npyRank, spatialKernelCommand } from './kernelSpatial.js';
 
 /** Options of `ntk kernel`; later options (--empirical, --params, --seed, --mc-width, …) extend this. */
@@ -28,26 +33,23 @@ export interface KernelJob {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-function positiveInt(flag: string, s: string | undefined): number | undefined {
-  if (s === undefined) return undefined;
-  const v = Number(s);
-  if (!Number.isInteger(v) || v < 1) throw new RangeError(`${flag} must be a positive integer, got '${s}'`);
-  return v;
-}
-
 /** The infinite-width kernel (kernelFn). */
 function analyticKernel(job: KernelJob): Matrix {
   const r = kernelFn(job.model.net, job.x1, job.x2, {
     get: job.get,
-    threads: positiveInt('--threads', job.o.threads),
-    tileSize: positiveInt('--tile', job.o.tile),
+    threads: optionalPositiveInt('--threads', job.o.threads),
+    tileSize: optionalPositiveInt('--tile', job.o.tile),
+    memoryLimitBytes:
+      job.o.memoryLimit !== undefined ? parseBytes('--memory-limit', job.o.memoryLimit) : undefined,
     onProgress: job.onProgress,
   });
   return job.get === 'nngp' ? r.nngp! : r.ntk!;
 }
 
-/** Dispatch on the options: one branch per implementation (analytic now; empirical / Monte Carlo add theirs). */
-function computeKernel(job: KernelJob): Matrix {
+/** Dispatch on the options: the analytic kernel, or the finite-width branches (loaded only when asked for). */
+async function computeKernel(job: KernelJob): Promise<Matrix> {
+  if (!wantsFiniteWidth(job.o)) return analyticKernel(job);
+  const { finiteWidthKernel } = await import('./kernelEmpirical.js');
   return finiteWidthKernel(job.o, job.model, job.x1, job.x2, job.get) ?? analyticKernel(job);
 }
 
@@ -56,12 +58,23 @@ function readInputs(flag: string, path: string): Matrix {
   const m = readMatrix(path);
   for (let k = 0; k < m.data.length; k++) {
     if (!Number.isFinite(m.data[k])) {
-      throw new RangeError(
+      throw new NtkInputError(
         `${flag} ${path}: entry (${Math.floor(k / m.cols)}, ${k % m.cols}) is ${m.data[k]}; inputs must be finite`,
       );
     }
   }
   return m;
+}
+
+/** The files `ntk kernel` reads (an output may be none of them). */
+function kernelInputs(o: KernelCommandOptions): NamedPath[] {
+  const ins: NamedPath[] = [
+    { flag: '--model', path: o.model },
+    { flag: '--x1', path: o.x1 },
+  ];
+  if (o.x2 !== undefined) ins.push({ flag: '--x2', path: o.x2 });
+  if (o.params !== undefined) ins.push({ flag: '--params', path: o.params });
+  return ins;
 }
 
 export function registerKernel(program: Command): void {
@@ -78,7 +91,11 @@ export function registerKernel(program: Command): void {
     .option('--get <which>', "'nngp' or 'ntk'", 'ntk')
     .requiredOption('--out <path>', 'output .npy (N1×N2 float64)')
     .option('--threads <n>', 'threads (default: all cores)')
-    .option('--tile <n>', 'tile edge of the blocked computation (default 64)');
+    .option('--tile <n>', 'tile edge of the blocked computation (default 64)')
+    .option(
+      '--memory-limit <bytes>',
+      'peak-memory limit, e.g. 6G (default NTK_MEMORY_LIMIT or 6G); a larger job is refused at once',
+    );
   addFiniteWidthOptions(cmd)
     .addHelpText(
       'after',
@@ -97,42 +114,26 @@ export function registerKernel(program: Command): void {
         'AvgPool ("window"), GlobalAvgPool, Flatten. See docs/cntk.md.',
       ].join('\n'),
     )
-    .action((o: KernelCommandOptions) => {
-      if (o.get !== 'nngp' && o.get !== 'ntk')
-        throw new RangeError(`--get must be 'nngp' or 'ntk', got '${o.get}'`);
+    .action(async (o: KernelCommandOptions) => {
+      const get = choice('--get', o.get, ['nngp', 'ntk'] as const);
+      checkOutputs([{ flag: '--out', path: o.out, kind: 'file' }], kernelInputs(o));
       const model = loadModel(o.model);
       if (npyRank(o.x1) > 2) return spatialKernelCommand(o, model); // (N, H, W, C) / (N, L, C): src/cli/commands/kernelSpatial.ts
       const x1 = readInputs('--x1', o.x1);
       const x2 = o.x2 === undefined ? null : readInputs('--x2', o.x2);
       if (x2 !== null && x2.cols !== x1.cols) {
-        throw new RangeError(`--x2 ${o.x2} has ${x2.cols} features per row but --x1 ${o.x1} has ${x1.cols}`);
+        throw new NtkInputError(
+          `--x2 ${o.x2} has ${x2.cols} features per row but --x1 ${o.x1} has ${x1.cols}`,
+        );
       }
       if (model.inputShape !== null && (model.inputShape.length !== 1 || model.inputShape[0] !== x1.cols)) {
-        throw new RangeError(
+        throw new NtkInputError(
           `--x1 ${o.x1} has ${x1.cols} features per row but the model '${o.model}' expects inputShape [${model.inputShape.join(', ')}]`,
         );
       }
-      const entries = x1.rows * (x2 ?? x1).rows;
-      const bar =
-        entries >= 4e6 && process.stderr.isTTY
-          ? new cliProgress.SingleBar(
-              { stream: process.stderr, clearOnComplete: true },
-              cliProgress.Presets.shades_classic,
-            )
-          : null;
-      let started = false;
-      const onProgress = bar
-        ? (done: number, total: number): void => {
-            if (!started) {
-              bar.start(total, 0);
-              started = true;
-            }
-            bar.update(done);
-          }
-        : undefined;
-      const K = computeKernel({ o, model, x1, x2, get: o.get, onProgress });
-      bar?.stop();
-      writeMatrix(o.out, K);
-      process.stderr.write(`ntk kernel: wrote ${o.get} ${K.rows}×${K.cols} to ${o.out}\n`);
+      const progress = await tileProgress(x1.rows * (x2 ?? x1).rows >= 4e6);
+      const K = await computeKernel({ o, model, x1, x2, get, onProgress: progress.onProgress });
+      progress.stop();
+      writeKernel(o.out, o.get, K);
     });
 }

@@ -1,87 +1,20 @@
-import { Option, type Command } from 'commander';
 import { empiricalNtk, type EmpiricalImplementation } from '../../empirical/empiricalNtk.js';
-import { asBatch, outputsOf, singleOutput } from '../../empirical/features.js';
+import { empiricalNngp } from '../../empirical/empiricalNngp.js';
 import { parseBytes } from '../../empirical/memory.js';
 import { readParamsDir } from '../../io/paramsDir.js';
-import { monteCarloKernel } from '../../kernels/monteCarlo.js';
+import { monteCarloKernel } from '../../empirical/monteCarlo.js';
 import { Matrix } from '../../linalg/matrix.js';
-import { getBackend } from '../../linalg/select.js';
 import { withHiddenWidth, type Model } from '../../nn/model.js';
 import type { Params } from '../../nn/types.js';
 import { PRNGKey } from '../../random/index.js';
-import { parseSeed } from './params.js';
+import { parseSeed, positiveInt } from '../args.js';
+import type { FiniteWidthOptions } from './kernelOptions.js';
 
 /**
- * The finite-width branches of `ntk kernel` (issue 4 item 6, issue 3 item 6): `--empirical` (the kernel of
- * one concrete network, parameters from `--params DIR` or `--seed s`) and `--mc-width W --mc-samples S`
- * (the Monte Carlo estimate of the infinite-width kernel). kernel.ts adds the options with
- * `addFiniteWidthOptions` and hands over to `finiteWidthKernel` when it returns a matrix.
- */
-export interface FiniteWidthOptions {
-  empirical?: boolean;
-  params?: string;
-  seed?: string;
-  implementation?: string;
-  memoryLimit?: string;
-  mcWidth?: string;
-  mcSamples?: string;
-}
-
-export function addFiniteWidthOptions(cmd: Command): Command {
-  return cmd
-    .option(
-      '--empirical',
-      'the empirical (finite-width) kernel of one network: parameters from --params DIR or --seed s',
-    )
-    .option(
-      '--params <dir>',
-      'with --empirical: parameter directory (dense{i}.W.npy, dense{i}.b.npy as written by `ntk params init`)',
-    )
-    .option(
-      '--seed <s>',
-      'with --empirical: initialize the parameters from this seed; with --mc-width: the Monte Carlo key',
-    )
-    .addOption(
-      new Option(
-        '--implementation <impl>',
-        "with --empirical --get ntk: 'jacobian', 'ntvp' or 'structured' ('auto' picks the cheapest)",
-      )
-        .choices(['auto', 'jacobian', 'ntvp', 'structured'])
-        .default('auto'),
-    )
-    .option(
-      '--memory-limit <bytes>',
-      'with --empirical: peak-memory limit, e.g. 6G (default NTK_MEMORY_LIMIT or 6G)',
-    )
-    .option(
-      '--mc-width <W>',
-      'Monte Carlo estimate with every hidden width set to W (needs --mc-samples and --seed)',
-    )
-    .option('--mc-samples <S>', 'Monte Carlo: number of independent initializations')
-    .addHelpText(
-      'after',
-      [
-        '',
-        'Finite width:',
-        '  ntk kernel --model mlp.json --empirical --seed 0 --x1 x.npy --get ntk --out K_emp.npy',
-        '  ntk params init --model mlp.json --seed 0 --input-shape 10 --out params/ &&',
-        '    ntk kernel --model mlp.json --empirical --params params/ --x1 x.npy --out K_emp.npy --implementation structured',
-        '  ntk kernel --model mlp.json --mc-width 1024 --mc-samples 64 --seed 0 --x1 x.npy --get nngp --out K_mc.npy',
-        'The empirical NTK is traced over the outputs (mean); --get nngp --empirical gives f(x1)·f(x2)ᵀ / O.',
-      ].join('\n'),
-    );
-}
-
-function positiveInt(flag: string, s: string): number {
-  const v = Number(s);
-  if (s.trim() === '' || !Number.isInteger(v) || v < 1)
-    throw new RangeError(`${flag} must be a positive integer, got '${s}'`);
-  return v;
-}
-
-/**
- * The requested finite-width kernel (N1×N2), or null when neither --empirical nor --mc-width was given
- * (then kernel.ts computes the analytic kernel).
+ * The finite-width branches of `ntk kernel` (loaded only when asked for): `--empirical` (the kernel of one
+ * concrete network, parameters from `--params DIR` or `--seed s`) and `--mc-width W --mc-samples S` (the
+ * Monte Carlo estimate of the infinite-width kernel). Returns the requested N1×N2 kernel, or null when
+ * neither --empirical nor --mc-width was given (then kernel.ts computes the analytic kernel).
  */
 export function finiteWidthKernel(
   o: FiniteWidthOptions,
@@ -95,7 +28,6 @@ export function finiteWidthKernel(
     for (const [flag, v] of [
       ['--params', o.params],
       ['--seed', o.seed],
-      ['--memory-limit', o.memoryLimit],
     ] as const) {
       if (v !== undefined) throw new Error(`${flag} needs --empirical or --mc-width`);
     }
@@ -132,23 +64,8 @@ export function finiteWidthKernel(
     o.params !== undefined
       ? readParamsDir(o.params, model.net, inShape)
       : model.net.init(PRNGKey(parseSeed('--seed', o.seed!)), inShape);
-  if (get === 'nngp') {
-    // Empirical NNGP of one network (neural-tangents' empirical_nngp_fn): f(x1)·f(x2)ᵀ / O.
-    const f1 = singleOutput(model.net.forward(params, asBatch('x1', x1)).y, 'ntk kernel');
-    const f2 = x2 ? singleOutput(model.net.forward(params, asBatch('x2', x2)).y, 'ntk kernel') : f1;
-    const O = outputsOf(f1);
-    const K = new Matrix(x1.rows, x2 ? x2.rows : x1.rows);
-    getBackend().gemm(
-      false,
-      true,
-      1 / O,
-      new Matrix(x1.rows, O, f1.data),
-      new Matrix(K.cols, O, f2.data),
-      0,
-      K,
-    );
-    return K;
-  }
+  // the empirical NNGP of one network (neural-tangents' empirical_nngp_fn): f(x1)·f(x2)ᵀ / O
+  if (get === 'nngp') return empiricalNngp(model.net, params, x1, x2);
   return empiricalNtk(model.net, params, x1, x2, {
     implementation: (o.implementation ?? 'auto') as EmpiricalImplementation,
     memoryLimitBytes: o.memoryLimit !== undefined ? parseBytes('--memory-limit', o.memoryLimit) : undefined,

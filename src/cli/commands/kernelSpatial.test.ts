@@ -10,7 +10,7 @@ import { kernelFn } from '../../kernels/kernelFn.js';
 import { modelFromJson } from '../../nn/model.js';
 import { PRNGKey, normal } from '../../random/index.js';
 
-/** `ntk kernel` with NHWC .npy inputs and a convolutional model file (issue 7 item 5). */
+/** `ntk kernel` with NHWC .npy inputs and a convolutional model file. */
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 const bin = join(root, 'bin', 'ntk.js');
 const dir = mkdtempSync(join(tmpdir(), 'ntk-kernel-spatial-'));

@@ -1,11 +1,15 @@
-import cliProgress from 'cli-progress';
-import { readNpy, writeMatrix } from '../../io/npyFile.js';
+import { NtkInputError } from '../../errors.js';
+import { parseBytes } from '../../empirical/memory.js';
+import { readNpy } from '../../io/npyFile.js';
 import { kernelFn } from '../../kernels/kernelFn.js';
 import type { Model } from '../../nn/model.js';
 import type { Tensor } from '../../nn/types.js';
+import { choice, optionalPositiveInt } from '../args.js';
+import { tileProgress } from '../progress.js';
+import { writeKernel } from './kernelOutput.js';
 
 /**
- * The spatial branch of `ntk kernel` (issue 7 item 5): inputs .npy of shape (N, H, W, C) (NHWC images) or
+ * The spatial branch of `ntk kernel`: inputs .npy of shape (N, H, W, C) (NHWC images) or
  * (N, L, C) (sequences) for models with Conv / AvgPool / GlobalAvgPool / Flatten layers, e.g.
  *   {"type": "Conv", "channels": 256, "filter": [3, 3], "padding": "SAME", "W_std": 1.4, "b_std": 0.1}.
  * kernel.ts hands over when --x1 has rank > 2. The model's `inputShape` (if given) is checked against
@@ -21,6 +25,7 @@ export interface SpatialKernelArgs {
   tile?: string;
   empirical?: boolean;
   mcWidth?: string;
+  memoryLimit?: string;
 }
 
 /** Rank of an input .npy (reads the file once more; inputs are small next to their kernels). */
@@ -34,18 +39,11 @@ function readTensor(flag: string, path: string): Tensor {
     a.data instanceof Float64Array ? a.data : Float64Array.from(a.data as ArrayLike<number>, Number);
   for (let k = 0; k < data.length; k++)
     if (!Number.isFinite(data[k]))
-      throw new RangeError(`${flag} ${path}: entry ${k} is ${data[k]}; inputs must be finite`);
+      throw new NtkInputError(`${flag} ${path}: entry ${k} is ${data[k]}; inputs must be finite`);
   return { shape: a.shape, data };
 }
 
-function positiveInt(flag: string, s: string | undefined): number | undefined {
-  if (s === undefined) return undefined;
-  const v = Number(s);
-  if (!Number.isInteger(v) || v < 1) throw new RangeError(`${flag} must be a positive integer, got '${s}'`);
-  return v;
-}
-
-export function spatialKernelCommand(o: SpatialKernelArgs, model: Model): void {
+export async function spatialKernelCommand(o: SpatialKernelArgs, model: Model): Promise<void> {
   if (o.empirical || o.mcWidth !== undefined)
     throw new RangeError(
       'ntk kernel: --empirical / --mc-width are not available for spatial (N, H, W, C) inputs yet; use the library (empiricalNtk, monteCarloKernel)',
@@ -54,7 +52,7 @@ export function spatialKernelCommand(o: SpatialKernelArgs, model: Model): void {
   const x2 = o.x2 === undefined ? null : readTensor('--x2', o.x2);
   const feat = x1.shape.slice(1);
   if (x2 !== null && (x2.shape.length !== x1.shape.length || x2.shape.slice(1).some((s, i) => s !== feat[i])))
-    throw new RangeError(
+    throw new NtkInputError(
       `--x2 ${o.x2} has shape (${x2.shape.join(', ')}) but --x1 ${o.x1} has (${x1.shape.join(', ')}); the feature shapes must agree`,
     );
   const want = model.inputShape;
@@ -65,33 +63,21 @@ export function spatialKernelCommand(o: SpatialKernelArgs, model: Model): void {
         : want[want.length - 1] !== feat[feat.length - 1]
           ? `${feat[feat.length - 1]} channels but the model expects ${want[want.length - 1]}`
           : 'a different spatial size';
-    throw new RangeError(
+    throw new NtkInputError(
       `--x1 ${o.x1} of shape (${x1.shape.join(', ')}) has ${what}: model '${o.model}' has inputShape [${want.join(', ')}]`,
     );
   }
   // progress bar on a terminal: tiles of input pairs (each tile is t² pairs through every layer)
-  const bar = process.stderr.isTTY
-    ? new cliProgress.SingleBar(
-        { stream: process.stderr, clearOnComplete: true },
-        cliProgress.Presets.shades_classic,
-      )
-    : null;
-  let started = false;
-  const onProgress = bar
-    ? (done: number, total: number): void => {
-        if (!started) bar.start(total, 0);
-        started = true;
-        bar.update(done);
-      }
-    : undefined;
+  const progress = await tileProgress(true);
+  const onProgress = progress.onProgress;
   const r = kernelFn(model.net, x1, x2, {
-    get: o.get as 'nngp' | 'ntk',
-    threads: positiveInt('--threads', o.threads),
-    tileSize: positiveInt('--tile', o.tile),
+    get: choice('--get', o.get, ['nngp', 'ntk'] as const),
+    threads: optionalPositiveInt('--threads', o.threads),
+    tileSize: optionalPositiveInt('--tile', o.tile),
+    memoryLimitBytes: o.memoryLimit !== undefined ? parseBytes('--memory-limit', o.memoryLimit) : undefined,
     onProgress,
   });
-  bar?.stop();
+  progress.stop();
   const K = o.get === 'nngp' ? r.nngp! : r.ntk!;
-  writeMatrix(o.out, K);
-  process.stderr.write(`ntk kernel: wrote ${o.get} ${K.rows}×${K.cols} to ${o.out}\n`);
+  writeKernel(o.out, o.get, K);
 }

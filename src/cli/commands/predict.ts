@@ -1,13 +1,16 @@
 import type { Command } from 'commander';
-import { basename } from 'node:path';
-import { readMatrix, writeNpy } from '../../io/npyFile.js';
-import { getBackend } from '../../linalg/select.js';
+import { NtkInputError, NtkNumericalError } from '../../errors.js';
+import { readMatrix } from '../../io/npyFile.js';
+import { checkOutputs, type NamedPath } from '../../io/outputPlan.js';
+import { assertSidecarsAreNotInputs, writeResultSet, type Sidecar } from '../../io/resultSet.js';
+import { getBackend } from '../../linalg/index.js';
 import type { Matrix } from '../../linalg/matrix.js';
 import { predictGradientDescentMse, type Dynamics } from '../../predict/index.js';
 import { assertFinite, assertSymmetricKernel } from '../../predict/validate.js';
 import { mse } from '../../train/loss.js';
-import { writeFileAtomic } from '../../io/atomicWrite.js';
-import { parseNumber, sidecarBase, toJson } from './train.js';
+import { choice, parseNumber } from '../args.js';
+import { resultJson } from '../jsonResult.js';
+import { deferSignals } from '../signals.js';
 
 interface PredictCliOptions {
   kernelTrain: string;
@@ -40,16 +43,17 @@ export function parseTimes(s: string): number[] {
     if (r.length === 3) {
       const [a, b, c] = r.map((v) => parseNumber(`--times range '${part}'`, v, { min: 0 }));
       if (!(c > 0) || b < a)
-        throw new RangeError(
+        throw new NtkInputError(
           `--times range '${part}' must be START:STOP:STEP with STOP ≥ START and STEP > 0`,
         );
       const count = Math.floor((b - a) / c + 1e-9);
-      if (count > 1e6) throw new RangeError(`--times range '${part}' has ${count + 1} values; at most 1e6`);
+      if (count > 1e6)
+        throw new NtkInputError(`--times range '${part}' has ${count + 1} values; at most 1e6`);
       for (let k = 0; k <= count; k++) out.push(a + k * c);
     } else if (r.length === 1) out.push(parseNumber('--times', part, { min: 0 }));
-    else throw new RangeError(`--times entries must be numbers, 'inf' or START:STOP:STEP, got '${part}'`);
+    else throw new NtkInputError(`--times entries must be numbers, 'inf' or START:STOP:STEP, got '${part}'`);
   }
-  if (out.length === 0) throw new RangeError(`--times must list at least one time, got '${s}'`);
+  if (out.length === 0) throw new NtkInputError(`--times must list at least one time, got '${s}'`);
   return [...new Set(out)].sort((a, b) => a - b);
 }
 
@@ -67,16 +71,44 @@ function stack(ms: Matrix[]): { data: Float64Array; shape: number[] } {
   return { data, shape: [ms.length, r, c] };
 }
 
+/** The files `ntk predict` reads. */
+function predictInputs(o: PredictCliOptions): NamedPath[] {
+  const ins: NamedPath[] = [];
+  const add = (flag: string, path: string | undefined): void => {
+    if (path !== undefined) ins.push({ flag, path });
+  };
+  add('--kernel-train', o.kernelTrain);
+  add('--kernel-test', o.kernelTest);
+  add('--y', o.y);
+  add('--y-test', o.yTest);
+  add('--f0', o.f0);
+  add('--f0-test', o.f0Test);
+  return ins;
+}
+
+/** Refuse outputs that are not finite (a diverging GD overflowed): they never leave with exit code 0. */
+function assertFiniteOutputs(name: string, ms: readonly Matrix[], times: readonly number[]): void {
+  ms.forEach((m, t) => {
+    const k = m.data.findIndex((v) => !Number.isFinite(v));
+    if (k >= 0)
+      throw new NtkNumericalError(
+        `ntk predict: ${name} at step ${times[t]} is ${m.data[k]} (entry ${k}): the dynamics overflowed float64 ` +
+          '(see the warning above); nothing was written',
+      );
+  });
+}
+
 async function runPredict(o: PredictCliOptions): Promise<void> {
+  const inputs = predictInputs(o);
+  checkOutputs([{ flag: '--out', path: o.out, kind: 'file' }], inputs);
+  assertSidecarsAreNotInputs('--out', o.out, inputs);
   const lr = parseNumber('--lr', o.lr, { minExclusive: 0 });
-  if (o.dynamics !== 'gd' && o.dynamics !== 'flow')
-    throw new RangeError(`--dynamics must be gd or flow, got '${o.dynamics}'`);
-  const dynamics = o.dynamics as Dynamics;
+  const dynamics: Dynamics = choice('--dynamics', o.dynamics, ['gd', 'flow'] as const);
   const times = parseTimes(o.times);
   if (dynamics === 'gd') {
     const bad = times.find((t) => t !== Infinity && !Number.isInteger(t));
     if (bad !== undefined)
-      throw new RangeError(
+      throw new NtkInputError(
         `--times must be whole steps for --dynamics gd, got ${bad} (use --dynamics flow for fractional times)`,
       );
   }
@@ -84,24 +116,24 @@ async function runPredict(o: PredictCliOptions): Promise<void> {
   assertSymmetricKernel('ntk predict', `--kernel-train '${o.kernelTrain}'`, K);
   const y = read('--y', o.y);
   if (y.rows !== K.rows)
-    throw new RangeError(
+    throw new NtkInputError(
       `--y must have N = ${K.rows} rows (the size of --kernel-train), got ${y.rows}×${y.cols}`,
     );
   const Kt = o.kernelTest ? read('--kernel-test', o.kernelTest) : undefined;
   if (Kt && Kt.cols !== K.rows)
-    throw new RangeError(`--kernel-test must be M×${K.rows} (test × train), got ${Kt.rows}×${Kt.cols}`);
+    throw new NtkInputError(`--kernel-test must be M×${K.rows} (test × train), got ${Kt.rows}×${Kt.cols}`);
   const yTest = o.yTest ? read('--y-test', o.yTest) : undefined;
-  if (yTest && !Kt) throw new RangeError('--y-test needs --kernel-test');
+  if (yTest && !Kt) throw new NtkInputError('--y-test needs --kernel-test');
   if (yTest && Kt && (yTest.rows !== Kt.rows || yTest.cols !== y.cols)) {
-    throw new RangeError(`--y-test must be ${Kt.rows}×${y.cols}, got ${yTest.rows}×${yTest.cols}`);
+    throw new NtkInputError(`--y-test must be ${Kt.rows}×${y.cols}, got ${yTest.rows}×${yTest.cols}`);
   }
   const f0 = o.f0 ? read('--f0', o.f0) : undefined;
   const f0t = o.f0Test ? read('--f0-test', o.f0Test) : undefined;
   if (f0 && (f0.rows !== y.rows || f0.cols !== y.cols))
-    throw new RangeError(`--f0 must be ${y.rows}×${y.cols} as --y, got ${f0.rows}×${f0.cols}`);
-  if (f0t && !Kt) throw new RangeError('--f0-test needs --kernel-test');
+    throw new NtkInputError(`--f0 must be ${y.rows}×${y.cols} as --y, got ${f0.rows}×${f0.cols}`);
+  if (f0t && !Kt) throw new NtkInputError('--f0-test needs --kernel-test');
   if (f0t && Kt && (f0t.rows !== Kt.rows || f0t.cols !== y.cols)) {
-    throw new RangeError(`--f0-test must be ${Kt.rows}×${y.cols}, got ${f0t.rows}×${f0t.cols}`);
+    throw new NtkInputError(`--f0-test must be ${Kt.rows}×${y.cols}, got ${f0t.rows}×${f0t.cols}`);
   }
   const warnings: string[] = [];
   const p = predictGradientDescentMse({
@@ -119,14 +151,10 @@ async function runPredict(o: PredictCliOptions): Promise<void> {
     },
   });
   const res = p.predict(times, dynamics);
-  const base = sidecarBase(o.out);
-  const files: string[] = [];
-  const file = (suffix: string, a: { data: Float64Array; shape: number[] }): string => {
-    const path = `${base}.${suffix}.npy`;
-    writeNpy(path, a.data, a.shape, 'float64');
-    files.push(path);
-    return basename(path);
-  };
+  assertFiniteOutputs('fTrain', res.fTrain, times);
+  if (res.fTest) assertFiniteOutputs('fTest', res.fTest, times);
+  const sidecars: Sidecar[] = [{ suffix: 'fTrain', ...stack(res.fTrain) }];
+  if (res.fTest) sidecars.push({ suffix: 'fTest', ...stack(res.fTest) });
   const json: Record<string, unknown> = {
     command: 'ntk predict',
     kernelTrain: o.kernelTrain,
@@ -139,17 +167,9 @@ async function runPredict(o: PredictCliOptions): Promise<void> {
     steps: times.map((t) => (t === Infinity ? 'inf' : t)),
     trainLoss: res.fTrain.map((f) => mse.evaluate(f.data, y.data, y.cols)),
     testLoss: yTest && res.fTest ? res.fTest.map((f) => mse.evaluate(f.data, yTest.data, y.cols)) : null,
-    fTrain: {
-      file: file('fTrain', stack(res.fTrain)),
-      shape: stack(res.fTrain).shape,
-      axes: ['time', 'example', 'output'],
-    },
+    fTrain: { suffix: 'fTrain', shape: stack(res.fTrain).shape, axes: ['time', 'example', 'output'] },
     fTest: res.fTest
-      ? {
-          file: file('fTest', stack(res.fTest)),
-          shape: stack(res.fTest).shape,
-          axes: ['time', 'example', 'output'],
-        }
+      ? { suffix: 'fTest', shape: stack(res.fTest).shape, axes: ['time', 'example', 'output'] }
       : null,
     warnings,
     backend: getBackend().name,
@@ -157,20 +177,53 @@ async function runPredict(o: PredictCliOptions): Promise<void> {
   if (o.modes) {
     const finite = times.filter((t) => t !== Infinity || dynamics === 'flow');
     const m = p.residualModes(finite, dynamics);
+    sidecars.push(
+      {
+        suffix: 'eigenvectors',
+        data: m.eigenvectors.data,
+        shape: [m.eigenvectors.rows, m.eigenvectors.cols],
+      },
+      { suffix: 'modes', ...stack(m.coefficients) },
+    );
     json.modes = {
       steps: finite.map((t) => (t === Infinity ? 'inf' : t)),
       eigenvalues: Array.from(m.eigenvalues),
-      eigenvectors: file('eigenvectors', {
-        data: m.eigenvectors.data,
-        shape: [m.eigenvectors.rows, m.eigenvectors.cols],
-      }),
-      coefficients: file('modes', stack(m.coefficients)),
-      note: 'residual m_t = Σ_i coefficients[t, i, :] ⊗ v_i, eigenvalues descending (seed 000)',
+      eigenvectors: { suffix: 'eigenvectors' },
+      coefficients: { suffix: 'modes' },
+      note: 'residual m_t = Σ_i coefficients[t, i, :] ⊗ v_i, eigenvalues descending (Kopitkov & Indelman 2020)',
     };
   }
-  writeFileAtomic(o.out, toJson(json));
+  deferSignals();
+  const written = writeResultSet(
+    o.out,
+    sidecars,
+    (runId, records) => {
+      // each { suffix } placeholder becomes the file name beside the JSON (and its SHA-256)
+      const place = (v: unknown): unknown => {
+        if (v !== null && typeof v === 'object' && 'suffix' in v) {
+          const { suffix, ...rest } = v as { suffix: string };
+          const r = records.get(suffix)!;
+          return Object.keys(rest).length === 0 ? r.file : { file: r.file, sha256: r.sha256, ...rest };
+        }
+        return v;
+      };
+      const out: Record<string, unknown> = { runId };
+      for (const [k, v] of Object.entries(json)) out[k] = place(v);
+      if (json.modes) {
+        const modes = json.modes as Record<string, unknown>;
+        out.modes = {
+          ...modes,
+          eigenvectors: place(modes.eigenvectors),
+          coefficients: place(modes.coefficients),
+        };
+      }
+      out.sidecars = [...records.values()].map((r) => r.file);
+      return resultJson(out);
+    },
+    inputs.map((i) => i.path),
+  );
   process.stdout.write(
-    `ntk predict: ${times.length} times (${dynamics}); max learning rate 2N/λ_max = ${p.maxLearningRate().toPrecision(6)}; wrote ${[o.out, ...files].join(', ')}\n`,
+    `ntk predict: ${times.length} times (${dynamics}); max learning rate 2N/λ_max = ${p.maxLearningRate().toPrecision(6)}; wrote ${written.join(', ')}\n`,
   );
 }
 
@@ -194,7 +247,7 @@ export function registerPredict(program: Command): void {
     .option('--dynamics <kind>', 'gd (discrete, (I − ηK/N)^t) | flow (e^{−ηtK/N})', 'gd')
     .option('--diag-reg <eps>', 'diagonal regularization, relative to the mean diagonal', '0')
     .option('--diag-reg-absolute', 'take --diag-reg in absolute units')
-    .option('--modes', 'also write the residual per eigendirection (seed 000)')
+    .option('--modes', 'also write the residual per eigendirection (Kopitkov & Indelman 2020)')
     .requiredOption('--out <file>', 'JSON; arrays go beside it as <out>.*.npy')
     .addHelpText(
       'after',

@@ -7,8 +7,12 @@ import { shortCitation } from '../../experiments/citation.js';
 import { createRegistry, selectExperiments } from '../../experiments/registry.js';
 import { runExperiments, type Outcome, type RunReporter } from '../../experiments/runner.js';
 import type { Preset } from '../../experiments/types.js';
-import { getBackend } from '../../linalg/select.js';
+import { NtkInputError } from '../../errors.js';
+import { checkOutputs } from '../../io/outputPlan.js';
+import { getBackend } from '../../linalg/index.js';
 import { writeReport } from '../../report/write-report.js';
+import { parseSeed } from '../args.js';
+import { onStopSignal, signalExitCode, type StopSignal } from '../signals.js';
 
 interface ReproduceOptions {
   preset: string;
@@ -66,7 +70,7 @@ function progressReporter(): { reporter: RunReporter; stop(): void } {
   };
 }
 
-/** `ntk reproduce <id…>|all --preset quick|full`: run the reproduction experiments and write the report (issue 8). */
+/** `ntk reproduce <id…>|all --preset quick|full`: run the reproduction experiments and write the report. */
 export function registerReproduce(program: Command): void {
   program
     .command('reproduce')
@@ -93,27 +97,27 @@ export function registerReproduce(program: Command): void {
         return;
       }
       if (opts.preset !== 'quick' && opts.preset !== 'full') {
-        throw new Error(`--preset must be 'quick' or 'full', got '${opts.preset}'`);
+        throw new NtkInputError(`--preset must be 'quick' or 'full', got '${opts.preset}'`);
       }
       const preset: Preset = opts.preset;
-      const rootSeed = Number(opts.seed);
-      if (!Number.isSafeInteger(rootSeed)) throw new Error(`--seed must be an integer, got '${opts.seed}'`);
+      const rootSeed = parseSeed('--seed', opts.seed);
       const selected = selectExperiments(registry, ids);
       const outDir = resolve(opts.out);
+      checkOutputs([{ flag: '--out', path: outDir, kind: 'dir' }], []);
       const version = codeVersion();
       const backend = getBackend().name;
 
-      // Ctrl-C once: stop after (or inside, if it checks the signal) the current experiment and write the report.
-      // Ctrl-C twice: exit at once.
+      // Ctrl-C, SIGTERM or SIGHUP once: stop after (or inside, if it checks the signal) the current experiment
+      // and write the report. A second signal: exit at once.
       const controller = new AbortController();
-      const onSigint = (): void => {
-        if (controller.signal.aborted) process.exit(130);
+      let stoppedBy: StopSignal = 'SIGINT';
+      const removeStop = onStopSignal((sig) => {
+        stoppedBy = sig;
         process.stderr.write(
-          '\nntk reproduce: interrupted — finishing the current experiment (Ctrl-C again to quit now)\n',
+          `\nntk reproduce: ${sig} — finishing the current experiment (a second signal quits now)\n`,
         );
         controller.abort(new Error('interrupted'));
-      };
-      process.on('SIGINT', onSigint);
+      });
       const progress = progressReporter();
       const t0 = performance.now();
       try {
@@ -143,12 +147,12 @@ export function registerReproduce(program: Command): void {
           process.stdout.write(
             'interrupted: finished experiments are cached; rerun the same command to resume\n',
           );
-          process.exitCode = 130;
+          process.exitCode = signalExitCode(stoppedBy);
         } else if (files.claims.some((c) => c.verdict === 'error')) {
           process.exitCode = 1;
         }
       } finally {
-        process.off('SIGINT', onSigint);
+        removeStop();
       }
     });
 }

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
+import { NtkInputError } from '../../errors.js';
 import { writeFileAtomic } from '../../io/atomicWrite.js';
 import { writeNpy } from '../../io/npyFile.js';
+import { checkOutputs, type NamedPath } from '../../io/outputPlan.js';
 import { loadModel, type Model } from '../../nn/model.js';
 import { PRNGKey } from '../../random/keys.js';
 import { parseDensity, type CircleDensity } from '../../spectral/circle/density.js';
@@ -22,9 +24,12 @@ import {
   type DotProductPart,
 } from '../../spectral/dotProduct.js';
 import { sphereSpectrum } from '../../spectral/sphere.js';
+import { choice, intArg as intOption, parseNumber } from '../args.js';
+import { finiteOrNull, resultJson } from '../jsonResult.js';
+import { deferSignals } from '../signals.js';
 
 /**
- * `ntk spectrum cube|sphere|circle`: spectra of dot-product kernels (issue 6). JSON out (atomic:
+ * `ntk spectrum cube|sphere|circle`: spectra of dot-product kernels. JSON out (atomic:
  * temp file + rename); the circle's eigenfunctions also as .npy beside it.
  */
 
@@ -32,43 +37,49 @@ import { sphereSpectrum } from '../../spectral/sphere.js';
 const FLOAT64_KERNEL_REL_ERR = 2 ** -40;
 
 function intArg(flag: string, s: string | undefined, min: number): number {
-  const v = Number(s);
-  if (s === undefined || !Number.isInteger(v) || v < min)
-    throw new RangeError(`${flag} must be an integer ≥ ${min}, got '${s}'`);
-  return v;
+  if (s === undefined) throw new NtkInputError(`${flag} is required (an integer ≥ ${min})`);
+  return intOption(flag, s, min);
 }
 
 function partArg(s: string): DotProductPart {
-  if (s !== 'nngp' && s !== 'ntk') throw new RangeError(`--get must be 'nngp' or 'ntk', got '${s}'`);
-  return s;
+  return choice('--get', s, ['nngp', 'ntk'] as const);
 }
+
+/** Bounds and estimates that may legitimately be unbounded or undefined: written as null. */
+function nullable(v: ArrayLike<number> | number | null): (number | null)[] | number | null {
+  if (v === null) return null;
+  if (typeof v === 'number') return finiteOrNull(v);
+  return Array.from(v, finiteOrNull);
+}
+
+/** The largest cube dimension the exact path is documented for (`--help`): past it, refused at once. */
+const CUBE_MAX_DIM = 1000;
 
 function loadDotProductModel(path: string, dim: number | null): Model {
   const model = loadModel(path);
   requireDotProductModel(model);
   if (dim !== null && model.inputShape !== null && model.inputShape[0] !== dim) {
-    throw new RangeError(`--dim ${dim} does not match the model's inputShape [${model.inputShape[0]}]`);
+    throw new NtkInputError(`--dim ${dim} does not match the model's inputShape [${model.inputShape[0]}]`);
   }
   return model;
 }
 
-/** JSON with non-finite numbers as null (JSON has no ±∞/NaN) and typed arrays as arrays. */
-function toJson(obj: unknown): string {
-  return JSON.stringify(
-    obj,
-    (_k, v: unknown) => {
-      if (ArrayBuffer.isView(v) && !(v instanceof DataView))
-        return Array.from(v as unknown as ArrayLike<number>, (x) => (Number.isFinite(x) ? x : null));
-      if (typeof v === 'number' && !Number.isFinite(v)) return null;
-      return v;
-    },
-    1,
-  );
+function writeJson(path: string, obj: unknown): void {
+  deferSignals();
+  writeFileAtomic(path, resultJson(obj));
+  process.stderr.write(`ntk spectrum: wrote ${path}\n`);
 }
 
-function writeJson(path: string, obj: unknown): void {
-  writeFileAtomic(path, toJson(obj) + '\n');
-  process.stderr.write(`ntk spectrum: wrote ${path}\n`);
+/** Check the output (and its .npy companions) against the inputs before any computation. */
+function checkSpectrumOutputs(out: string, model: string | undefined, npy: string[] = []): void {
+  const inputs: NamedPath[] = model === undefined ? [] : [{ flag: '--model', path: model }];
+  checkOutputs(
+    [
+      { flag: '--out', path: out, kind: 'file' },
+      ...npy.map((p) => ({ flag: '--out (.npy beside it)', path: p, kind: 'file' as const })),
+    ],
+    inputs,
+  );
 }
 
 function npyPath(out: string, name: string): string {
@@ -86,6 +97,12 @@ interface CubeOpts {
 
 function runCube(o: CubeOpts): void {
   const d = intArg('--dim', o.dim, 1);
+  if (d > CUBE_MAX_DIM)
+    throw new NtkInputError(
+      `--dim ${d} is past the documented range of the cube spectrum (d ≤ ${CUBE_MAX_DIM}): the exact path works ` +
+        `with ≈ d + 128-bit numbers and its time grows steeply with d; use d ≤ ${CUBE_MAX_DIM}`,
+    );
+  checkSpectrumOutputs(o.out, o.model);
   const part = partArg(o.get);
   const model = loadDotProductModel(o.model, d);
   const { layers, reason } = preciseLayersOfModel(model);
@@ -97,9 +114,10 @@ function runCube(o: CubeOpts): void {
   } else {
     if (reason !== null)
       process.stderr.write(`ntk spectrum: ${reason}; using the float64 kernel map (see errorBound)\n`);
-    const rel = o.kernelRelErr === undefined ? FLOAT64_KERNEL_REL_ERR : Number(o.kernelRelErr);
-    if (!(rel >= 0 && Number.isFinite(rel)))
-      throw new RangeError(`--kernel-rel-err must be a number ≥ 0, got '${o.kernelRelErr}'`);
+    const rel =
+      o.kernelRelErr === undefined
+        ? FLOAT64_KERNEL_REL_ERR
+        : parseNumber('--kernel-rel-err', o.kernelRelErr, { min: 0 });
     s = cubeSpectrumFromValues(networkDotProduct(model.net, part, d)(cubePoints(d)), rel);
     method = `float64 Φ (relative error assumed ≤ ${rel}), exact sums; errorBound propagates it`;
   }
@@ -113,8 +131,8 @@ function runCube(o: CubeOpts): void {
     eigenvalues: s.eigenvalues,
     multiplicities: s.multiplicities,
     fractionalVariance: s.fractionalVariance,
-    errorBound: s.errorBound,
-    fractionalVarianceErrorBound: s.fractionalVarianceErrorBound,
+    errorBound: nullable(s.errorBound),
+    fractionalVarianceErrorBound: nullable(s.fractionalVarianceErrorBound),
   });
 }
 
@@ -129,6 +147,7 @@ interface SphereOpts {
 
 function runSphere(o: SphereOpts): void {
   const d = intArg('--dim', o.dim, 1);
+  checkSpectrumOutputs(o.out, o.model);
   const K = intArg('--max-degree', o.maxDegree, 0);
   const part = partArg(o.get);
   const model = loadDotProductModel(o.model, d);
@@ -145,8 +164,8 @@ function runSphere(o: SphereOpts): void {
     multiplicities: s.multiplicities,
     fractionalVariance: s.fractionalVariance,
     quadratureNodes: s.nodes,
-    quadratureError: s.quadratureError,
-    roundoffBound: s.roundoffBound,
+    quadratureError: nullable(s.quadratureError),
+    roundoffBound: nullable(s.roundoffBound),
   });
 }
 
@@ -164,19 +183,19 @@ interface CircleOpts {
 
 function circleKernel(o: CircleOpts): { kernel: CircleKernel; label: string } {
   if ((o.kernel === undefined) === (o.model === undefined))
-    throw new RangeError('give exactly one of --kernel two-layer-relu-bias or --model m.json');
+    throw new NtkInputError('give exactly one of --kernel two-layer-relu-bias or --model m.json');
   if (o.kernel !== undefined) {
     if (o.kernel !== 'two-layer-relu-bias')
-      throw new RangeError(`--kernel must be 'two-layer-relu-bias', got '${o.kernel}'`);
+      throw new NtkInputError(`--kernel must be 'two-layer-relu-bias', got '${o.kernel}'`);
     return {
       kernel: twoLayerReluBias,
-      label: 'two-layer-relu-bias: k = (cos(x−z)+1)(π−|x−z|)/(4π) (seed 004 eq. 11)',
+      label: 'two-layer-relu-bias: k = (cos(x−z)+1)(π−|x−z|)/(4π) (Basri et al. 2020, eq. 11)',
     };
   }
   const part = partArg(o.get ?? 'ntk');
   const model = loadDotProductModel(o.model!, null);
   if (model.inputShape !== null && model.inputShape[0] !== 2)
-    throw new RangeError(`circle: the model's inputShape is [${model.inputShape[0]}], expected [2]`);
+    throw new NtkInputError(`circle: the model's inputShape is [${model.inputShape[0]}], expected [2]`);
   return {
     kernel: circleKernelOf(networkDotProduct(model.net, part, 2)),
     label: `${o.model} (${part}) on x = √2·(cos a, sin a)`,
@@ -184,6 +203,7 @@ function circleKernel(o: CircleOpts): { kernel: CircleKernel; label: string } {
 }
 
 function runCircle(o: CircleOpts): void {
+  checkSpectrumOutputs(o.out, o.model, [npyPath(o.out, 'eigenfunctions')]);
   const { kernel, label } = circleKernel(o);
   const p: CircleDensity = parseDensity(o.density);
   if (p.normalizedFrom !== null)
@@ -204,7 +224,7 @@ function runCircle(o: CircleOpts): void {
     method: e.method,
     eigenvalues: e.eigenvalues,
     extrapolated: e.extrapolated,
-    errorEstimate: e.errorEstimate,
+    errorEstimate: nullable(e.errorEstimate),
     eigenfunctions: {
       shape: [K, M],
       npy: npyPath(o.out, 'eigenfunctions'),
@@ -224,22 +244,22 @@ function runCircle(o: CircleOpts): void {
         q,
         typed,
         corrected,
-        relErrorTyped: typed.map((v, i) => (ref[i] - v) / v),
-        relErrorCorrected: corrected.map((v, i) => (ref[i] - v) / v),
-        note: 'typed = seed 004 eq. 17 as printed; corrected = π·typed (2π·typed at q = 0), exact for the uniform density (src/spectral/circle/eq17.ts)',
+        relErrorTyped: nullable(typed.map((v, i) => (ref[i] - v) / v)),
+        relErrorCorrected: nullable(corrected.map((v, i) => (ref[i] - v) / v)),
+        note: 'typed = Basri et al. 2020, eq. 17 as printed; corrected = π·typed (2π·typed at q = 0), exact for the uniform density (src/spectral/circle/eq17.ts)',
       };
     }
     if (J > 1 && M / J >= 12) {
       result.localFrequency = {
         predicted: q.map((qq) => p.values.map((v) => (qq * Math.sqrt(v)) / Z)),
-        fit: [] as number[][],
-        fft: [] as number[][],
+        fit: [] as (number | null)[][],
+        fft: [] as (number | null)[][],
       };
-      const lf = result.localFrequency as { fit: number[][]; fft: number[][] };
+      const lf = result.localFrequency as { fit: (number | null)[][]; fft: (number | null)[][] };
       for (let i = 0; i < K; i++) {
         const r = regionFrequencies(e.grid, e.eigenfunctions.row(i), J);
-        lf.fit.push(r.map((x) => x.fit));
-        lf.fft.push(r.map((x) => x.fft));
+        lf.fit.push(r.map((x) => finiteOrNull(x.fit)));
+        lf.fft.push(r.map((x) => finiteOrNull(x.fft)));
       }
     }
   }
@@ -248,6 +268,7 @@ function runCircle(o: CircleOpts): void {
     const s = circleSampleSpectrum(kernel, p, N, Math.min(K, N), PRNGKey(intArg('--seed', o.seed, 0)));
     result.samples = { n: N, eigenvalues: s.eigenvalues, residuals: s.residuals, converged: s.converged };
   }
+  deferSignals();
   writeNpy(npyPath(o.out, 'eigenfunctions'), e.eigenfunctions.data, [K, M]);
   writeJson(o.out, result);
 }
@@ -255,7 +276,7 @@ function runCircle(o: CircleOpts): void {
 export function registerSpectrum(program: Command): void {
   const spectrum = program
     .command('spectrum')
-    .description('spectra of dot-product kernels: boolean cube, sphere, circle with a density (issue 6)');
+    .description('spectra of dot-product kernels: boolean cube, sphere, circle with a density');
 
   spectrum
     .command('cube')
@@ -263,7 +284,7 @@ export function registerSpectrum(program: Command): void {
       'eigenvalue μ_k of each degree k = 0..d on {±1}^d, multiplicities C(d,k), fractional variances',
     )
     .requiredOption('--model <file>', 'model JSON (fully-connected; src/nn/model.ts)')
-    .requiredOption('--dim <d>', 'cube dimension d ≥ 1')
+    .requiredOption('--dim <d>', `cube dimension 1 ≤ d ≤ ${CUBE_MAX_DIM}`)
     .option('--get <nngp|ntk>', 'which kernel', 'ntk')
     .requiredOption('--out <file>', 'output JSON')
     .option('--no-exact', 'use the float64 kernel map (faster; high degrees then carry large error bounds)')
@@ -274,7 +295,7 @@ export function registerSpectrum(program: Command): void {
     .addHelpText(
       'after',
       `
-Exact for every degree up to d ≈ 1000 when the model uses Dense/Relu/ABRelu/LeakyRelu/Abs/Erf/Identity
+Exact for every degree up to d = ${CUBE_MAX_DIM} (larger d is refused) when the model uses Dense/Relu/ABRelu/LeakyRelu/Abs/Erf/Identity
 ('ntk' parameterization): Φ is then evaluated with ≈ d + 128 bits and the alternating Krawtchouk sums
 are done in integer arithmetic. Other layers fall back to float64 with stated error bounds.
 
@@ -302,8 +323,8 @@ Example:
 
   spectrum
     .command('circle')
-    .description('eigenvalues/eigenfunctions of ∫k(x,z)p(z)f(z)dz = λf(x) on S¹ (Nyström; seed 004)')
-    .option('--kernel <name>', "closed-form kernel: 'two-layer-relu-bias' (seed 004 eq. 11)")
+    .description('eigenvalues/eigenfunctions of ∫k(x,z)p(z)f(z)dz = λf(x) on S¹ (Nyström; Basri et al. 2020)')
+    .option('--kernel <name>', "closed-form kernel: 'two-layer-relu-bias' (Basri et al. 2020, eq. 11)")
     .option(
       '--model <file>',
       "a network's kernel restricted to the circle (x = √2·(cos a, sin a), so ⟨x,x′⟩/2 = cos(a − a′))",

@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { basename } from 'node:path';
-import { writeFileAtomic } from '../../io/atomicWrite.js';
-import { readMatrix, writeNpy } from '../../io/npyFile.js';
+import { NtkInputError } from '../../errors.js';
+import { readMatrix } from '../../io/npyFile.js';
+import { checkOutputs, type NamedPath, type PlannedOutput } from '../../io/outputPlan.js';
 import { readParamsDir, writeParamsDir } from '../../io/paramsDir.js';
-import { getBackend } from '../../linalg/select.js';
+import { assertSidecarsAreNotInputs, writeResultSet, type Sidecar } from '../../io/resultSet.js';
+import { getBackend } from '../../linalg/index.js';
 import type { Matrix } from '../../linalg/matrix.js';
 import { loadModel } from '../../nn/model.js';
 import { unflattenParams } from '../../nn/params.js';
@@ -20,36 +21,9 @@ import {
 } from '../../train/index.js';
 import type { OptimizerSpec } from '../../train/optimizers.js';
 import type { ScheduleSpec } from '../../train/schedule.js';
-
-/** JSON with non-finite numbers kept as the strings "NaN", "Infinity", "-Infinity" (JSON has no such numbers). */
-export function toJson(value: unknown): string {
-  return `${JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 1)}\n`;
-}
-
-/** A number option: finite, with optional bounds and integrality; errors name the flag and the value. */
-export function parseNumber(
-  flag: string,
-  s: string,
-  opts: { integer?: boolean; min?: number; minExclusive?: number } = {},
-): number {
-  const v = Number(s);
-  const what = `${opts.integer ? 'an integer' : 'a number'}${opts.min !== undefined ? ` ≥ ${opts.min}` : ''}${opts.minExclusive !== undefined ? ` > ${opts.minExclusive}` : ''}`;
-  if (
-    s.trim() === '' ||
-    !Number.isFinite(v) ||
-    (opts.integer && !Number.isInteger(v)) ||
-    (opts.min !== undefined && v < opts.min) ||
-    (opts.minExclusive !== undefined && v <= opts.minExclusive)
-  ) {
-    throw new RangeError(`${flag} must be ${what}, got '${s}'`);
-  }
-  return v;
-}
-
-/** `.npy` path prefix beside the JSON output: run.json → run. */
-export function sidecarBase(out: string): string {
-  return out.endsWith('.json') ? out.slice(0, -5) : out;
-}
+import { parseNumber } from '../args.js';
+import { finiteOrNull, resultJson } from '../jsonResult.js';
+import { deferSignals, onStopSignal } from '../signals.js';
 
 interface TrainCliOptions {
   model: string;
@@ -76,6 +50,7 @@ interface TrainCliOptions {
   outputs: boolean;
   out: string;
   saveParams?: string;
+  force?: boolean;
 }
 
 function parseSchedule(spec: string, lr: number, steps: number): ScheduleSpec {
@@ -97,7 +72,7 @@ function parseSchedule(spec: string, lr: number, steps: number): ScheduleSpec {
       final: rest.length ? parseNumber('--schedule cosine:FINAL', rest[0], { min: 0 }) : 0,
     };
   }
-  throw new RangeError(
+  throw new NtkInputError(
     `--schedule must be 'constant', 'step:EVERY:FACTOR' or 'cosine[:FINAL]', got '${spec}'`,
   );
 }
@@ -106,7 +81,7 @@ function readData(flag: string, path: string): Matrix {
   const M = readMatrix(path);
   for (let i = 0; i < M.data.length; i++) {
     if (!Number.isFinite(M.data[i])) {
-      throw new RangeError(
+      throw new NtkInputError(
         `${flag} '${path}' must be finite, got ${M.data[i]} at [${Math.floor(i / M.cols)}, ${i % M.cols}]`,
       );
     }
@@ -127,88 +102,127 @@ function stack(ms: Matrix[]): { data: Float64Array; shape: number[] } {
   return { data, shape: [ms.length, r, c] };
 }
 
-/** run.json (+ .npy arrays beside it): steps, losses, distances, divergence; outputs and NTK snapshots as files. */
-function writeRun(out: string, res: TrainResult, meta: Record<string, unknown>): string[] {
-  const base = sidecarBase(out);
-  const files: string[] = [];
-  const file = (suffix: string, a: { data: Float64Array; shape: number[] }): string => {
-    const p = `${base}.${suffix}.npy`;
-    writeNpy(p, a.data, a.shape, 'float64');
-    files.push(p);
-    return basename(p);
+/**
+ * run.json and the .npy arrays beside it, written as one set (src/io/resultSet.ts): arrays first, the
+ * manifest last with the run id and each array's SHA-256. Losses that are not finite (a diverged run) are
+ * written as null; `diverged` says at which step.
+ */
+function writeRun(out: string, res: TrainResult, meta: Record<string, unknown>, inputs: string[]): string[] {
+  const sidecars: Sidecar[] = [];
+  const add = (suffix: string, a: { data: Float64Array; shape: number[] }): string => {
+    sidecars.push({ suffix, data: a.data, shape: a.shape });
+    return suffix;
   };
-  const json: Record<string, unknown> = {
-    ...meta,
-    steps: res.steps,
-    loss: res.loss,
-    testLoss: res.testLoss,
-    paramDistance: res.paramDistance,
-    diverged: res.diverged,
-    interrupted: res.interrupted,
-    stepsDone: res.stepsDone,
-    seconds: res.seconds,
-  };
-  if (res.fTrain && res.fTrain.length)
-    json.fTrain = {
-      file: file('fTrain', stack(res.fTrain)),
-      shape: stack(res.fTrain).shape,
-      axes: ['record', 'example', 'output'],
-    };
-  if (res.fTest && res.fTest.length)
-    json.fTest = {
-      file: file('fTest', stack(res.fTest)),
-      shape: stack(res.fTest).shape,
-      axes: ['record', 'example', 'output'],
-    };
-  if (res.ntk.length) {
-    json.ntk = res.ntk.map((s) => ({
-      step: s.step,
-      kernel: s.kernel
-        ? file(`ntk.step${s.step}`, { data: s.kernel.data, shape: [s.kernel.rows, s.kernel.cols] })
-        : null,
-      eigenvalues: Array.from(s.eigenvalues),
-      eigenvectors: s.eigenvectors
-        ? file(`ntk.step${s.step}.eigenvectors`, {
-            data: s.eigenvectors.data,
-            shape: [s.eigenvectors.rows, s.eigenvectors.cols],
-          })
-        : null,
-    }));
+  const arrays: Record<string, unknown> = {};
+  if (res.fTrain && res.fTrain.length) {
+    const a = stack(res.fTrain);
+    arrays.fTrain = { suffix: add('fTrain', a), shape: a.shape, axes: ['record', 'example', 'output'] };
   }
-  writeFileAtomic(out, toJson(json));
-  return [out, ...files];
+  if (res.fTest && res.fTest.length) {
+    const a = stack(res.fTest);
+    arrays.fTest = { suffix: add('fTest', a), shape: a.shape, axes: ['record', 'example', 'output'] };
+  }
+  const snapshots = res.ntk.map((s) => ({
+    step: s.step,
+    kernel: s.kernel
+      ? add(`ntk.step${s.step}`, { data: s.kernel.data, shape: [s.kernel.rows, s.kernel.cols] })
+      : null,
+    eigenvalues: Array.from(s.eigenvalues),
+    eigenvectors: s.eigenvectors
+      ? add(`ntk.step${s.step}.eigenvectors`, {
+          data: s.eigenvectors.data,
+          shape: [s.eigenvectors.rows, s.eigenvectors.cols],
+        })
+      : null,
+  }));
+  return writeResultSet(
+    out,
+    sidecars,
+    (runId, records) => {
+      const file = (suffix: string | null): string | null =>
+        suffix === null ? null : records.get(suffix)!.file;
+      const sha = (suffix: string | null): string | null =>
+        suffix === null ? null : records.get(suffix)!.sha256;
+      const json: Record<string, unknown> = {
+        ...meta,
+        runId,
+        steps: res.steps,
+        loss: res.loss.map(finiteOrNull),
+        testLoss: res.testLoss ? res.testLoss.map(finiteOrNull) : null,
+        paramDistance: res.paramDistance.map(finiteOrNull),
+        diverged: res.diverged ? { step: res.diverged.step, loss: finiteOrNull(res.diverged.loss) } : null,
+        interrupted: res.interrupted,
+        stepsDone: res.stepsDone,
+        seconds: res.seconds,
+      };
+      for (const [k, v] of Object.entries(arrays)) {
+        const { suffix, ...rest } = v as { suffix: string };
+        json[k] = { file: file(suffix), sha256: sha(suffix), ...rest };
+      }
+      if (snapshots.length)
+        json.ntk = snapshots.map((s) => ({
+          step: s.step,
+          kernel: file(s.kernel),
+          kernelSha256: sha(s.kernel),
+          eigenvalues: s.eigenvalues,
+          eigenvectors: file(s.eigenvectors),
+          eigenvectorsSha256: sha(s.eigenvectors),
+        }));
+      json.sidecars = [...records.values()].map((r) => r.file);
+      return resultJson(json);
+    },
+    inputs,
+  );
+}
+
+/** The files `ntk train` reads. */
+function trainInputs(o: TrainCliOptions): NamedPath[] {
+  const ins: NamedPath[] = [
+    { flag: '--model', path: o.model },
+    { flag: '--x', path: o.x },
+    { flag: '--y', path: o.y },
+  ];
+  if (o.params !== undefined) ins.push({ flag: '--params', path: o.params });
+  if (o.xTest !== undefined) ins.push({ flag: '--x-test', path: o.xTest });
+  if (o.yTest !== undefined) ins.push({ flag: '--y-test', path: o.yTest });
+  return ins;
 }
 
 async function runTrain(o: TrainCliOptions): Promise<void> {
-  if ((o.params === undefined) === (o.seed === undefined))
-    throw new RangeError('give exactly one of --params DIR or --seed S');
+  if (o.params === undefined && o.seed === undefined)
+    throw new NtkInputError('give --params DIR (initial parameters) or --seed S (initialize from a seed)');
+  const inputs = trainInputs(o);
+  const outputs: PlannedOutput[] = [{ flag: '--out', path: o.out, kind: 'file' }];
+  if (o.saveParams !== undefined) outputs.push({ flag: '--save-params', path: o.saveParams, kind: 'dir' });
+  checkOutputs(outputs, inputs);
+  assertSidecarsAreNotInputs('--out', o.out, inputs);
   const lr = parseNumber('--lr', o.lr, { minExclusive: 0 });
   const steps = parseNumber('--steps', o.steps, { integer: true, min: 0 });
   const model = loadModel(o.model);
   const X = readData('--x', o.x);
   const Y = readData('--y', o.y);
   if (X.rows !== Y.rows)
-    throw new RangeError(
+    throw new NtkInputError(
       `--x and --y must have the same number of examples N, got ${X.rows} ('${o.x}') and ${Y.rows} ('${o.y}')`,
     );
   if (model.inputShape && (model.inputShape.length !== 1 || model.inputShape[0] !== X.cols)) {
-    throw new RangeError(
+    throw new NtkInputError(
       `--x has ${X.cols} features but the model expects inputShape [${model.inputShape.join(', ')}]`,
     );
   }
   let Xt: Matrix | undefined;
   let Yt: Matrix | undefined;
   if ((o.xTest === undefined) !== (o.yTest === undefined))
-    throw new RangeError('give both --x-test and --y-test, or neither');
+    throw new NtkInputError('give both --x-test and --y-test, or neither');
   if (o.xTest && o.yTest) {
     Xt = readData('--x-test', o.xTest);
     Yt = readData('--y-test', o.yTest);
     if (Xt.rows !== Yt.rows)
-      throw new RangeError(
+      throw new NtkInputError(
         `--x-test and --y-test must have the same number of examples, got ${Xt.rows} and ${Yt.rows}`,
       );
     if (Xt.cols !== X.cols)
-      throw new RangeError(`--x-test must have ${X.cols} features as --x, got ${Xt.cols}`);
+      throw new NtkInputError(`--x-test must have ${X.cols} features as --x, got ${Xt.cols}`);
   }
   const seed = o.seed === undefined ? 0 : parseNumber('--seed', o.seed, { integer: true });
   const [initKey, shuffleKey] = split(PRNGKey(seed), 2);
@@ -218,7 +232,7 @@ async function runTrain(o: TrainCliOptions): Promise<void> {
   if (o.alpha !== undefined) tm = alphaScaledModel(tm, parseNumber('--alpha', o.alpha, { minExclusive: 0 }));
   const name = o.optimizer;
   if (!['gd', 'sgd', 'momentum', 'adam'].includes(name))
-    throw new RangeError(`--optimizer must be gd, sgd, momentum or adam, got '${name}'`);
+    throw new NtkInputError(`--optimizer must be gd, sgd, momentum or adam, got '${name}'`);
   const optimizer: OptimizerSpec = {
     name: name as OptimizerSpec['name'],
     ...(o.momentum !== undefined ? { momentum: parseNumber('--momentum', o.momentum, { min: 0 }) } : {}),
@@ -226,20 +240,19 @@ async function runTrain(o: TrainCliOptions): Promise<void> {
   const batch =
     o.batch !== undefined ? parseNumber('--batch', o.batch, { integer: true, min: 1 }) : undefined;
   if (name === 'gd' && batch !== undefined && batch < X.rows)
-    throw new RangeError(
+    throw new NtkInputError(
       `--optimizer gd is full-batch; use --optimizer sgd for --batch ${batch} < N = ${X.rows}`,
     );
   if (o.loss !== 'mse' && o.loss !== 'cross-entropy')
-    throw new RangeError(`--loss must be mse or cross-entropy, got '${o.loss}'`);
+    throw new NtkInputError(`--loss must be mse or cross-entropy, got '${o.loss}'`);
 
   const ac = new AbortController();
-  const onSigint = (): void => {
+  const removeStop = onStopSignal((sig) => {
     process.stderr.write(
-      '\nntk train: interrupted — finishing the current step and writing what was recorded (Ctrl-C again to abort)\n',
+      `\nntk train: ${sig} — finishing the current step and writing what was recorded (a second signal aborts)\n`,
     );
     ac.abort();
-  };
-  process.once('SIGINT', onSigint);
+  });
   const bar = process.stderr.isTTY
     ? new cliProgress.SingleBar(
         {
@@ -297,7 +310,7 @@ async function runTrain(o: TrainCliOptions): Promise<void> {
     });
   } finally {
     bar?.stop();
-    process.removeListener('SIGINT', onSigint);
+    removeStop();
   }
   const meta = {
     command: 'ntk train',
@@ -316,9 +329,15 @@ async function runTrain(o: TrainCliOptions): Promise<void> {
     outputs: Y.cols,
     backend: getBackend().name,
   };
-  const written = writeRun(o.out, res, meta);
+  deferSignals();
+  const written = writeRun(
+    o.out,
+    res,
+    meta,
+    inputs.map((i) => i.path),
+  );
   if (o.saveParams) {
-    writeParamsDir(o.saveParams, model.net, unflattenParams(params, res.theta));
+    writeParamsDir(o.saveParams, model.net, unflattenParams(params, res.theta), { force: o.force === true });
     written.push(o.saveParams);
   }
   const last = res.loss[res.loss.length - 1];
@@ -371,6 +390,7 @@ export function registerTrain(program: Command): void {
     .option('--no-outputs', 'do not record the outputs f_t')
     .requiredOption('--out <file>', 'run JSON; arrays go beside it as <out>.*.npy')
     .option('--save-params <dir>', 'write the trained parameters (params directory layout)')
+    .option('--force', 'with --save-params: replace parameter files of another model in DIR')
     .addHelpText(
       'after',
       `
@@ -382,8 +402,9 @@ Examples:
   ntk train --model mlp.json --seed 1 --x x.npy --y y.npy --alpha 100 --lr 1 --steps 200 --out lazy.json
 
 run.json holds steps (step 0 = before any update), loss, testLoss, paramDistance (‖θ_t − θ₀‖/‖θ₀‖),
-diverged ({step, loss} or null), interrupted; outputs and NTK snapshots are .npy files beside it.
-Ctrl-C finishes the current step and writes what was recorded.`,
+diverged ({step, loss} or null; non-finite losses are null), interrupted; outputs and NTK snapshots are
+.npy files beside it, listed in "sidecars" with their SHA-256 and the run id (written first, run.json last).
+Ctrl-C, SIGTERM or SIGHUP finish the current step and write what was recorded; a second signal aborts.`,
     )
     .action(async (opts: TrainCliOptions) => runTrain(opts));
 }

@@ -158,7 +158,7 @@ function frobenius(a: ArrayLike<number>): number {
   return Math.sqrt(s);
 }
 
-/** ‖A·V − V·Λ‖_F / ‖A‖_F and ‖VᵀV − I‖_F (the acceptance measures). */
+/** ‖A·V − V·Λ‖_F / ‖A‖_F and ‖VᵀV − I‖_F (the accuracy measures of the eigensolvers). */
 function eigenResiduals(
   S: Matrix,
   values: Float64Array,

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Matrix } from '../matrix.js';
 import { tsBackend } from './index.js';
-import { maxAbsDiff, naiveProduct, randomMatrix } from './testMatrices.js';
+import { maxAbsDiff, naiveProduct, randomMatrix } from './testMatrices.testutil.js';
 
 const EPS = 2 ** -52;
 const tol = (k: number, scale: number): number => 4 * (k + 2) * (k + 2) * EPS * scale;

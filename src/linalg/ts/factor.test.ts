@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Matrix } from '../matrix.js';
 import { tsBackend } from './index.js';
-import { maxAbsDiff, naiveProduct, randomMatrix, symmetricWithSpectrum } from './testMatrices.js';
+import { maxAbsDiff, naiveProduct, randomMatrix, symmetricWithSpectrum } from './testMatrices.testutil.js';
 
 const EPS = 2 ** -52;
 

@@ -7,6 +7,9 @@
  * Packing absorbs the transposes, so the micro-kernel sees one layout for all four combinations.
  */
 
+/** The signature of `gemmStrided`, which the blocked drivers take as a parameter so that another backend can supply its GEMM. */
+export type GemmStrided = typeof gemmStrided;
+
 const MR = 6;
 const NR = 4;
 const KC = 256;

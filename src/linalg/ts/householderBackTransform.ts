@@ -1,4 +1,4 @@
-import { gemmStrided } from './gemm.js';
+import { gemmStrided, type GemmStrided } from './gemm.js';
 
 /** Reflectors per block (the compact WY block size). */
 const NB = 48;
@@ -17,6 +17,7 @@ export function householderBackTransform(
   tau: Float64Array,
   z: Float64Array,
   nz: number,
+  gemm: GemmStrided = gemmStrided,
 ): void {
   const nr = n - 1; // number of reflectors
   if (nr <= 0 || nz === 0) return;
@@ -55,8 +56,8 @@ export function householderBackTransform(
     }
     const zOff = (k0 + 1) * nz;
     // WT = Vᵀ·Z₂;  TW = T·WT;  Z₂ ← Z₂ − V·TW
-    gemmStrided(true, false, nb, nz, m, 1, V, 0, nb, z, zOff, nz, 0, WT, 0, nz);
-    gemmStrided(false, false, nb, nz, nb, 1, T, 0, nb, WT, 0, nz, 0, TW, 0, nz);
-    gemmStrided(false, false, m, nz, nb, -1, V, 0, nb, TW, 0, nz, 1, z, zOff, nz);
+    gemm(true, false, nb, nz, m, 1, V, 0, nb, z, zOff, nz, 0, WT, 0, nz);
+    gemm(false, false, nb, nz, nb, 1, T, 0, nb, WT, 0, nz, 0, TW, 0, nz);
+    gemm(false, false, m, nz, nb, -1, V, 0, nb, TW, 0, nz, 1, z, zOff, nz);
   }
 }

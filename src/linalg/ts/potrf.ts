@@ -1,4 +1,4 @@
-import { gemmStrided } from './gemm.js';
+import { gemmStrided, type GemmStrided } from './gemm.js';
 
 /** Panel width of the blocked factorization. */
 const NB = 64;
@@ -10,7 +10,13 @@ const NB = 64;
  * triangle; on success zeroes the strict upper triangle and returns 0. Returns the 1-based index of
  * the first pivot that is not positive (or not finite); A is then partially factored.
  */
-export function potrfLower(n: number, a: Float64Array, aOff: number, lda: number): number {
+export function potrfLower(
+  n: number,
+  a: Float64Array,
+  aOff: number,
+  lda: number,
+  gemm: GemmStrided = gemmStrided,
+): number {
   for (let k0 = 0; k0 < n; k0 += NB) {
     const k1 = Math.min(k0 + NB, n);
     const nb = k1 - k0;
@@ -23,7 +29,7 @@ export function potrfLower(n: number, a: Float64Array, aOff: number, lda: number
     // A22 ← A22 − A21·A21ᵀ, lower triangle only, one block row at a time.
     for (let i0 = k1; i0 < n; i0 += NB) {
       const i1 = Math.min(i0 + NB, n);
-      gemmStrided(
+      gemm(
         false,
         true,
         i1 - i0,

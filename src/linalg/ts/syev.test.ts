@@ -1,7 +1,7 @@
 /**
  * tsBackend.syev (Householder tridiagonalization; implicit QL for values, divide and conquer for pairs;
  * WY back-transform)
- * against closed forms and the acceptance bounds of issue 2:
+ * against closed forms and the accuracy bounds:
  *   ‖A·V − V·Λ‖_F/‖A‖_F ≤ 1e-12·n  and  ‖VᵀV − I‖_F ≤ 1e-12·n,
  * residuals computed by naive loops. Spectra are checked against matrices built with a known
  * spectrum (Q·diag(λ)·Qᵀ), the 1-2-1 Toeplitz closed form, trace and Frobenius invariants, and on
@@ -18,7 +18,7 @@ import {
   randomMatrix,
   randomSymmetric,
   symmetricWithSpectrum,
-} from './testMatrices.js';
+} from './testMatrices.testutil.js';
 
 const EPS = 2 ** -52;
 

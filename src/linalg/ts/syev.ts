@@ -1,8 +1,9 @@
 import { Matrix } from '../matrix.js';
+import { gemmStrided, type GemmStrided } from './gemm.js';
 import { householderBackTransform } from './householderBackTransform.js';
 import { tridiagonalDivideConquer } from './tridiagonalDivideConquer.js';
 import { tridiagonalQL } from './tridiagonalQL.js';
-import { tridiagonalize } from './tridiagonalize.js';
+import { tridiagonalize, type Tridiagonal } from './tridiagonalize.js';
 
 const EPS = 2 ** -52;
 
@@ -14,9 +15,16 @@ const EPS = 2 ** -52;
  *  3. split T where |e_k| ≤ ε·max(|d_k| + |d_{k+1}|, ‖T‖) into unreduced blocks; per block, eigenvalues
  *     only by implicit QL (`tridiagonalQL`), or all pairs by divide and conquer (`tridiagonalDivideConquer`);
  *  4. eigenvectors of A = Q·Z with blocked WY reflectors (`householderBackTransform`).
- * Eigenvalues ascending; column j of `vectors` is the unit eigenvector of values[j].
+ * Eigenvalues ascending; column j of `vectors` is the unit eigenvector of values[j]. Every GEMM goes
+ * through `gemm` and step 2 through `tridiagonal` (this backend's by default), so that another backend
+ * can supply its kernels.
  */
-export function syev(A: Matrix, wantVectors: boolean): { values: Float64Array; vectors: Matrix | null } {
+export function syev(
+  A: Matrix,
+  wantVectors: boolean,
+  gemm: GemmStrided = gemmStrided,
+  tridiagonal: (n: number, a: Float64Array, keepReflectors: boolean) => Tridiagonal = tridiagonalize,
+): { values: Float64Array; vectors: Matrix | null } {
   const n = A.rows;
   const a = new Float64Array(n * n);
   let amax = 0;
@@ -33,7 +41,7 @@ export function syev(A: Matrix, wantVectors: boolean): { values: Float64Array; v
   const exponent = amax === 0 ? 0 : Math.floor(Math.log2(amax)) + 1;
   if (exponent !== 0) for (let i = 0; i < n * n; i++) a[i] = timesPowerOfTwo(a[i], -exponent);
 
-  const { d, e, tau } = tridiagonalize(n, a, wantVectors);
+  const { d, e, tau } = tridiagonal(n, a, wantVectors);
 
   // Unreduced blocks [b0, b1) of T: split where |e_k| ≤ ε·(|d_k| + |d_{k+1}|) or |e_k| ≤ ε·‖T‖.
   let tnorm = 0;
@@ -57,7 +65,7 @@ export function syev(A: Matrix, wantVectors: boolean): { values: Float64Array; v
     const b0 = starts[b];
     const b1 = starts[b + 1];
     if (wantVectors) {
-      const pairs = tridiagonalDivideConquer(b1 - b0, d.subarray(b0, b1), e.subarray(b0, b1 - 1));
+      const pairs = tridiagonalDivideConquer(b1 - b0, d.subarray(b0, b1), e.subarray(b0, b1 - 1), gemm);
       values.set(pairs.values, b0);
       blockVectors.push(pairs.vectors);
     } else {
@@ -86,7 +94,7 @@ export function syev(A: Matrix, wantVectors: boolean): { values: Float64Array; v
       for (let j = 0; j < bs; j++) z[zr + rank[b0 + j]] = V[r * bs + j];
     }
   }
-  householderBackTransform(n, a, tau, z, n);
+  householderBackTransform(n, a, tau, z, n, gemm);
   return { values: sorted, vectors: new Matrix(n, n, z) };
 }
 

@@ -1,4 +1,4 @@
-import { gemmStrided } from './gemm.js';
+import { gemmStrided, type GemmStrided } from './gemm.js';
 
 /** Row-block height of the blocked update: each block row of C costs one GEMM. */
 const NB = 96;
@@ -21,12 +21,13 @@ export function syrkStrided(
   c: Float64Array,
   cOff: number,
   ldc: number,
+  gemm: GemmStrided = gemmStrided,
 ): void {
   for (let i0 = 0; i0 < n; i0 += NB) {
     const i1 = Math.min(i0 + NB, n);
     // C[i0:i1, 0:i1] ← α·op(A)[i0:i1, :]·op(A)[0:i1, :]ᵀ + β·C[i0:i1, 0:i1]
     if (!trans) {
-      gemmStrided(
+      gemm(
         false,
         true,
         i1 - i0,
@@ -45,7 +46,7 @@ export function syrkStrided(
         ldc,
       );
     } else {
-      gemmStrided(
+      gemm(
         true,
         false,
         i1 - i0,

@@ -12,7 +12,7 @@ import { householderBackTransform } from './householderBackTransform.js';
 import { tridiagonalDivideConquer } from './tridiagonalDivideConquer.js';
 import { tridiagonalize } from './tridiagonalize.js';
 import { tridiagonalQL } from './tridiagonalQL.js';
-import { maxAbsDiff, naiveProduct, randomSymmetric, uniformStream } from './testMatrices.js';
+import { maxAbsDiff, naiveProduct, randomSymmetric, uniformStream } from './testMatrices.testutil.js';
 
 const EPS = 2 ** -52;
 

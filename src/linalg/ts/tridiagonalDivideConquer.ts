@@ -1,4 +1,4 @@
-import { gemmStrided } from './gemm.js';
+import { gemmStrided, type GemmStrided } from './gemm.js';
 import { hypot2, norm2 } from './householder.js';
 import { tridiagonalQL } from './tridiagonalQL.js';
 
@@ -23,7 +23,12 @@ export interface TridiagonalEigen {
  * the halves are solved recursively, T₁' = Q₁D₁Q₁ᵀ, T₂' = Q₂D₂Q₂ᵀ, and T = Q(D + ρ·z·zᵀ)Qᵀ with
  * Q = diag(Q₁, Q₂), z = Qᵀw, is the rank-one update solved by `mergeRankOne`. d and e are not modified.
  */
-export function tridiagonalDivideConquer(m: number, d: Float64Array, e: Float64Array): TridiagonalEigen {
+export function tridiagonalDivideConquer(
+  m: number,
+  d: Float64Array,
+  e: Float64Array,
+  gemm: GemmStrided = gemmStrided,
+): TridiagonalEigen {
   if (m <= LEAF) {
     const values = d.slice(0, m);
     const ee = new Float64Array(m);
@@ -40,9 +45,9 @@ export function tridiagonalDivideConquer(m: number, d: Float64Array, e: Float64A
   d1[k - 1] -= rho;
   const d2 = d.slice(k, m);
   d2[0] -= rho;
-  const left = tridiagonalDivideConquer(k, d1, e.subarray(0, k - 1));
-  const right = tridiagonalDivideConquer(m - k, d2, e.subarray(k, m - 1));
-  return mergeRankOne(m, k, left, right, rho, b < 0 ? -1 : 1);
+  const left = tridiagonalDivideConquer(k, d1, e.subarray(0, k - 1), gemm);
+  const right = tridiagonalDivideConquer(m - k, d2, e.subarray(k, m - 1), gemm);
+  return mergeRankOne(m, k, left, right, rho, b < 0 ? -1 : 1, gemm);
 }
 
 /**
@@ -63,6 +68,7 @@ function mergeRankOne(
   right: TridiagonalEigen,
   rho0: number,
   sign: number,
+  gemm: GemmStrided,
 ): TridiagonalEigen {
   const m2 = m - k;
   const D = new Float64Array(m);
@@ -225,8 +231,8 @@ function mergeRankOne(
   // R = Q[:, keep]·U, exploiting Q = diag(Q₁, Q₂) (dlaed3): the top rows only need the kept columns
   // with support there, and likewise the bottom rows, which halves the flops of a dense product.
   const R = new Float64Array(m * kk);
-  productOverSupport(Q, m, 0, k, keep, col, support, 1, U, kk, R);
-  productOverSupport(Q, m, k, m, keep, col, support, 2, U, kk, R);
+  productOverSupport(Q, m, 0, k, keep, col, support, 1, U, kk, R, gemm);
+  productOverSupport(Q, m, k, m, keep, col, support, 2, U, kk, R, gemm);
 
   // Assemble all m pairs in ascending order.
   const valuesAll = new Float64Array(m);
@@ -277,6 +283,7 @@ function productOverSupport(
   U: Float64Array,
   kk: number,
   R: Float64Array,
+  gemm: GemmStrided,
 ): void {
   const cols: number[] = [];
   for (let t = 0; t < kk; t++) if (support[col[keep[t]]] & part) cols.push(t);
@@ -290,5 +297,5 @@ function productOverSupport(
   }
   const Us = new Float64Array(nc * kk);
   for (let c = 0; c < nc; c++) Us.set(U.subarray(cols[c] * kk, cols[c] * kk + kk), c * kk);
-  gemmStrided(false, false, rows, kk, nc, 1, Qs, 0, nc, Us, 0, kk, 0, R, r0 * kk, kk);
+  gemm(false, false, rows, kk, nc, 1, Qs, 0, nc, Us, 0, kk, 0, R, r0 * kk, kk);
 }

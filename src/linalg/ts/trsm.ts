@@ -1,4 +1,4 @@
-import { gemmStrided } from './gemm.js';
+import { gemmStrided, type GemmStrided } from './gemm.js';
 
 /** Diagonal block size: the off-diagonal part of each block step is one GEMM. */
 const NB = 64;
@@ -19,12 +19,13 @@ export function trsmLowerStrided(
   b: Float64Array,
   bOff: number,
   ldb: number,
+  gemm: GemmStrided = gemmStrided,
 ): void {
   if (!trans) {
     for (let i0 = 0; i0 < n; i0 += NB) {
       const i1 = Math.min(i0 + NB, n);
       // B_I ← B_I − L[I, 0:i0]·X[0:i0]
-      gemmStrided(
+      gemm(
         false,
         false,
         i1 - i0,
@@ -58,7 +59,7 @@ export function trsmLowerStrided(
     for (let i1 = n; i1 > 0; i1 -= NB) {
       const i0 = Math.max(0, i1 - NB);
       // B_I ← B_I − L[i1:n, I]ᵀ·X[i1:n]
-      gemmStrided(
+      gemm(
         true,
         false,
         i1 - i0,

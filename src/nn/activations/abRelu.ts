@@ -1,5 +1,6 @@
 import { activationLayer, checkFinite, correlation } from '../activation.js';
 import type { EntrywiseLayer } from '../entrywise.js';
+import { rootProduct } from '../../special/rootProduct.js';
 
 /**
  * The rectifier family as layers, with the arc-cosine dual of Cho & Saul (2009) in the 1/(2π)
@@ -14,29 +15,11 @@ import type { EntrywiseLayer } from '../entrywise.js';
 
 const INV_2PI = 1 / (2 * Math.PI);
 
-/** Dual of Relu (module-level, so all Relu layers share one function and kernelFn's hot call site stays monomorphic). */
-function reluDual(s: number, q1: number, q2: number, out: Float64Array): void {
-  // ρ = s/n clipped inline (as `correlation`), one sqrt fewer in the hot loop
-  const n = Math.sqrt(q1 * q2);
-  const c = n === 0 ? 0 : s / n;
-  const rho = c > 1 ? 1 : c < -1 ? -1 : c;
-  const piMinusTheta = Math.PI - Math.acos(rho);
-  out[0] = n * (Math.sqrt(1 - rho * rho) + piMinusTheta * rho) * INV_2PI;
-  out[1] = piMinusTheta * INV_2PI;
-}
-
-/** ReLU, φ(x) = max(x, 0), with the arc-cosine dual of Cho & Saul (2009): Σ' = √(q₁q₂)·(sin θ + (π − θ)·cos θ)/(2π), Σ̇ = (π − θ)/(2π), cos θ = Σ/√(q₁q₂). */
+/** Relu = ABRelu(0, 1): the same dual, (a² + b²)·K(ρ) − 0·K(−ρ) = K(ρ) exactly. */
 export function Relu(): EntrywiseLayer {
-  return activationLayer({
-    config: { type: 'Relu' },
-    fn: (x) => (x > 0 ? x : 0),
-    dfn: (x) => (x > 0 ? 1 : 0),
-    dual: reluDual,
-    closedForm: { kind: 'abrelu', a: 0, b: 1 },
-  });
+  return abReluLayer({ type: 'Relu' }, 0, 1);
 }
 
-/** φ(x) = a·min(x, 0) + b·max(x, 0) (LeakyRelu, Abs), with Σ' = (a² + b²)·K(ρ) − 2ab·K(−ρ) from the arc-cosine kernel K (Cho & Saul 2009). */
 export function ABRelu(opts: { a: number; b: number }): EntrywiseLayer {
   const a = checkFinite(opts?.a, 'ABRelu', 'a');
   const b = checkFinite(opts?.b, 'ABRelu', 'b');
@@ -62,7 +45,7 @@ function abReluLayer(config: { type: string; [k: string]: unknown }, a: number, 
     fn: (x) => (x > 0 ? b * x : a * x),
     dfn: (x) => (x > 0 ? b : a),
     dual(s, q1, q2, out) {
-      const n = Math.sqrt(q1 * q2);
+      const n = rootProduct(q1, q2);
       const rho = correlation(s, q1, q2);
       const theta = Math.acos(rho);
       const sinTheta = Math.sqrt(1 - rho * rho);

@@ -12,7 +12,7 @@ import { Cos, Rbf, Sin } from './sin.js';
 
 /**
  * Closed-form duals against the numerical (quadrature) dual of the same φ, on a grid of (q1, q2, ρ)
- * including ρ = ±1 and near-degenerate correlations. Acceptance (issue 3): ≤ 1e-6 relative; measured much smaller.
+ * including ρ = ±1 and near-degenerate correlations. Bound: ≤ 1e-6 relative; measured much smaller.
  */
 
 const Q = [0.3, 1, 2.5];
@@ -69,7 +69,7 @@ function compare(name: string, a: Layer, b: Layer, tol: number): number {
 /** Piecewise Gauss–Legendre (kinked φ): measured ≤ 4e-12. Tensor Gauss–Hermite, 64 nodes (default): see TOL_GH. */
 const TOL = 1e-9;
 // Tensor GH, 64 nodes: measured Sin/Cos/Rbf ≤ 1e-13, Erf ≤ 6e-10, Gelu ≤ 3e-7 (relative, 1e-3 floor);
-// the acceptance bound of issue 3 is 1e-6.
+// the bound is 1e-6.
 const TOL_GH = 1e-6;
 
 test('Relu closed form = piecewise Gauss–Legendre quadrature with breakpoint 0', () => {

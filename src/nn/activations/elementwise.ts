@@ -1,3 +1,4 @@
+import { NtkInputError, NtkTypeError } from '../../errors.js';
 import { gaussianDual, type GaussianDualOptions } from '../../special/gaussianDual.js';
 import { normalCdf } from '../../special/normal.js';
 import { activationLayer } from '../activation.js';
@@ -46,7 +47,7 @@ export const NAMED_ELEMENTWISE: Readonly<Record<string, Named>> = {
 /** Any activation φ, its dual Σ' = E[φ(u)φ(v)], Σ̇ = E[φ′(u)φ′(v)] over (u, v) ~ N(0, [[q₁, Σ], [Σ, q₂]]) by Gauss–Hermite quadrature (neural-tangents `stax.ElementwiseNumerical`). */
 export function Elementwise(opts: ElementwiseOptions): EntrywiseLayer {
   if (opts === null || typeof opts !== 'object')
-    throw new TypeError(
+    throw new NtkTypeError(
       `Elementwise: expected options { fn, dfn?, nodes?, breakpoints? }, got ${String(opts)}`,
     );
   let fn: (x: number) => number;
@@ -56,7 +57,7 @@ export function Elementwise(opts: ElementwiseOptions): EntrywiseLayer {
   if (typeof opts.fn === 'string') {
     const named = NAMED_ELEMENTWISE[opts.fn];
     if (!named)
-      throw new RangeError(
+      throw new NtkInputError(
         `Elementwise: unknown fn '${opts.fn}'; known: ${Object.keys(NAMED_ELEMENTWISE).join(', ')}`,
       );
     ({ fn, dfn } = named);
@@ -67,18 +68,18 @@ export function Elementwise(opts: ElementwiseOptions): EntrywiseLayer {
     dfn = opts.dfn;
     name = '<function>';
   } else {
-    throw new TypeError(
+    throw new NtkTypeError(
       `Elementwise: fn must be a built-in name or a function with dfn (its derivative) also a function`,
     );
   }
   if (opts.nodes !== undefined && (!Number.isInteger(opts.nodes) || opts.nodes < 2 || opts.nodes > 400)) {
-    throw new RangeError(`Elementwise: nodes must be an integer in [2, 400], got ${opts.nodes}`);
+    throw new NtkInputError(`Elementwise: nodes must be an integer in [2, 400], got ${opts.nodes}`);
   }
   if (
     breakpoints !== undefined &&
     !(Array.isArray(breakpoints) && breakpoints.every((b) => Number.isFinite(b)))
   ) {
-    throw new TypeError(
+    throw new NtkTypeError(
       `Elementwise: breakpoints must be an array of finite numbers, got ${String(breakpoints)}`,
     );
   }

@@ -1,3 +1,4 @@
+import { NtkInputError } from '../../errors.js';
 import { activationLayer, checkFinite } from '../activation.js';
 import type { EntrywiseLayer } from '../entrywise.js';
 
@@ -31,7 +32,7 @@ export function Cos(opts: { a?: number; b?: number; c?: number } = {}): Entrywis
  */
 export function Rbf(opts: { gamma?: number } = {}): EntrywiseLayer {
   const gamma = checkFinite(opts.gamma ?? 1, 'Rbf', 'gamma');
-  if (gamma < 0) throw new RangeError(`Rbf: gamma must be ≥ 0, got ${gamma}`);
+  if (gamma < 0) throw new NtkInputError(`Rbf: gamma must be ≥ 0, got ${gamma}`);
   return sinLayer({ type: 'Rbf', gamma }, Math.SQRT2, Math.sqrt(2 * gamma), Math.PI / 4, 0);
 }
 

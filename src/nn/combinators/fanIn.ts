@@ -1,3 +1,4 @@
+import { NtkInputError } from '../../errors.js';
 import { list, sameShape, shapeList } from '../tensor.js';
 import type { Cache, Flow, Kernel, Layer, Params, Tensor } from '../types.js';
 
@@ -10,7 +11,7 @@ function checkCompatible(ks: Kernel[], where: string): void {
       !sameShape(k.spatial, k0.spatial) ||
       k.diagonalSpatial !== k0.diagonalSpatial
     ) {
-      throw new RangeError(`${where}: branch kernels differ in batch sizes or spatial layout`);
+      throw new NtkInputError(`${where}: branch kernels differ in batch sizes or spatial layout`);
     }
   }
 }
@@ -30,10 +31,10 @@ export function FanInSum(): Layer {
     children: [],
     outShape(inShape: Flow<readonly number[]>): number[] {
       const s = shapeList(inShape, 'FanInSum');
-      if (s.length === 0) throw new RangeError('FanInSum: needs at least one input');
+      if (s.length === 0) throw new NtkInputError('FanInSum: needs at least one input');
       for (const t of s)
         if (!sameShape(t, s[0]))
-          throw new RangeError(
+          throw new NtkInputError(
             `FanInSum: input shapes differ: [${s.map((x) => `[${x.join(', ')}]`).join(', ')}]`,
           );
       return [...s[0]];
@@ -44,7 +45,7 @@ export function FanInSum(): Layer {
       const y = new Float64Array(xs[0].data.length);
       for (const t of xs) {
         if (!sameShape(t.shape, xs[0].shape))
-          throw new RangeError(
+          throw new NtkInputError(
             `FanInSum: input shapes differ: [${t.shape.join(', ')}] vs [${xs[0].shape.join(', ')}]`,
           );
         for (let i = 0; i < y.length; i++) y[i] += t.data[i];
@@ -104,10 +105,10 @@ export function FanInConcat(): Layer {
     children: [],
     outShape(inShape: Flow<readonly number[]>): number[] {
       const s = shapeList(inShape, 'FanInConcat');
-      if (s.length === 0) throw new RangeError('FanInConcat: needs at least one input');
+      if (s.length === 0) throw new NtkInputError('FanInConcat: needs at least one input');
       for (const t of s) {
         if (t.length !== s[0].length || !sameShape(t.slice(0, -1), s[0].slice(0, -1)))
-          throw new RangeError(`FanInConcat: inputs must agree except in the last axis`);
+          throw new NtkInputError(`FanInConcat: inputs must agree except in the last axis`);
       }
       return [...s[0].slice(0, -1), s.reduce((a, t) => a + t[t.length - 1], 0)];
     },
@@ -119,7 +120,7 @@ export function FanInConcat(): Layer {
       const M = xs[0].data.length / widths[0];
       for (let b = 0; b < xs.length; b++) {
         if (xs[b].data.length / widths[b] !== M)
-          throw new RangeError(`FanInConcat: inputs must agree except in the last axis`);
+          throw new NtkInputError(`FanInConcat: inputs must agree except in the last axis`);
       }
       const y = new Float64Array(M * total);
       let off = 0;

@@ -1,10 +1,11 @@
+import { NtkInputError, NtkTypeError } from '../../errors.js';
 import { single, singleShape, tensor } from '../tensor.js';
 import type { Cache, Flow, Kernel, Layer, Params, Tensor } from '../types.js';
 
 /** FanOut(n): one input → a list of n copies (neural-tangents `stax.FanOut`); backward sums the cotangents. */
 export function FanOut(n: number): Layer {
   if (!Number.isInteger(n) || n < 1)
-    throw new RangeError(`FanOut: n must be a positive integer, got ${String(n)}`);
+    throw new NtkInputError(`FanOut: n must be a positive integer, got ${String(n)}`);
   return {
     type: 'FanOut',
     config: { type: 'FanOut', n },
@@ -20,7 +21,7 @@ export function FanOut(n: number): Layer {
     },
     backward(_p: Params, cache: Cache, gy: Flow<Tensor>) {
       if (!Array.isArray(gy) || gy.length !== n)
-        throw new RangeError(`FanOut.backward: expected a list of ${n} cotangents`);
+        throw new NtkInputError(`FanOut.backward: expected a list of ${n} cotangents`);
       const gx = tensor(cache as number[]);
       for (const g of gy) for (let i = 0; i < gx.data.length; i++) gx.data[i] += g.data[i];
       return { gx, gparams: {} };
@@ -31,8 +32,8 @@ export function FanOut(n: number): Layer {
     },
     kernel(k: Flow<Kernel>): Kernel[] {
       if (Array.isArray(k))
-        throw new TypeError(`FanOut: expected one kernel record, got a list of ${k.length}`);
-      return Array.from({ length: n }, () => k as Kernel);
+        throw new NtkTypeError(`FanOut: expected one kernel record, got a list of ${k.length}`);
+      return Array.from({ length: n }, () => k);
     },
   };
 }

@@ -1,3 +1,4 @@
+import { NtkInputError, NtkTypeError } from '../../errors.js';
 import { split } from '../../random/keys.js';
 import type { Key } from '../../random/key.js';
 import { list, shapeList } from '../tensor.js';
@@ -12,14 +13,14 @@ export function parallel(...layers: Layer[]): Layer {
   const inList = <T>(x: Flow<T>, where: string): T[] => {
     const xs = list(x, `parallel.${where}`);
     if (xs.length !== m)
-      throw new RangeError(
+      throw new NtkInputError(
         `parallel.${where}: expected a list of ${m} inputs (one per branch), got ${xs.length}`,
       );
     return xs;
   };
   const plist = (params: Params): readonly Params[] => {
     if (!Array.isArray(params) || params.length !== m)
-      throw new TypeError(`parallel: params must be a list of ${m} children's params`);
+      throw new NtkTypeError(`parallel: params must be a list of ${m} children's params`);
     return params as readonly Params[];
   };
   return {
@@ -29,12 +30,13 @@ export function parallel(...layers: Layer[]): Layer {
     outShape(inShape: Flow<readonly number[]>): Flow<number[]> {
       const s = shapeList(inShape, 'parallel.outShape');
       if (s.length !== m)
-        throw new RangeError(`parallel.outShape: expected ${m} input shapes, got ${s.length}`);
+        throw new NtkInputError(`parallel.outShape: expected ${m} input shapes, got ${s.length}`);
       return layers.map((l, i) => l.outShape(s[i]) as number[]);
     },
     init(key: Key, inShape: Flow<readonly number[]>): Params {
       const s = shapeList(inShape, 'parallel.init');
-      if (s.length !== m) throw new RangeError(`parallel.init: expected ${m} input shapes, got ${s.length}`);
+      if (s.length !== m)
+        throw new NtkInputError(`parallel.init: expected ${m} input shapes, got ${s.length}`);
       const keys = split(key, m);
       return layers.map((l, i) => l.init(keys[i], s[i]));
     },

@@ -1,3 +1,4 @@
+import { NtkTypeError } from '../../errors.js';
 import { split } from '../../random/keys.js';
 import type { Key } from '../../random/key.js';
 import type { BackwardTap, Cache, Flow, Kernel, Layer, Params, Tensor } from '../types.js';
@@ -6,11 +7,11 @@ import type { BackwardTap, Cache, Flow, Kernel, Layer, Params, Tensor } from '..
 export function serial(...layers: Layer[]): Layer {
   layers.forEach((l, i) => {
     if (l === null || typeof l !== 'object' || typeof l.kernel !== 'function')
-      throw new TypeError(`serial: argument ${i} is not a Layer, got ${String(l)}`);
+      throw new NtkTypeError(`serial: argument ${i} is not a Layer, got ${String(l)}`);
   });
   const plist = (params: Params): readonly Params[] => {
     if (!Array.isArray(params) || params.length !== layers.length) {
-      throw new TypeError(
+      throw new NtkTypeError(
         `serial: params must be a list of ${layers.length} children's params, got ${Array.isArray(params) ? `a list of ${params.length}` : 'a record'}`,
       );
     }

@@ -1,3 +1,4 @@
+import { NtkInputError, NtkTypeError } from '../../errors.js';
 import { replaceKernel } from '../kernelRecord.js';
 import { single, singleShape } from '../tensor.js';
 import type { Cache, Flow, Kernel, Layer, Params, Tensor } from '../types.js';
@@ -35,18 +36,18 @@ interface PoolCache {
 /** Average pooling over windows (neural-tangents `stax.AvgPool`): y(o) = (1/|window|)·Σ_a x(o·s + a); kernel map Σ'(o, o') = (1/|window|²)·Σ_{a,a'} Σ(o·s + a, o'·s + a'), the same for Θ. */
 export function AvgPool(opts: AvgPoolOptions): Layer {
   if (opts === null || typeof opts !== 'object')
-    throw new TypeError(`AvgPool: expected options { window, strides?, padding? }, got ${String(opts)}`);
+    throw new NtkTypeError(`AvgPool: expected options { window, strides?, padding? }, got ${String(opts)}`);
   const window = checkWindow(opts.window, 'AvgPool', 'window');
   const strides = checkWindow(opts.strides ?? window, 'AvgPool', 'strides');
   if (strides.length !== window.length)
-    throw new RangeError(
+    throw new NtkInputError(
       `AvgPool: strides [${strides.join(', ')}] and window [${window.join(', ')}] must have the same length`,
     );
   const padding = checkPadding(opts.padding ?? 'VALID', 'AvgPool');
   const size = window.reduce((a, b) => a * b, 1);
   const geo = (shape: readonly number[], where: string): { g: Geometry; C: number } => {
     if (shape.length !== window.length + 1)
-      throw new RangeError(
+      throw new NtkInputError(
         `AvgPool.${where}: a ${window.length}-D pooling expects input feature shape ${window.length === 2 ? '[H, W, C]' : '[L, C]'}, got [${shape.join(', ')}]`,
       );
     return {

@@ -1,5 +1,6 @@
+import { NtkInputError, NtkTypeError } from '../../errors.js';
 import { Matrix } from '../../linalg/matrix.js';
-import { getBackend } from '../../linalg/select.js';
+import { gemmInto } from '../../linalg/unchecked.js';
 import { normal } from '../../random/normal.js';
 import { split } from '../../random/keys.js';
 import type { Key } from '../../random/key.js';
@@ -59,23 +60,25 @@ export interface ConvLayer extends Layer {
 /** A 1-D / 2-D convolution (neural-tangents `stax.Conv`), z = (W_std/√(|f|·C))·W ⋆ x + b_std·b; kernel map Σ'(p, p') = W_std²·(1/|f|)·Σ_a Σ(p + a, p' + a) + b_std² (Arora et al. 2019, eq. 7), Θ' = Σ' + W_std²·(1/|f|)·Σ_a Θ(p + a, p' + a). */
 export function Conv(opts: ConvOptions): ConvLayer {
   if (opts === null || typeof opts !== 'object')
-    throw new TypeError(
+    throw new NtkTypeError(
       `Conv: expected options { channels, filter, padding?, W_std?, b_std?, parameterization? }, got ${String(opts)}`,
     );
   const { channels } = opts;
   if (!Number.isInteger(channels) || channels < 1)
-    throw new RangeError(`Conv: channels must be a positive integer, got ${String(channels)}`);
+    throw new NtkInputError(`Conv: channels must be a positive integer, got ${String(channels)}`);
   const filter = checkWindow(opts.filter, 'Conv', 'filter');
   const padding = checkPadding(opts.padding ?? 'SAME', 'Conv');
   const W_std = opts.W_std ?? 1;
   const b_std = opts.b_std === undefined ? null : opts.b_std;
   const parameterization = opts.parameterization ?? 'ntk';
   if (typeof W_std !== 'number' || !Number.isFinite(W_std) || W_std < 0)
-    throw new RangeError(`Conv: W_std must be a finite number ≥ 0, got ${String(W_std)}`);
+    throw new NtkInputError(`Conv: W_std must be a finite number ≥ 0, got ${String(W_std)}`);
   if (b_std !== null && (typeof b_std !== 'number' || !Number.isFinite(b_std) || b_std < 0))
-    throw new RangeError(`Conv: b_std must be a finite number ≥ 0 or null (no bias), got ${String(b_std)}`);
+    throw new NtkInputError(
+      `Conv: b_std must be a finite number ≥ 0 or null (no bias), got ${String(b_std)}`,
+    );
   if (parameterization !== 'ntk' && parameterization !== 'standard')
-    throw new RangeError(
+    throw new NtkInputError(
       `Conv: parameterization must be 'ntk' or 'standard', got ${String(parameterization)}`,
     );
   const hasBias = b_std !== null;
@@ -89,7 +92,7 @@ export function Conv(opts: ConvOptions): ConvLayer {
   /** Spatial shape and channel count of an input feature shape [...S, C]. */
   const split_ = (shape: readonly number[], where: string): { S: number[]; C: number; g: Geometry } => {
     if (shape.length !== filter.length + 1 || shape[shape.length - 1] < 1)
-      throw new RangeError(
+      throw new NtkInputError(
         `Conv.${where}: a ${filter.length}-D convolution expects input feature shape ${filter.length === 2 ? '[H, W, C]' : '[L, C]'} ` +
           `(inputs ${filter.length === 2 ? '(N, H, W, C)' : '(N, L, C)'}), got [${shape.join(', ')}]`,
       );
@@ -103,7 +106,7 @@ export function Conv(opts: ConvOptions): ConvLayer {
     const W = (params as { W?: Tensor }).W;
     const want = [...filter, C, channels];
     if (!W || W.shape.length !== want.length || W.shape.some((s, i) => s !== want[i]))
-      throw new RangeError(
+      throw new NtkInputError(
         `Conv: params.W must have shape [${want.join(', ')}], got ${W ? `[${W.shape.join(', ')}]` : 'none'}`,
       );
     return W;
@@ -112,7 +115,7 @@ export function Conv(opts: ConvOptions): ConvLayer {
     if (!hasBias) return null;
     const b = (params as { b?: Tensor }).b;
     if (!b || b.data.length !== channels)
-      throw new RangeError(
+      throw new NtkInputError(
         `Conv: params.b must have shape [${channels}], got ${b ? `[${b.shape.join(', ')}]` : 'none'}`,
       );
     return b;
@@ -125,7 +128,7 @@ export function Conv(opts: ConvOptions): ConvLayer {
     B: Matrix,
     beta: number,
     Cm: Matrix,
-  ): void => getBackend().gemm(tA, tB, alpha, A, B, beta, Cm);
+  ): void => gemmInto(tA, tB, alpha, A, B, beta, Cm);
   /** y = cw·patches·W + cb·b, rows = N·P_out. */
   const affine = (
     patches: Float64Array,
@@ -184,7 +187,7 @@ export function Conv(opts: ConvOptions): ConvLayer {
       const N = x.shape[0];
       const rows = N * g.pOut;
       if (gy.data.length !== rows * channels)
-        throw new RangeError(
+        throw new NtkInputError(
           `Conv.backward: cotangent has ${gy.data.length} entries, expected ${rows * channels}`,
         );
       const [cw, cb] = scales(C);
@@ -228,15 +231,14 @@ export function Conv(opts: ConvOptions): ConvLayer {
       const K = size * C;
       const rowLen = K * channels + (hasBias ? channels : 0);
       if (out.length !== N * rowLen)
-        throw new RangeError(
+        throw new NtkInputError(
           `Conv.perExampleGrads: out has length ${out.length}, expected N·P_layer = ${N}·${rowLen}`,
         );
       if (gy.data.length !== N * g.pOut * channels)
-        throw new RangeError(
+        throw new NtkInputError(
           `Conv.perExampleGrads: gy has ${gy.data.length} entries, expected ${N * g.pOut * channels}`,
         );
       const patches = im2col(g, x.data, N, C);
-      const be = getBackend();
       for (let n = 0; n < N; n++) {
         // row n: ∂⟨gy_n, y_n⟩/∂W = cw·patches_nᵀ·gy_n, ∂/∂b = cb·Σ_p gy_n(p)
         const Pn = new Matrix(g.pOut, K, patches.subarray(n * g.pOut * K, (n + 1) * g.pOut * K));
@@ -246,7 +248,7 @@ export function Conv(opts: ConvOptions): ConvLayer {
           gy.data.subarray(n * g.pOut * channels, (n + 1) * g.pOut * channels),
         );
         const o = new Matrix(K, channels, out.subarray(n * rowLen, n * rowLen + K * channels));
-        be.gemm(true, false, cw, Pn, Gn, 0, o);
+        gemmInto(true, false, cw, Pn, Gn, 0, o);
         if (hasBias) {
           const bo = n * rowLen + K * channels;
           for (let j = 0; j < channels; j++) out[bo + j] = 0;

@@ -1,3 +1,4 @@
+import { NtkInputError } from '../../errors.js';
 /**
  * Spatial geometry of stride-s windows over 1-D or 2-D inputs (neural-tangents / XLA conventions):
  * for an axis of size n, window f and stride s,
@@ -25,7 +26,7 @@ export function axisMap(n: number, f: number, stride: number, padding: Padding, 
   let before: number;
   if (padding === 'VALID') {
     if (f > n)
-      throw new RangeError(
+      throw new NtkInputError(
         `${where}: window ${f} is larger than the input size ${n} along an axis with padding 'VALID'`,
       );
     m = Math.floor((n - f) / stride) + 1;
@@ -67,7 +68,7 @@ export function geometry(
   where: string,
 ): Geometry {
   if (spatial.length !== window.length) {
-    throw new RangeError(
+    throw new NtkInputError(
       `${where}: the layer has a ${window.length}-D window [${window.join(', ')}] but the input has ` +
         `${spatial.length} spatial axes [${spatial.join(', ')}] (inputs are NHWC (N, H, W, C) for 2-D, (N, L, C) for 1-D)`,
     );
@@ -97,7 +98,7 @@ export function checkWindow(v: unknown, where: string, name: string): number[] {
     (v.length !== 1 && v.length !== 2) ||
     !v.every((s) => Number.isInteger(s) && s >= 1)
   )
-    throw new RangeError(
+    throw new NtkInputError(
       `${where}: ${name} must be [n] (1-D) or [h, w] (2-D) positive integers, got ${JSON.stringify(v)}`,
     );
   return [...(v as number[])];
@@ -105,7 +106,9 @@ export function checkWindow(v: unknown, where: string, name: string): number[] {
 
 export function checkPadding(p: unknown, where: string): Padding {
   if (!PADDINGS.includes(p as Padding))
-    throw new RangeError(`${where}: padding must be 'SAME', 'VALID' or 'CIRCULAR', got ${JSON.stringify(p)}`);
+    throw new NtkInputError(
+      `${where}: padding must be 'SAME', 'VALID' or 'CIRCULAR', got ${JSON.stringify(p)}`,
+    );
   return p as Padding;
 }
 

@@ -1,3 +1,4 @@
+import { NtkInputError } from '../../errors.js';
 import { replaceKernel } from '../kernelRecord.js';
 import { single, singleShape } from '../tensor.js';
 import type { Cache, Flow, Kernel, Layer, Params, Tensor } from '../types.js';
@@ -18,7 +19,7 @@ export function GlobalAvgPool(): Layer {
     outShape(s: Flow<readonly number[]>): number[] {
       const shape = singleShape(s, 'GlobalAvgPool');
       if (shape.length < 2)
-        throw new RangeError(
+        throw new NtkInputError(
           `GlobalAvgPool: needs a spatial input feature shape [...S, C], got [${shape.join(', ')}]`,
         );
       return [shape[shape.length - 1]];
@@ -27,7 +28,9 @@ export function GlobalAvgPool(): Layer {
     forward(_p: Params, xf: Flow<Tensor>) {
       const x = single(xf, 'GlobalAvgPool');
       if (x.shape.length < 3)
-        throw new RangeError(`GlobalAvgPool: needs spatial inputs [N, ...S, C], got [${x.shape.join(', ')}]`);
+        throw new NtkInputError(
+          `GlobalAvgPool: needs spatial inputs [N, ...S, C], got [${x.shape.join(', ')}]`,
+        );
       const N = x.shape[0];
       const C = x.shape[x.shape.length - 1];
       const P = positions(x.shape.slice(1, -1));

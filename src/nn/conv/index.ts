@@ -1,5 +1,4 @@
-/** Convolutional layers and their kernel maps: Conv, AvgPool, GlobalAvgPool, Flatten. */
-import './register.js';
+/** Convolutional layers and their kernel maps (Arora et al. 2019, §3): Conv, AvgPool, GlobalAvgPool, Flatten. */
 export { Conv, type ConvOptions, type ConvLayer } from './conv.js';
 export { AvgPool, type AvgPoolOptions } from './avgPool.js';
 export { GlobalAvgPool } from './globalAvgPool.js';

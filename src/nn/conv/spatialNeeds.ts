@@ -1,34 +1,28 @@
+import { layerDescriptor } from '../registry.js';
+import type { LayoutRequirements } from '../descriptor.js';
 import type { Layer } from '../types.js';
 
 /**
- * What a network's kernel computation needs from the spatial layout (neural-tangents decides the same from
- * its layers' requirements): layers that average over positions need all position pairs; everything else
- * (Conv, Dense, activations, Flatten) maps equal positions from equal positions, so without pooling the
- * diagonal-spatial layout is exact and P times cheaper than all pairs.
+ * What a network's kernel computation needs from the spatial layout, read from its layers' descriptors
+ * (`requires`, as neural-tangents' `@requires`): layers that average over positions need all position pairs;
+ * everything else (Conv, Dense, activations, Flatten) maps equal positions from equal positions, so without
+ * pooling the diagonal-spatial layout is exact and P times cheaper than all pairs.
  */
-const POOLING = new Set(['AvgPool', 'GlobalAvgPool']);
-/** Layers whose kernel maps never read var1/var2. */
-const VARIANCE_FREE = new Set([
-  'Dense',
-  'Conv',
-  'Flatten',
-  'AvgPool',
-  'GlobalAvgPool',
-  'Identity',
-  'serial',
-  'parallel',
-  'FanOut',
-  'FanInSum',
-  'FanInConcat',
-]);
+
+/** A layer of a type that is not registered: assume it reads variances and keeps equal positions. */
+const UNKNOWN: LayoutRequirements = { fullSpatial: false, variances: true };
 
 function leavesInOrder(net: Layer): Layer[] {
   return net.children.length === 0 ? [net] : net.children.flatMap(leavesInOrder);
 }
 
+function requirementsOf(l: Layer): LayoutRequirements {
+  return layerDescriptor(l.type)?.requires ?? UNKNOWN;
+}
+
 /** True when some layer averages over spatial positions (AvgPool, GlobalAvgPool). */
 export function needsFullSpatial(net: Layer): boolean {
-  return leavesInOrder(net).some((l) => POOLING.has(l.type));
+  return leavesInOrder(net).some((l) => requirementsOf(l).fullSpatial);
 }
 
 /**
@@ -39,8 +33,9 @@ export function needsFullSpatial(net: Layer): boolean {
 export function poolThenNonlinearity(net: Layer): boolean {
   let pooled = false;
   for (const l of leavesInOrder(net)) {
-    if (POOLING.has(l.type)) pooled = true;
-    else if (pooled && !VARIANCE_FREE.has(l.type)) return true;
+    const r = requirementsOf(l);
+    if (r.fullSpatial) pooled = true;
+    else if (pooled && r.variances) return true;
   }
   return false;
 }

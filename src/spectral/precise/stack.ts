@@ -1,3 +1,4 @@
+import type { PreciseLayer } from '../../nn/descriptor.js';
 import { acos, asin, div, fromNumber, mul, pi, sqrt, type Fixed } from './fixed.js';
 
 /**
@@ -21,11 +22,8 @@ import { acos, asin, div, fromNumber, mul, pi, sqrt, type Fixed } from './fixed.
  * boolean-cube finite differences, cube.ts); the float64 kernels of src/nn are the reference elsewhere.
  */
 
-export type PreciseLayer =
-  | { readonly type: 'Dense'; readonly W_std: number; readonly b_std: number }
-  | { readonly type: 'ABRelu'; readonly a: number; readonly b: number }
-  | { readonly type: 'Erf'; readonly a: number; readonly b: number; readonly c: number }
-  | { readonly type: 'Identity' };
+/** The primitives, and each layer type's translation to them, are in the layer descriptors (src/nn/descriptor.ts). */
+export type { PreciseLayer } from '../../nn/descriptor.js';
 
 /** Σ(t) and Θ(t) of a dot-product network at the requested t, in fixed point. */
 export interface PreciseKernelValues {
@@ -114,65 +112,4 @@ export function preciseStackKernel(
     }
   }
   return { nngp: S, ntk: T, variance: q };
-}
-
-/**
- * Translate a model's layer configuration (neural-tangents-style `{type, ...}` records, possibly nested
- * in `serial`) to the precise stack, or throw naming the first layer this module cannot evaluate.
- */
-export function preciseLayersFromConfig(
-  config: { readonly type: string; readonly [k: string]: unknown },
-  parameterization = 'ntk',
-): PreciseLayer[] {
-  const out: PreciseLayer[] = [];
-  const num = (v: unknown, dflt: number, where: string, name: string): number => {
-    if (v === undefined || v === null) {
-      if (Number.isNaN(dflt)) throw new RangeError(`${where}: ${name} is required`);
-      return dflt;
-    }
-    if (typeof v !== 'number' || !Number.isFinite(v))
-      throw new RangeError(`${where}: ${name} must be a finite number, got ${String(v)}`);
-    return v;
-  };
-  const visit = (cfg: { readonly type: string; readonly [k: string]: unknown }): void => {
-    const t = cfg.type;
-    if (t === 'serial' || t === 'Serial') {
-      const kids = (cfg.layers ?? cfg.children) as unknown;
-      if (!Array.isArray(kids)) throw new Error(`precise kernel: a ${t} config needs a 'layers' array`);
-      for (const k of kids) visit(k as { type: string });
-      return;
-    }
-    if (t === 'Dense') {
-      const param = cfg.parameterization ?? parameterization;
-      if (param !== 'ntk')
-        throw new Error(
-          `precise kernel: Dense with parameterization '${String(param)}' is not supported (only 'ntk')`,
-        );
-      // b_std: null (or absent) = no bias, as in src/nn/dense.ts
-      out.push({
-        type: 'Dense',
-        W_std: num(cfg.W_std, 1, 'Dense', 'W_std'),
-        b_std: num(cfg.b_std, 0, 'Dense', 'b_std'),
-      });
-    } else if (t === 'Relu') out.push({ type: 'ABRelu', a: 0, b: 1 });
-    else if (t === 'ABRelu')
-      out.push({ type: 'ABRelu', a: num(cfg.a, NaN, 'ABRelu', 'a'), b: num(cfg.b, NaN, 'ABRelu', 'b') });
-    else if (t === 'LeakyRelu')
-      out.push({ type: 'ABRelu', a: num(cfg.alpha, NaN, 'LeakyRelu', 'alpha'), b: 1 });
-    else if (t === 'Abs') out.push({ type: 'ABRelu', a: -1, b: 1 });
-    else if (t === 'Erf')
-      out.push({
-        type: 'Erf',
-        a: num(cfg.a, 1, 'Erf', 'a'),
-        b: num(cfg.b, 1, 'Erf', 'b'),
-        c: num(cfg.c, 0, 'Erf', 'c'),
-      });
-    else if (t === 'Identity') out.push({ type: 'Identity' });
-    else
-      throw new Error(
-        `precise kernel: layer type '${t}' has no high-precision kernel map (supported: serial, Dense, Relu, ABRelu, LeakyRelu, Abs, Erf, Identity)`,
-      );
-  };
-  visit(config);
-  return out;
 }

@@ -4,11 +4,11 @@ import { PRNGKey, normal } from '../random/index.js';
 import { Conv, Dense, Erf, Flatten, GlobalAvgPool, Relu, serial } from '../nn/index.js';
 import type { Layer, Tensor } from '../nn/types.js';
 import type { Padding } from '../nn/conv/geometry.js';
-import { kernelFn } from './kernelFn.js';
+import { kernelFn } from '../kernels/kernelFn.js';
 import { monteCarloKernel } from './monteCarlo.js';
 
 /**
- * Acceptance (issue 7): the analytic CNTK against the Monte Carlo average of the empirical NTK of finite CNNs
+ * The analytic CNTK (Arora et al. 2019, §3) against the Monte Carlo average of the empirical NTK of finite CNNs
  * (src/empirical via Conv.perExampleGrads) at width 256 with 32 seeded initializations. Tolerance: every entry
  * within 5% of the kernel's scale √(Θ_ii·Θ_jj) (the diagonal within 5% relative). Expected error: the per-sample
  * NTK fluctuates by O(1/√width) and the bias is O(1/width), so about 1/√(256·32) ≈ 1% times a depth-dependent
