@@ -137,7 +137,7 @@ test('@arethetypeswrong/cli finds no problem (the package is ESM-only: a CommonJ
   assert.equal(r.status, 0, r.stderr);
 });
 
-test('the subpath entries load and compute with no Node globals (process, Buffer deleted), on the ts backend', async () => {
+test('the subpath entries load and compute with no Node globals (process, Buffer deleted), on a browser backend', async () => {
   const url = (m: string): string => {
     const target = pkg.exports[`./${m}`];
     assert.ok(typeof target === 'object', `exports has ./${m}`);
@@ -156,7 +156,7 @@ test('the subpath entries load and compute with no Node globals (process, Buffer
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   const got = JSON.parse(r.stdout.trim().split('\n').pop()!) as { backend: string; ntk: number[] };
-  assert.equal(got.backend, 'ts');
+  assert.notEqual(got.backend, 'blas', 'no native backend without Node');
   // The same kernel computed here, with Node (and whichever backend this run uses).
   const { Matrix } = await import('../src/linalg/index.js');
   const { serial, Dense, Relu } = await import('../src/nn/index.js');
