@@ -47,6 +47,16 @@ const SUB_COMMANDS: readonly SubCommand[] = [
     summary: 'CNTK / NTK kernel regression and a trained CNN on the 8×8 digits',
     register: async () => (await import('./commands/digits.js')).registerDigits,
   },
+  {
+    name: 'tiles',
+    summary: 'a kernel as tiles: plan, run, status, merge; Slurm arrays and Kubernetes Indexed Jobs',
+    register: async () => (await import('./commands/tiles.js')).registerTiles,
+  },
+  {
+    name: 'eig',
+    summary: 'top-K eigenpairs of a tiled kernel, streamed from its tiles (block Lanczos)',
+    register: async () => (await import('./commands/eig.js')).registerEig,
+  },
 ];
 
 async function main(argv: string[]): Promise<void> {

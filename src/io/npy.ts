@@ -290,8 +290,8 @@ function toDtype(data: NpyData | ArrayLike<number>, dtype: NpyDtype): NpyData {
   }
 }
 
-/** The header numpy 1.24 writes (format.py `_write_array_header` + `_wrap_header`), byte for byte. */
-function headerFor(dtype: NpyDtype, shape: readonly number[]): Uint8Array {
+/** The header (magic, version, dict, padding) numpy 1.24 writes (format.py `_write_array_header` + `_wrap_header`), byte for byte. */
+export function headerFor(dtype: NpyDtype, shape: readonly number[]): Uint8Array {
   const shapeRepr = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let dict = `{'descr': '<${DESCR[dtype].code}', 'fortran_order': False, 'shape': ${shapeRepr}, }`;
   if (shape.length > 0) dict += ' '.repeat(Math.max(0, GROWTH_AXIS_MAX_DIGITS - String(shape[0]).length));

@@ -11,6 +11,7 @@ import { mse } from '../../train/loss.js';
 import { choice, parseNumber } from '../args.js';
 import { resultJson } from '../jsonResult.js';
 import { deferSignals } from '../signals.js';
+import { isTileRun, tiledPredict } from './predictTiles.js';
 
 interface PredictCliOptions {
   kernelTrain: string;
@@ -102,6 +103,7 @@ async function runPredict(o: PredictCliOptions): Promise<void> {
   const inputs = predictInputs(o);
   checkOutputs([{ flag: '--out', path: o.out, kind: 'file' }], inputs);
   assertSidecarsAreNotInputs('--out', o.out, inputs);
+  if (isTileRun(o.kernelTrain)) return tiledPredict(o); // a tile run folder: conjugate gradients over the tiles
   const lr = parseNumber('--lr', o.lr, { minExclusive: 0 });
   const dynamics: Dynamics = choice('--dynamics', o.dynamics, ['gd', 'flow'] as const);
   const times = parseTimes(o.times);
@@ -233,7 +235,10 @@ export function registerPredict(program: Command): void {
     .description(
       'closed-form MSE training dynamics from a kernel: outputs at any steps (GD or gradient flow), t = ∞ kernel regression',
     )
-    .requiredOption('--kernel-train <file>', 'train–train kernel K, N×N symmetric .npy')
+    .requiredOption(
+      '--kernel-train <file>',
+      'train–train kernel K, N×N symmetric .npy, or a tile run folder (t = inf by conjugate gradients)',
+    )
     .option('--kernel-test <file>', 'test–train kernel, M×N .npy')
     .requiredOption('--y <file>', 'training targets, N×O (or N) .npy')
     .option('--y-test <file>', 'test targets (for the test loss)')

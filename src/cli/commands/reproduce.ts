@@ -13,6 +13,7 @@ import { getBackend } from '../../linalg/index.js';
 import { writeReport } from '../../report/write-report.js';
 import { parseSeed } from '../args.js';
 import { onStopSignal, signalExitCode, type StopSignal } from '../signals.js';
+import { submitReproduceSlurm } from './reproduceSlurm.js';
 
 interface ReproduceOptions {
   preset: string;
@@ -22,6 +23,8 @@ interface ReproduceOptions {
   cache: boolean;
   png: boolean;
 }
+
+type ReproduceCli = ReproduceOptions & { list?: boolean; slurm?: boolean; maxRunning?: string };
 
 function outcomeLine(o: Outcome): string {
   const v = o.verdict ? o.verdict.verdict : o.status;
@@ -85,7 +88,9 @@ export function registerReproduce(program: Command): void {
     .option('--no-cache', 'neither read nor write the cache')
     .option('--no-png', 'skip the PNG copies of the figures')
     .option('--list', 'list the experiments and exit')
-    .action(async (ids: string[], opts: ReproduceOptions & { list?: boolean }) => {
+    .option('--slurm', 'submit to Slurm: an array task per experiment (cached results), then a report job')
+    .option('--max-running <k>', 'with --slurm: at most K experiments at once')
+    .action(async (ids: string[], opts: ReproduceCli) => {
       const registry = createRegistry(allExperiments);
       if (opts.list) {
         for (const e of registry.experiments) {
@@ -102,6 +107,11 @@ export function registerReproduce(program: Command): void {
       const preset: Preset = opts.preset;
       const rootSeed = parseSeed('--seed', opts.seed);
       const selected = selectExperiments(registry, ids);
+      if (opts.slurm)
+        return submitReproduceSlurm(
+          selected.map((e) => e.id),
+          opts,
+        );
       const outDir = resolve(opts.out);
       checkOutputs([{ flag: '--out', path: outDir, kind: 'dir' }], []);
       const version = codeVersion();

@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** SHA-256 (hex) of bytes. */
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** SHA-256 (hex) of a file, read in 8 MiB pieces (inputs can be larger than one read). */
+export function sha256File(path: string): string {
+  const h = createHash('sha256');
+  const buf = Buffer.allocUnsafe(8 << 20);
+  const fd = openSync(path, 'r');
+  try {
+    for (;;) {
+      const got = readSync(fd, buf, 0, buf.length, null);
+      if (got === 0) break;
+      h.update(buf.subarray(0, got));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return h.digest('hex');
+}
+
+/** SHA-256 of a folder of files (names and contents, sorted by name): a parameter directory. */
+export function sha256Dir(dir: string): string {
+  const h = createHash('sha256');
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (!statSync(p).isFile() || name.startsWith('.')) continue;
+    h.update(name);
+    h.update('\0');
+    h.update(sha256File(p));
+    h.update('\0');
+  }
+  return h.digest('hex');
+}
+
+/** The folders of compiled code a kernel tile's numbers depend on. */
+const NUMERICAL_FOLDERS = ['linalg', 'random', 'special', 'nn', 'kernels', 'empirical', 'io', 'tiles'];
+
+/**
+ * The code version a tile is computed with: a hash of the compiled numerical code (every non-test `.js`
+ * file of the folders above, by relative path and content). Tiles computed by different code are never
+ * mixed in one kernel.
+ */
+export function tileCodeVersion(root: string = fileURLToPath(new URL('..', import.meta.url))): string {
+  const files: string[] = [];
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (name.endsWith('.js') && !name.endsWith('.test.js') && !name.endsWith('.testutil.js'))
+        files.push(p);
+    }
+  };
+  for (const f of NUMERICAL_FOLDERS) {
+    try {
+      walk(join(root, f));
+    } catch {
+      // a folder this build does not have
+    }
+  }
+  files.sort();
+  const h = createHash('sha256');
+  for (const f of files) {
+    h.update(relative(root, f).split(sep).join('/'));
+    h.update('\0');
+    h.update(readFileSync(f));
+    h.update('\0');
+  }
+  return h.digest('hex').slice(0, 16);
+}

@@ -1,0 +1,98 @@
+import { dirname, resolve, sep } from 'node:path';
+import { stringify } from 'yaml';
+import { NtkInputError } from '../errors.js';
+import { planTiles, readPlan } from './plan.js';
+
+/**
+ * A Kubernetes Indexed Job for a tile plan (batch/v1 Job, `completionMode: Indexed`, Kubernetes ≥ 1.24):
+ * `completions` = the number of tiles, and pod i runs `ntk tiles run RUN`, which reads its tile index from
+ * JOB_COMPLETION_INDEX and skips a tile already done — so re-applying the Job after a failure recomputes
+ * only missing tiles. The run folder, model and inputs must be on a shared volume mounted at the same path
+ * in every pod (`volume` = a PersistentVolumeClaim, mounted at `mountPath`, by default the deepest folder
+ * holding them all).
+ */
+export interface K8sOptions {
+  image?: string;
+  parallelism?: number;
+  name?: string;
+  /** PersistentVolumeClaim holding the run folder and inputs. */
+  claim?: string;
+  mountPath?: string;
+  cpus?: number;
+  mem?: string;
+  namespace?: string;
+  /** The command inside the image (default ["ntk"]). */
+  command?: string[];
+}
+
+function commonFolder(paths: string[]): string {
+  const parts = paths.map((p) => dirname(resolve(p)).split(sep));
+  let i = 0;
+  while (parts.every((p) => i < p.length && p[i] === parts[0][i])) i++;
+  return parts[0].slice(0, i).join(sep) || sep;
+}
+
+export function k8sJob(dir: string, o: K8sOptions = {}): Record<string, unknown> {
+  const run = resolve(dir);
+  const plan = readPlan(run);
+  const n = planTiles(plan).length;
+  const parallelism = o.parallelism ?? Math.min(n, 8);
+  if (!Number.isInteger(parallelism) || parallelism < 1)
+    throw new NtkInputError(`--parallelism must be a positive integer, got ${o.parallelism}`);
+  const name = o.name ?? 'ntk-tiles';
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(name))
+    throw new NtkInputError(
+      `--name must be a DNS-1123 label (lower-case letters, digits, '-'), got '${name}'`,
+    );
+  const mountPath =
+    o.mountPath ??
+    commonFolder([
+      `${run}${sep}plan.json`,
+      plan.model.path,
+      plan.x1.path,
+      ...(plan.x2 ? [plan.x2.path] : []),
+    ]);
+  const cpus = o.cpus ?? 1;
+  const resources: Record<string, Record<string, string>> = { requests: { cpu: String(cpus) } };
+  if (o.mem) {
+    resources.requests.memory = o.mem;
+    resources.limits = { memory: o.mem };
+  }
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name, ...(o.namespace ? { namespace: o.namespace } : {}), labels: { app: 'ntk-lab' } },
+    spec: {
+      completionMode: 'Indexed',
+      completions: n,
+      parallelism,
+      backoffLimit: Math.max(6, n),
+      template: {
+        metadata: { labels: { app: 'ntk-lab' } },
+        spec: {
+          restartPolicy: 'Never',
+          containers: [
+            {
+              name: 'tile',
+              image: o.image ?? 'ntk-lab:latest',
+              command: [...(o.command ?? ['ntk']), 'tiles', 'run', run, '--threads', String(cpus)],
+              env: [{ name: 'NTK_BACKEND', value: plan.backend }],
+              resources,
+              volumeMounts: [{ name: 'run', mountPath }],
+            },
+          ],
+          volumes: [
+            o.claim
+              ? { name: 'run', persistentVolumeClaim: { claimName: o.claim } }
+              : { name: 'run', hostPath: { path: mountPath, type: 'Directory' } },
+          ],
+        },
+      },
+    },
+  };
+}
+
+/** The Job as YAML. */
+export function k8sJobYaml(dir: string, o: K8sOptions = {}): string {
+  return stringify(k8sJob(dir, o));
+}

@@ -1,0 +1,200 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readMatrix } from '../io/npyFile.js';
+import { getBackend } from '../linalg/select.js';
+import { planTiles, readPlan } from './plan.js';
+import { readRecord, tilePath } from './store.js';
+import { tilesStatus } from './status.js';
+import { denseModel, inputs, ntk, root } from './run.testutil.js';
+
+/**
+ * A real Slurm: the local single-node cluster of scripts/slurm-local.sh (started here when none answers,
+ * stopped at the end). Skipped only where sbatch is not installed.
+ */
+const hasSbatch = spawnSync('sh', ['-c', 'command -v sbatch'], { encoding: 'utf8' }).status === 0;
+const skip = hasSbatch
+  ? false
+  : 'sbatch is not installed (Debian: slurm-wlm slurmctld slurmd slurm-client munge)';
+const dir = mkdtempSync(join(tmpdir(), 'ntk-slurm-'));
+const p = (f: string): string => join(dir, f);
+let started: string | null = null;
+
+function slurm(cmd: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
+function ensureCluster(): void {
+  if (!process.env.SLURM_CONF && existsSync('/tmp/ntk-slurm-local/slurm.conf'))
+    process.env.SLURM_CONF = '/tmp/ntk-slurm-local/slurm.conf';
+  if (slurm('sinfo', ['-h']).status === 0) return;
+  const local = p('cluster');
+  const r = spawnSync(join(root, 'scripts', 'slurm-local.sh'), ['start'], {
+    encoding: 'utf8',
+    env: { ...process.env, SLURM_LOCAL_DIR: local },
+  });
+  assert.equal(r.status, 0, `no Slurm answers and scripts/slurm-local.sh start failed: ${r.stderr}`);
+  started = local;
+  process.env.SLURM_CONF = join(local, 'slurm.conf');
+}
+
+async function waitIdle(jobs: (string | null)[], seconds: number): Promise<void> {
+  const ids = jobs.filter((j): j is string => j !== null);
+  const t0 = Date.now();
+  while (Date.now() - t0 < seconds * 1000) {
+    const q = slurm('squeue', ['-h', '-o', '%i %T', '-j', ids.join(',')]);
+    if (q.status !== 0 || q.stdout.trim() === '') return;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(
+    `Slurm jobs ${ids.join(', ')} still queued after ${seconds} s: ${slurm('squeue', []).stdout}`,
+  );
+}
+
+function submit(
+  run: string,
+  extra: string[] = [],
+): { arrayJob: string | null; mergeJob: string | null; indices: number[] } {
+  const r = ntk(['tiles', 'submit', run, '--slurm', ...extra]);
+  assert.equal(r.status, 0, r.stderr);
+  const subs = JSON.parse(readFileSync(join(run, 'slurm', 'submissions.json'), 'utf8')) as {
+    arrayJob: string | null;
+    mergeJob: string | null;
+    indices: number[];
+  }[];
+  return subs[subs.length - 1];
+}
+
+function reference(model: string, x: string, out: string): void {
+  const r = ntk(['kernel', '--model', model, '--x1', x, '--get', 'ntk', '--out', out]);
+  assert.equal(r.status, 0, r.stderr);
+}
+
+test(
+  'slurm: N = 300 in tiles of 100 — array + afterok merge, and a deleted tile is the only one resubmitted',
+  { skip },
+  async () => {
+    ensureCluster();
+    denseModel(p('m.json'), 2);
+    inputs(p('x.npy'), 300, 10, 1);
+    const run = p('small');
+    assert.equal(
+      ntk(['tiles', 'plan', '--model', p('m.json'), '--x1', p('x.npy'), '--tile', '100', '--dir', run])
+        .status,
+      0,
+    );
+    const s1 = submit(run, ['--max-running', '2']);
+    assert.deepEqual(s1.indices, [0, 1, 2, 3, 4, 5]);
+    assert.match(readFileSync(join(run, 'slurm', 'tiles.sbatch'), 'utf8'), /tiles run/);
+    await waitIdle([s1.arrayJob, s1.mergeJob], 120);
+    assert.equal(tilesStatus(run, true).done, 6);
+    assert.ok(existsSync(join(run, 'kernel.npy')), 'the merge job wrote RUN/kernel.npy');
+    const before = planTiles(readPlan(run)).map((t) => readRecord(run, t.index)!);
+    assert.ok(before.every((r) => r.job !== null && r.job.startsWith(`slurm ${s1.arrayJob}_`)));
+    unlinkSync(tilePath(run, 3));
+    unlinkSync(join(run, 'kernel.npy'));
+    const s2 = submit(run);
+    assert.deepEqual(s2.indices, [3]);
+    await waitIdle([s2.arrayJob, s2.mergeJob], 120);
+    const after = planTiles(readPlan(run)).map((t) => readRecord(run, t.index)!);
+    for (const i of [0, 1, 2, 4, 5]) assert.deepEqual(after[i], before[i]);
+    assert.notEqual(after[3].finished, before[3].finished);
+    reference(p('m.json'), p('x.npy'), p('ref300.npy'));
+    // bit for bit on ts; on blas OpenBLAS's GEMM may block a 100-row tile differently from the whole (a few ulps)
+    const a = readMatrix(join(run, 'kernel.npy'));
+    const b = readMatrix(p('ref300.npy'));
+    assert.equal(a.data.length, b.data.length);
+    const tol = getBackend().name === 'ts' ? 0 : 1e-14;
+    for (let k = 0; k < b.data.length; k++)
+      assert.ok(
+        Math.abs(a.data[k] - b.data[k]) <= tol * Math.abs(b.data[k]),
+        `entry ${k}: ${a.data[k]} vs ${b.data[k]}`,
+      );
+  },
+);
+
+test(
+  'slurm: N = 3000 in tiles of 1000 — scancel of a running task, resubmit, merge equals `ntk kernel` bit for bit',
+  { skip },
+  async () => {
+    ensureCluster();
+    denseModel(p('m3.json'), 3);
+    inputs(p('x3.npy'), 3000, 10, 2);
+    const run = p('big');
+    assert.equal(
+      ntk(['tiles', 'plan', '--model', p('m3.json'), '--x1', p('x3.npy'), '--tile', '1000', '--dir', run])
+        .status,
+      0,
+    );
+    const s1 = submit(run, ['--max-running', '1']);
+    // cancel the first array task once it runs
+    let cancelled: string | null = null;
+    for (let k = 0; k < 300 && cancelled === null; k++) {
+      const q = slurm('squeue', ['-h', '-r', '-o', '%i %T', '-j', s1.arrayJob!]).stdout.trim().split('\n');
+      const running = q.map((l) => l.split(' ')).find((f) => f[1] === 'RUNNING');
+      if (running) {
+        assert.equal(slurm('scancel', [running[0]]).status, 0);
+        cancelled = running[0];
+      } else await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(cancelled !== null, 'an array task was seen running');
+    await waitIdle([s1.arrayJob, s1.mergeJob], 300);
+    const mid = tilesStatus(run, true);
+    assert.ok(mid.done < 6, `the cancelled task left its tile undone (done ${mid.done})`);
+    assert.equal(mid.corrupt, 0);
+    assert.ok(!existsSync(join(run, 'kernel.npy')), 'the merge job was cancelled with its dependency');
+    const s2 = submit(run);
+    assert.deepEqual(
+      s2.indices,
+      mid.byState.pending.concat(mid.byState.failed).sort((a, b) => a - b),
+    );
+    await waitIdle([s2.arrayJob, s2.mergeJob], 300);
+    assert.equal(tilesStatus(run, true).done, 6);
+    reference(p('m3.json'), p('x3.npy'), p('ref3000.npy'));
+    assert.ok(
+      readFileSync(join(run, 'kernel.npy')).equals(readFileSync(p('ref3000.npy'))),
+      'merged == ntk kernel, byte for byte',
+    );
+  },
+);
+
+test(
+  'slurm: a resubmit while the first array still runs leaves its tiles to it; the merge waits for both',
+  { skip },
+  async () => {
+    ensureCluster();
+    denseModel(p('mq.json'), 1);
+    inputs(p('xq.npy'), 200, 10, 3);
+    const run = p('queued');
+    assert.equal(
+      ntk(['tiles', 'plan', '--model', p('mq.json'), '--x1', p('xq.npy'), '--tile', '100', '--dir', run])
+        .status,
+      0,
+    );
+    const s1 = submit(run, ['--max-running', '1']);
+    assert.deepEqual(s1.indices, [0, 1, 2]);
+    const s2 = submit(run);
+    const finished = tilesStatus(run, false).byState.done;
+    // every tile was either finished or still queued in the first array when the second was submitted
+    assert.ok(s2.indices.every((i) => !finished.includes(i)));
+    assert.ok(
+      s2.indices.length < 3,
+      `resubmitted ${s2.indices.join(', ')} although the first array holds them`,
+    );
+    await waitIdle([s1.arrayJob, s1.mergeJob, s2.arrayJob, s2.mergeJob], 180);
+    assert.equal(tilesStatus(run, true).done, 3);
+    assert.ok(existsSync(join(run, 'kernel.npy')));
+  },
+);
+
+process.on('exit', () => {
+  if (started !== null)
+    spawnSync(join(root, 'scripts', 'slurm-local.sh'), ['stop'], {
+      env: { ...process.env, SLURM_LOCAL_DIR: started },
+    });
+  rmSync(dir, { recursive: true, force: true });
+});

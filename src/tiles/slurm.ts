@@ -1,0 +1,175 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { NtkInputError } from '../errors.js';
+import { writeFileAtomic } from '../io/atomicWrite.js';
+import { ntkCommand, shellQuote } from './engine.js';
+import { indexRanges } from './grid.js';
+import { planTiles, readPlan } from './plan.js';
+import { tileState } from './store.js';
+
+/**
+ * Slurm job arrays for a tile plan (DESIGN.md §8): ntk-lab writes the batch scripts and calls `sbatch`,
+ * Slurm schedules. One array task per pending tile (the task id is the tile index, read by `ntk tiles run`
+ * from SLURM_ARRAY_TASK_ID), and a merge job that starts only when every task succeeded
+ * (`--dependency=afterok`, and `--kill-on-invalid-dep=yes` so a failed or cancelled task cancels the merge
+ * instead of leaving it pending forever; resubmitting then runs the missing tiles and a new merge).
+ */
+export interface SlurmOptions {
+  partition?: string;
+  /** CPUs per task (also the tile's threads). Default 1. */
+  cpus?: number;
+  /** Memory per task, Slurm syntax (e.g. 2G). */
+  mem?: string;
+  /** Time limit per task, Slurm syntax (e.g. 01:00:00). */
+  time?: string;
+  /** At most this many array tasks at once (`--array=…%K`). */
+  maxRunning?: number;
+  /** Merged kernel (default RUN/kernel.npy); null = no merge job. */
+  out?: string | null;
+  /** Extra `#SBATCH` lines' worth of arguments, e.g. ['--account=x']. */
+  extra?: string[];
+}
+
+export interface SlurmScripts {
+  tiles: string;
+  merge: string | null;
+  /** The tiles the array covers. */
+  indices: number[];
+  array: string | null;
+}
+
+function header(name: string, log: string, o: SlurmOptions): string[] {
+  const lines = ['#!/bin/bash', `#SBATCH --job-name=${name}`, `#SBATCH --output=${log}`];
+  if (o.partition) lines.push(`#SBATCH --partition=${o.partition}`);
+  if (o.mem) lines.push(`#SBATCH --mem=${o.mem}`);
+  if (o.time) lines.push(`#SBATCH --time=${o.time}`);
+  for (const e of o.extra ?? []) lines.push(`#SBATCH ${e}`);
+  return lines;
+}
+
+/** Write RUN/slurm/tiles.sbatch and merge.sbatch for the tiles not done yet (and not in `exclude`). */
+export function writeSlurmScripts(
+  dir: string,
+  o: SlurmOptions = {},
+  exclude: ReadonlySet<number> = new Set(),
+): SlurmScripts {
+  const run = resolve(dir);
+  const plan = readPlan(run);
+  const cpus = o.cpus ?? 1;
+  if (!Number.isInteger(cpus) || cpus < 1)
+    throw new NtkInputError(`--cpus must be a positive integer, got ${o.cpus}`);
+  if (o.maxRunning !== undefined && !(Number.isInteger(o.maxRunning) && o.maxRunning >= 1))
+    throw new NtkInputError(`--max-running must be a positive integer, got ${o.maxRunning}`);
+  const indices = planTiles(plan)
+    .filter((t) => !exclude.has(t.index) && tileState(run, t, true) !== 'done')
+    .map((t) => t.index);
+  const sdir = join(run, 'slurm');
+  mkdirSync(join(sdir, 'logs'), { recursive: true });
+  const ntk = ntkCommand().map(shellQuote).join(' ');
+  const env = `export NTK_BACKEND=${plan.backend}`;
+  const tiles = join(sdir, 'tiles.sbatch');
+  writeFileAtomic(
+    tiles,
+    [
+      ...header('ntk-tiles', join(sdir, 'logs', 'tile-%A_%a.out'), o),
+      `#SBATCH --cpus-per-task=${cpus}`,
+      '# one kernel tile per array task; the tile index is $SLURM_ARRAY_TASK_ID',
+      'set -euo pipefail',
+      env,
+      `exec ${ntk} tiles run ${shellQuote(run)} --threads "\${SLURM_CPUS_PER_TASK:-${cpus}}"`,
+      '',
+    ].join('\n'),
+    { label: 'ntk tiles submit' },
+  );
+  let merge: string | null = null;
+  if (o.out !== null) {
+    merge = join(sdir, 'merge.sbatch');
+    const out = resolve(o.out ?? join(run, 'kernel.npy'));
+    writeFileAtomic(
+      merge,
+      [
+        ...header('ntk-merge', join(sdir, 'logs', 'merge-%j.out'), o),
+        '#SBATCH --cpus-per-task=1',
+        '# streams the finished tiles into one .npy (memory: one tile row)',
+        'set -euo pipefail',
+        env,
+        `exec ${ntk} tiles merge ${shellQuote(run)} --out ${shellQuote(out)}`,
+        '',
+      ].join('\n'),
+      { label: 'ntk tiles submit' },
+    );
+  }
+  const array =
+    indices.length === 0 ? null : `${indexRanges(indices)}${o.maxRunning ? `%${o.maxRunning}` : ''}`;
+  return { tiles, merge, indices, array };
+}
+
+export interface Submission {
+  arrayJob: string | null;
+  mergeJob: string | null;
+  indices: number[];
+  submitted: string;
+}
+
+/** Run `sbatch --parsable …`; the job id, or an error with sbatch's message. */
+export function sbatch(args: string[], cwd: string): string {
+  const r = spawnSync('sbatch', ['--parsable', ...args], { cwd, encoding: 'utf8' });
+  if (r.error)
+    throw new Error(
+      `sbatch could not be started (${r.error.message}); is Slurm installed here (slurm-client) and SLURM_CONF set?`,
+    );
+  if (r.status !== 0) throw new Error(`sbatch ${args.join(' ')} failed: ${(r.stderr || r.stdout).trim()}`);
+  return r.stdout.trim().split(';')[0];
+}
+
+/**
+ * Tiles that earlier array jobs of this run still have queued or running in Slurm (`squeue -r`), and those
+ * jobs: a resubmit leaves them to finish instead of computing them twice.
+ */
+function stillQueued(prev: Submission[], cwd: string): { tiles: Set<number>; jobs: string[] } {
+  const ids = prev.map((p) => p.arrayJob).filter((j): j is string => j !== null);
+  const tiles = new Set<number>();
+  const jobs = new Set<string>();
+  if (ids.length === 0) return { tiles, jobs: [] };
+  const r = spawnSync('squeue', ['-h', '-r', '-o', '%F %K', '-j', ids.join(',')], { cwd, encoding: 'utf8' });
+  if (r.error || r.status !== 0) return { tiles, jobs: [] }; // none of them known to Slurm any more
+  for (const line of r.stdout.trim().split('\n')) {
+    const [job, task] = line.trim().split(/\s+/);
+    if (job === undefined || task === undefined || !/^\d+$/.test(task)) continue;
+    tiles.add(Number(task));
+    jobs.add(job);
+  }
+  return { tiles, jobs: [...jobs] };
+}
+
+/**
+ * Submit the pending tiles of a plan as one Slurm job array and the merge job after it (afterok; also
+ * afterany on earlier arrays still running tiles of this run, whose tiles are not submitted again).
+ * Nothing pending: only the merge job. Each submission is appended to RUN/slurm/submissions.json.
+ */
+export function submitSlurm(dir: string, o: SlurmOptions = {}): Submission {
+  const run = resolve(dir);
+  const sdir = join(run, 'slurm');
+  const log = join(sdir, 'submissions.json');
+  const prev: Submission[] = existsSync(log) ? (JSON.parse(readFileSync(log, 'utf8')) as Submission[]) : [];
+  const queued = stillQueued(prev, run);
+  const s = writeSlurmScripts(run, o, queued.tiles);
+  const arrayJob = s.array === null ? null : sbatch([`--array=${s.array}`, s.tiles], sdir);
+  const deps = [
+    ...(arrayJob === null ? [] : [`afterok:${arrayJob}`]),
+    ...(queued.jobs.length === 0 ? [] : [`afterany:${queued.jobs.join(':')}`]),
+  ];
+  const mergeJob =
+    s.merge === null
+      ? null
+      : sbatch(
+          deps.length === 0
+            ? [s.merge]
+            : [`--dependency=${deps.join(',')}`, '--kill-on-invalid-dep=yes', s.merge],
+          sdir,
+        );
+  const sub: Submission = { arrayJob, mergeJob, indices: s.indices, submitted: new Date().toISOString() };
+  writeFileAtomic(log, `${JSON.stringify([...prev, sub], null, 2)}\n`, { label: 'ntk tiles submit' });
+  return sub;
+}
