@@ -15,6 +15,7 @@ export default tseslint.config(
       'src/linalg/wasm/assembly/',
       'bench/assembly/',
       '**/*.generated.ts',
+      'docs/api/',
     ],
   },
   js.configs.recommended,

@@ -2,6 +2,7 @@
  * The error classes ntk-lab throws, so a caller can tell bad input from a refused job. Each extends the
  * built-in class the code threw before it existed (`RangeError` for a bad value, `TypeError` for a
  * missing argument or a wrong type), so `instanceof RangeError` checks keep working.
+ * @module
  */
 
 /** A bad value: out of range, wrong shape, non-finite where a finite number is needed. */

@@ -18,8 +18,10 @@ import { ntvpKernel } from './ntvp.js';
 import { outerProductRule, type OuterProductRule } from './outerProductRule.js';
 import { paramLeaves, type ParamLeaf } from './paramLeaves.js';
 
+/** How {@link empiricalNtk} contracts the Jacobians: per-example Jacobian rows ('jacobian'), per-layer Gram products ('structured'), NTK-vector products ('ntvp'), or the cheapest ('auto'). */
 export type EmpiricalImplementation = 'auto' | 'jacobian' | 'ntvp' | 'structured';
 
+/** Options of {@link empiricalNtk}. */
 export interface EmpiricalNtkOptions {
   /** true (default): mean over the O outputs, N1×N2; false: the full (N1·O)×(N2·O) kernel, rows (n, o). */
   trace?: boolean;

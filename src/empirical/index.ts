@@ -1,4 +1,7 @@
-/** Finite width: empirical NTK and NNGP, Monte Carlo estimates of the infinite-width kernels, parameter space. */
+/**
+ * Finite width: empirical NTK and NNGP, Monte Carlo estimates of the infinite-width kernels, parameter space.
+ * @module
+ */
 export { empiricalNtk, planEmpiricalNtk } from './empiricalNtk.js';
 export { empiricalNngp } from './empiricalNngp.js';
 export {
@@ -23,5 +26,6 @@ export {
 } from './paramSpace.js';
 export type { HvpOptions } from './paramSpace.js';
 export { DEFAULT_MEMORY_LIMIT_BYTES, memoryLimit, parseBytes } from './memory.js';
+export type { MemoryEstimate } from './memory.js';
 export { paramLeaves } from './paramLeaves.js';
 export type { ParamLeaf } from './paramLeaves.js';

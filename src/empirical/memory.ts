@@ -61,6 +61,7 @@ export interface NtkProblem {
   readonly leaves: readonly LeafSizes[];
 }
 
+/** Peak memory of an empirical-NTK plan, in bytes, by part. */
 export interface MemoryEstimate {
   readonly output: number;
   readonly features: number;

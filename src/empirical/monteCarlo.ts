@@ -7,8 +7,10 @@ import { accumulateNngp } from './empiricalNngp.js';
 import { empiricalNtk, type EmpiricalImplementation } from './empiricalNtk.js';
 import { asBatch } from './features.js';
 
+/** A kernel `monteCarloKernel` estimates: the NNGP or the NTK. */
 export type MonteCarloGet = 'nngp' | 'ntk';
 
+/** Options of `monteCarloKernel`. */
 export interface MonteCarloOptions {
   /** Number S of independent initializations (keys split(key, S)). */
   samples: number;
@@ -19,9 +21,11 @@ export interface MonteCarloOptions {
   inShape?: readonly number[];
   /** Empirical-NTK implementation (default 'auto', the cheapest). */
   implementation?: EmpiricalImplementation;
+  /** Called after each sample with (samples done, S). */
   onProgress?: (done: number, total: number) => void;
 }
 
+/** The Monte Carlo estimates asked for by `get`, and the number of samples S. */
 export interface MonteCarloResult {
   nngp?: Matrix;
   ntk?: Matrix;

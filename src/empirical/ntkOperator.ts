@@ -9,6 +9,7 @@ import { outerProductRule, type OuterProductRule } from './outerProductRule.js';
 import { paramLeaves } from './paramLeaves.js';
 import { structuredNtkOperator } from './structuredOperator.js';
 
+/** Options of {@link ntkOperator}. */
 export interface NtkOperatorOptions {
   /** true (default): the traced NTK (1/O)·Σ_o J_o J_oᵀ on ℝᴺ; false: the full NTK on ℝᴺᴼ, index (n, o). */
   trace?: boolean;

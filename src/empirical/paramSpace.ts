@@ -1,4 +1,5 @@
 import { NtkInputError } from '../errors.js';
+import type { BlockOperator } from '../linalg/lanczos.js';
 import { Matrix } from '../linalg/matrix.js';
 import { syrkInto } from '../linalg/unchecked.js';
 import { flattenParams, unflattenParams } from '../nn/params.js';
@@ -44,11 +45,7 @@ export function jtjMatrix(net: Layer, params: Params, x: Matrix | Tensor): Matri
 }
 
 /** The operator u ↦ Jᵀ(J u) on ℝᴾ (a JVP then a VJP), never forming J; block form for `lanczos`. */
-export function jtjOperator(
-  net: Layer,
-  params: Params,
-  x: Matrix | Tensor,
-): { n: number; apply(V: Matrix, out: Matrix): void } {
+export function jtjOperator(net: Layer, params: Params, x: Matrix | Tensor): BlockOperator {
   const lin = new Linearization(net, params, asBatch('x', x));
   const P = lin.paramCount;
   return {
@@ -103,6 +100,7 @@ export function mseLossAndGradient(
   return { loss: s / (2 * lin.n), gradient: g };
 }
 
+/** Options of the Hessian-vector products (`mseHessianVectorProduct`, `mseHessian`, `mseHessianOperator`). */
 export interface HvpOptions {
   /** Step h of the central difference along v/‖v‖∞ (default 1e-3·max(1, ‖θ‖∞)). */
   step?: number;
@@ -209,7 +207,12 @@ export function mseHessianOperator(
   x: Matrix | Tensor,
   y: Matrix | Float64Array,
   opts: HvpOptions = {},
-): { n: number; apply(V: Matrix, out: Matrix): void; readonly maxErrorEstimate: number } {
+): {
+  n: number;
+  /** out ← ∇²L·V, column by column. */
+  apply(V: Matrix, out: Matrix): void;
+  readonly maxErrorEstimate: number;
+} {
   const P = flattenParams(params).length;
   const X = asBatch('x', x);
   let maxErr = 0;

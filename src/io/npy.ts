@@ -7,8 +7,10 @@
  */
 
 export type NpyDtype = 'float64' | 'float32' | 'int32' | 'int64';
+/** The typed array that holds an array's entries, by dtype (float64, float32, int32, int64). */
 export type NpyData = Float64Array | Float32Array | Int32Array | BigInt64Array;
 
+/** A parsed `.npy` array: shape, dtype and the C-order entries. */
 export interface NpyArray {
   shape: number[];
   dtype: NpyDtype;

@@ -27,11 +27,16 @@ import {
   type SharedJob,
 } from './threads.js';
 
+/** A kernel {@link kernelFn} computes: the NNGP Σ or the NTK Θ. */
 export type KernelGet = 'nngp' | 'ntk';
 
-export interface KernelFnOptions {
+/** A kernel name, or a list of them: the `get` of {@link kernelFn}. */
+export type KernelGetSpec = KernelGet | readonly KernelGet[];
+
+/** Options of {@link kernelFn}; `G` is the type of `get`, which decides the result's type. */
+export interface KernelFnOptions<G extends KernelGetSpec | undefined = KernelGetSpec | undefined> {
   /** Which kernels to return (default both). */
-  readonly get?: KernelGet | readonly KernelGet[];
+  readonly get?: G;
   /** Tile edge (default 64). */
   readonly tileSize?: number;
   /** Threads including the caller (default: the machine's available parallelism; 1 in browsers). */
@@ -47,13 +52,31 @@ export interface KernelFnOptions {
   readonly memoryLimitBytes?: number;
 }
 
-export interface KernelFnResult {
-  nngp?: Matrix;
-  ntk?: Matrix;
+/** The names `get = G` guarantees: a literal name, or each literal name of a tuple; none for a wider type. */
+type SureKernels<G> = [G] extends [readonly KernelGet[]] ? TupleNames<G> : SingleName<G>;
+type SingleName<G> = [G] extends ['nngp'] ? 'nngp' : [G] extends ['ntk'] ? 'ntk' : never;
+type TupleNames<G> = [G] extends [readonly [infer H, ...infer R]] ? SingleName<H> | TupleNames<R> : never;
+/** The names `get = G` may return (both when `get` may be omitted). */
+type MaybeKernels<G> = undefined extends G
+  ? KernelGet
+  : Extract<G extends readonly (infer K)[] ? K : G, KernelGet>;
+
+/**
+ * What {@link kernelFn} returns for `get = G`: the kernels asked for by a literal `get` are present (both
+ * by default, `get` omitted); the ones not asked for are `undefined`; with `get` known only as a
+ * `KernelGetSpec` each kernel is optional.
+ */
+export type KernelFnResult<G extends KernelGetSpec | undefined = KernelGetSpec | undefined> = ([G] extends [
+  undefined,
+]
+  ? { nngp: Matrix; ntk: Matrix }
+  : { [K in SureKernels<G>]: Matrix } & { [K in Exclude<MaybeKernels<G>, SureKernels<G>>]?: Matrix } & {
+      [K in Exclude<KernelGet, MaybeKernels<G>>]?: undefined;
+    }) & {
   /** Σ(x, x) of the network output for each row of x1 / x2 (the same array when x2 is omitted). */
   var1: Float64Array;
   var2: Float64Array;
-}
+};
 
 /** Below this many kernel entries one thread is used (worker start-up costs ≈ 30–50 ms). */
 const PARALLEL_MIN_ENTRIES = 250_000;
@@ -66,6 +89,12 @@ const PARALLEL_MIN_ENTRIES = 250_000;
  * on several threads; other networks (fan-out/fan-in, spatial layers) are computed tile by tile through the
  * record-level kernel maps.
  */
+export function kernelFn<const G extends KernelGetSpec | undefined = undefined>(
+  net: Layer,
+  x1: Matrix | Tensor,
+  x2?: Matrix | Tensor | null,
+  opts?: KernelFnOptions<G>,
+): KernelFnResult<G>;
 export function kernelFn(
   net: Layer,
   x1: Matrix | Tensor,

@@ -1,4 +1,7 @@
-/** ntk-lab linear algebra: dense float64 matrices, BLAS-like products, Cholesky and symmetric eigensolvers. */
+/**
+ * ntk-lab linear algebra: dense float64 matrices, BLAS-like products, Cholesky and symmetric eigensolvers.
+ * @module
+ */
 export { Matrix } from './matrix.js';
 export type { LinalgBackend } from './backend.js';
 export { getBackend, setBackend } from './select.js';

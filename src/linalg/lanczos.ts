@@ -34,18 +34,22 @@ import { getBackend } from './select.js';
 /** An implicit symmetric operator applied to a block: out ← A·V for V, out of size n × b (any b ≥ 1). */
 export interface BlockOperator {
   readonly n: number;
+  /** out ← A·V. */
   apply(V: Matrix, out: Matrix): void;
 }
 
 /** An implicit symmetric operator applied to one vector: out ← A·v (v, out of length n). */
 export interface VectorOperator {
   readonly n: number;
+  /** out ← A·v. */
   matvec(v: Float64Array, out: Float64Array): void;
 }
 
+/** A symmetric A for {@link lanczos}: explicit, applied to blocks, to vectors, or a function v ↦ A·v (with `opts.n`). */
 export type SymmetricOperator =
   Matrix | BlockOperator | VectorOperator | ((v: Float64Array, out: Float64Array) => void);
 
+/** The state of a {@link lanczos} run, passed to `onProgress` after every restart. */
 export interface LanczosProgress {
   restarts: number;
   iterations: number;
@@ -56,6 +60,7 @@ export interface LanczosProgress {
   maxRelativeResidual: number;
 }
 
+/** Options of {@link lanczos}. */
 export interface LanczosOptions {
   /** Number of eigenpairs wanted, 1 ≤ k ≤ n. */
   k: number;
@@ -97,6 +102,7 @@ export interface LanczosOptions {
   onProgress?: (p: LanczosProgress) => void;
 }
 
+/** The eigenpairs {@link lanczos} found, with their residuals and the work done. */
 export interface LanczosResult {
   /** The k eigenvalues, descending for 'largest', ascending for 'smallest'. */
   values: Float64Array;
@@ -274,6 +280,7 @@ function denseEigs(
   return { values: out, Yt, anorm: n > 0 ? Math.max(Math.abs(values[0]), Math.abs(values[n - 1])) : 0 };
 }
 
+/** Top-k (or bottom-k) eigenpairs A·v = λ·v of a symmetric operator by block Lanczos with thick restart (Wu & Simon 2000, §2–3): each step keeps A·Q = Q·H + Q_{j+1}·R_j·E_jᵀ, and the Ritz pairs of H = QᵀAQ converge to the extreme eigenpairs; small problems go to the dense eigensolver. */
 export function lanczos(op: SymmetricOperator, opts: LanczosOptions): LanczosResult {
   if (opts === null || typeof opts !== 'object')
     throw new TypeError('lanczos: opts must be an object with at least { k }');

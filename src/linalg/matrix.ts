@@ -22,10 +22,12 @@ export class Matrix {
     this.data = data ?? new Float64Array(rows * cols);
   }
 
+  /** The rows×cols zero matrix. */
   static zeros(rows: number, cols: number): Matrix {
     return new Matrix(rows, cols);
   }
 
+  /** The n×n identity I. */
   static identity(n: number): Matrix {
     const m = new Matrix(n, n);
     for (let i = 0; i < n; i++) m.data[i * n + i] = 1;
@@ -46,10 +48,12 @@ export class Matrix {
     return m;
   }
 
+  /** Entry A[i, j] (no bounds check). */
   get(i: number, j: number): number {
     return this.data[i * this.cols + j];
   }
 
+  /** Set A[i, j] = v (no bounds check). */
   set(i: number, j: number, v: number): void {
     this.data[i * this.cols + j] = v;
   }
@@ -67,10 +71,12 @@ export class Matrix {
     return new Matrix(r1 - r0, this.cols, this.data.subarray(r0 * this.cols, r1 * this.cols));
   }
 
+  /** A copy that owns its data. */
   clone(): Matrix {
     return new Matrix(this.rows, this.cols, this.data.slice());
   }
 
+  /** Aᵀ, a new matrix (cache-blocked copy). */
   transpose(): Matrix {
     const { rows, cols, data } = this;
     const t = new Matrix(cols, rows);
@@ -85,6 +91,7 @@ export class Matrix {
     return t;
   }
 
+  /** The rows as plain arrays (for printing and JSON). */
   toRows(): number[][] {
     const out: number[][] = [];
     for (let i = 0; i < this.rows; i++) out.push(Array.from(this.row(i)));

@@ -100,6 +100,7 @@ function perEntryOf(spec: ActivationSpec): PerEntry {
     : { kind: 'erf', a: cf.a, b: cf.b, c: cf.c, dual: spec.dual };
 }
 
+/** An entrywise activation layer from φ, φ′ and its dual (Σ, q₁, q₂) ↦ (Σ', Σ̇): forward, VJP, JVP and the kernel map Σ' = E[φ(u)φ(v)], Θ' = Σ̇·Θ. */
 export function activationLayer(spec: ActivationSpec): EntrywiseLayer {
   const { dual, config } = spec;
   const type = config.type;

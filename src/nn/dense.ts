@@ -31,6 +31,7 @@ export interface DenseOptions {
   readonly parameterization?: Parameterization;
 }
 
+/** A Dense layer with its resolved width, W_std, b_std and parameterization. */
 export interface DenseLayer extends EntrywiseLayer {
   readonly width: number;
   readonly W_std: number;
@@ -43,6 +44,7 @@ interface DenseCache {
   nIn: number;
 }
 
+/** A fully connected layer, z = (W_std/√n_in)·x·W + b_std·b ('ntk' parameterization); kernel map Σ' = W_std²·Σ + b_std², Θ' = Σ' + W_std²·Θ (Jacot et al. 2018, Thm 1; Lee et al. 2019, eq. 4). */
 export function Dense(opts: DenseOptions): DenseLayer {
   if (opts === null || typeof opts !== 'object')
     throw new NtkTypeError(

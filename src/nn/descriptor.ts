@@ -38,6 +38,7 @@ export interface LayerDescriptor<S extends ZodType = ZodType> {
   readonly childrenKey?: string;
 }
 
+/** What a layer type needs of the kernel records it is given (all position pairs, per-input variances). */
 export interface LayoutRequirements {
   /** The kernel map averages over positions, so it needs all spatial position pairs (AvgPool, GlobalAvgPool). */
   readonly fullSpatial: boolean;
@@ -45,6 +46,7 @@ export interface LayoutRequirements {
   readonly variances: boolean;
 }
 
+/** What a layer builder gets besides its config: the parameterization, its JSON path, a builder for nested configs. */
 export interface BuildContext {
   /** The model-wide parameterization (a layer's own `parameterization` key overrides it). */
   readonly parameterization: Parameterization;
@@ -54,6 +56,7 @@ export interface BuildContext {
   build(config: unknown, path: string): Layer;
 }
 
+/** What a layer type's precise (fixed-point) form gets: the parameterization and the precise form of nested configs. */
 export interface PreciseContext {
   readonly parameterization: Parameterization;
   /** The precise form of a nested layer config (combinators). */

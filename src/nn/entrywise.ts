@@ -35,6 +35,7 @@ export interface EntrywiseKernel {
   readonly perEntry?: PerEntry;
 }
 
+/** The per-entry form of a layer for the fused kernel interpreter: an affine map, an activation's dual, or the identity. */
 export type PerEntry =
   | {
       readonly kind: 'affine';
@@ -54,10 +55,12 @@ export type PerEntry =
     }
   | { readonly kind: 'identity' };
 
+/** A layer with an entrywise kernel description, which the fused kernel driver runs per entry. */
 export interface EntrywiseLayer extends Layer {
   readonly entrywise: EntrywiseKernel;
 }
 
+/** Whether a layer has the entrywise (per-kernel-entry) description the fused kernel driver uses. */
 export function isEntrywise(layer: Layer): layer is EntrywiseLayer {
   return typeof (layer as Partial<EntrywiseLayer>).entrywise === 'object';
 }

@@ -1,4 +1,7 @@
-/** Networks, stax-style: layers, combinators, network helpers, parameter vectors, model files. */
+/**
+ * Networks, stax-style: layers, combinators, network helpers, parameter vectors, model files.
+ * @module
+ */
 export type {
   Tensor,
   Params,
@@ -17,7 +20,7 @@ export { Erf } from './activations/erf.js';
 export { Gelu } from './activations/gelu.js';
 export { Sin, Cos, Rbf } from './activations/sin.js';
 export { Elementwise, NAMED_ELEMENTWISE, type ElementwiseOptions } from './activations/elementwise.js';
-export { activationLayer, type ActivationSpec } from './activation.js';
+export { activationLayer, type ActivationSpec, type ClosedForm } from './activation.js';
 export {
   Conv,
   AvgPool,
@@ -25,6 +28,7 @@ export {
   Flatten,
   needsFullSpatial,
   type ConvOptions,
+  type ConvLayer,
   type AvgPoolOptions,
   type Padding,
 } from './conv/index.js';
@@ -35,7 +39,7 @@ export { FanInSum, FanInConcat } from './combinators/fanIn.js';
 export { initParams, apply, forward, backward, asTensor } from './network.js';
 export { flattenParams, unflattenParams, paramCount, zerosLikeParams } from './params.js';
 export { replaceKernel, requireGaussian, applyDual, type DualMap } from './kernelRecord.js';
-export { isEntrywise, type EntrywiseKernel, type EntrywiseLayer } from './entrywise.js';
+export { isEntrywise, type EntrywiseKernel, type EntrywiseLayer, type PerEntry } from './entrywise.js';
 export { tensor } from './tensor.js';
 export {
   registerLayerType,

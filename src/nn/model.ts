@@ -17,6 +17,7 @@ export interface ModelJson {
   readonly layers: readonly LayerConfig[];
 }
 
+/** A model file, validated: its JSON, parameterization, input shape and the network serial(...layers). */
 export interface Model {
   readonly json: ModelJson;
   readonly parameterization: Parameterization;

@@ -11,6 +11,7 @@ import type { Layer, LayerConfig, Parameterization } from './types.js';
  */
 const registry = new Map<string, LayerDescriptor>();
 
+/** Add a layer type to the registry of model files (an error when its type is taken). */
 export function registerLayerType(descriptor: LayerDescriptor): void {
   if (registry.has(descriptor.type))
     throw new NtkInputError(`registerLayerType: type '${descriptor.type}' is already registered`);
@@ -21,10 +22,12 @@ for (const d of LAYER_TYPES) registerLayerType(d);
 /** The types every thread has (worker threads load the list, not run-time registrations). */
 const BUILT_IN = new Set(LAYER_TYPES.map((d) => d.type));
 
+/** The descriptor of a registered layer type, or undefined. */
 export function layerDescriptor(type: string): LayerDescriptor | undefined {
   return registry.get(type);
 }
 
+/** The registered layer type names. */
 export function knownLayerTypes(): string[] {
   return [...registry.keys()];
 }

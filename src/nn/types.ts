@@ -24,6 +24,7 @@ export type Flow<T> = T | T[];
  */
 export type Params = { readonly [name: string]: Tensor } | readonly Params[];
 
+/** 'ntk': z = (W_std/√n_in)·x·W + b_std·b with W, b ~ N(0, 1); 'standard': the trainable values carry the scales (neural-tangents). */
 export type Parameterization = 'ntk' | 'standard';
 
 /**
@@ -75,6 +76,7 @@ export interface LayerConfig {
   readonly [key: string]: unknown;
 }
 
+/** A layer, stax-style: init, forward, VJP, JVP and the infinite-width kernel map on kernel records. */
 export interface Layer {
   /** The layer's name as in model files ('Dense', 'Relu', 'serial', …). */
   readonly type: string;

@@ -41,6 +41,7 @@ import {
 
 export type GpMode = 'nngp' | 'ntk';
 
+/** The train-set inputs of {@link gradientDescentMseEnsemble}. */
 export interface EnsembleInput {
   /** NNGP train–train kernel K (N×N); needed for get = 'nngp' and for every covariance. */
   readonly nngpTrain?: Matrix;
@@ -51,9 +52,11 @@ export interface EnsembleInput {
   readonly lr?: number;
   readonly diagReg?: number;
   readonly diagRegAbsolute?: boolean;
+  /** Where warnings go (default: stderr, once per message); also kept in `warnings`. */
   readonly onWarning?: (msg: string) => void;
 }
 
+/** One query of the ensemble predictor: which kernel, which steps, which test kernels. */
 export interface EnsembleQuery {
   readonly get: GpMode;
   /** Steps s (t = η·s); Infinity or omitted = the s → ∞ limit (GP posterior / kernel regression). */
@@ -66,6 +69,7 @@ export interface EnsembleQuery {
   readonly computeCov?: boolean;
 }
 
+/** The Gaussian over outputs at each step: means (M×O) and covariances (M×M, or null). */
 export interface Gaussians {
   readonly steps: number[];
   readonly mean: Matrix[];
@@ -74,7 +78,9 @@ export interface Gaussians {
 
 const FN = 'gradientDescentMseEnsemble';
 
+/** Mean and covariance over random initializations of infinitely wide networks trained by MSE gradient flow (neural-tangents `gradient_descent_mse_ensemble`; Lee et al. 2019, eqs. 13–16): mean_s = K_*X·K⁻¹·(I − e^{−η·s·K/N})·y, covariance of the NNGP ('nngp') or NTK ('ntk') dynamics. */
 export function gradientDescentMseEnsemble(input: EnsembleInput): {
+  /** The Gaussians at the query steps. */
   predict(q: EnsembleQuery): Gaussians;
   readonly warnings: string[];
 } {

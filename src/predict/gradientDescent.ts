@@ -65,6 +65,7 @@ export interface GradientDescentInput {
   readonly maxSteps?: number;
 }
 
+/** Train (and test) outputs f_s of the kernel ODE at the requested steps, with the solver's work. */
 export interface GradientDescentOutputs {
   readonly steps: number[];
   /** f on the training set (N×O) at each requested step. */
@@ -81,6 +82,7 @@ export interface GradientDescentOutputs {
   };
 }
 
+/** The predictor of `predictGradientDescent`: outputs at any steps for any loss, by integrating the function-space ODE of gradient flow with the kernel. */
 export interface GradientDescentPredictor {
   readonly n: number;
   readonly outputs: number;

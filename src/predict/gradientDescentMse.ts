@@ -54,6 +54,7 @@ import {
 
 export type Dynamics = 'gd' | 'flow';
 
+/** Inputs of {@link predictGradientDescentMse}: the kernels, targets, learning rate and initial outputs. */
 export interface GradientDescentMseInput {
   /** Train–train kernel K, N×N symmetric. */
   readonly kTrain: Matrix;
@@ -76,14 +77,28 @@ export interface GradientDescentMseInput {
   readonly onWarning?: (msg: string) => void;
 }
 
-export interface MseOutputs {
+/** T when `Test` is true (the test–train kernel was given), null when false, either when not known. */
+export type IfTest<Test extends boolean, T> = Test extends true ? T : null;
+
+/** Whether input I gives `kTestTrain`: true, false, or boolean when its type leaves that open. */
+export type HasTestKernel<I> = 'kTestTrain' extends keyof I
+  ? [I['kTestTrain' & keyof I]] extends [undefined]
+    ? false
+    : undefined extends I['kTestTrain' & keyof I]
+      ? boolean
+      : true
+  : false;
+
+/** Train (and test) outputs f_s at the requested steps. */
+export interface MseOutputs<Test extends boolean = boolean> {
   readonly steps: number[];
   /** f_s on the training set, one N×O matrix per requested step. */
   readonly fTrain: Matrix[];
   /** f_s on the test set (M×O per step), or null without kTestTrain. */
-  readonly fTest: Matrix[] | null;
+  readonly fTest: IfTest<Test, Matrix[]>;
 }
 
+/** The residual m_s = f_s − y in the eigenbasis of K (seed 000): ρ(uᵢ, s)·⟨vᵢ, m₀⟩ per eigenpair. */
 export interface ResidualModes {
   readonly steps: number[];
   /** Eigenvalues of the (regularized) kernel, descending: λ₁ = λ_max as in Kopitkov & Indelman 2020. */
@@ -94,7 +109,8 @@ export interface ResidualModes {
   readonly coefficients: Matrix[];
 }
 
-export interface GradientDescentMsePredictor {
+/** The predictor of {@link predictGradientDescentMse}; `Test` is whether the test–train kernel was given. */
+export interface GradientDescentMsePredictor<Test extends boolean = boolean> {
   readonly n: number;
   readonly outputs: number;
   readonly lr: number;
@@ -103,9 +119,9 @@ export interface GradientDescentMsePredictor {
   /** Warnings raised so far (ill-conditioning, fallbacks). */
   readonly warnings: string[];
   /** Train (and test) outputs after each of `steps` steps; s = Infinity gives kernel regression. */
-  predict(steps: readonly number[], dynamics: Dynamics): MseOutputs;
+  predict(steps: readonly number[], dynamics: Dynamics): MseOutputs<Test>;
   /** t = ∞: kernel regression (K + εI)⁻¹ by Cholesky (default; eigh when K is not positive definite) or eigh. */
-  atInfinity(method?: 'cholesky' | 'eigh'): { fTrain: Matrix; fTest: Matrix | null };
+  atInfinity(method?: 'cholesky' | 'eigh'): { fTrain: Matrix; fTest: IfTest<Test, Matrix> };
   /** The residual m_s in the eigenbasis of K (Kopitkov & Indelman 2020): coefficients ρ(uᵢ, s)·⟨vᵢ, m₀⟩. */
   residualModes(steps: readonly number[], dynamics: Dynamics): ResidualModes;
   /** 2(1 + μ)·N/λ_max: the largest η for which discrete (momentum) GD converges (Kopitkov & Indelman 2020; Goh 2017). */
@@ -115,6 +131,9 @@ export interface GradientDescentMsePredictor {
 const FN = 'predictGradientDescentMse';
 
 /** Precompute (lazily) one eigendecomposition of K + εI and answer for any steps; see the file comment. */
+export function predictGradientDescentMse<const I extends GradientDescentMseInput>(
+  input: I,
+): GradientDescentMsePredictor<HasTestKernel<I>>;
 export function predictGradientDescentMse(input: GradientDescentMseInput): GradientDescentMsePredictor {
   if (input === null || typeof input !== 'object')
     throw new NtkTypeError(

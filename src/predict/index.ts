@@ -1,9 +1,14 @@
-/** Kernel dynamics: closed-form MSE gradient descent / flow (with momentum), any-loss ODE, kernel regression, GP inference, max learning rate. */
+/**
+ * Kernel dynamics: closed-form MSE gradient descent / flow (with momentum), any-loss ODE, kernel regression, GP inference, max learning rate.
+ * @module
+ */
 export { predictGradientDescentMse } from './gradientDescentMse.js';
 export type {
   Dynamics,
   GradientDescentMseInput,
   GradientDescentMsePredictor,
+  HasTestKernel,
+  IfTest,
   MseOutputs,
   ResidualModes,
 } from './gradientDescentMse.js';

@@ -1,6 +1,7 @@
 /**
  * Seeded, counter-based, splittable randomness (DESIGN.md §3 "Randomness"): Threefry-2x32 keys as
  * in JAX. Same key → same numbers on every backend, engine and machine.
+ * @module
  */
 export type { Key } from './key.js';
 export { threefry2x32 } from './threefry.js';

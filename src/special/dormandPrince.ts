@@ -30,6 +30,7 @@ export interface OdeOptions {
   readonly maxStep?: number;
 }
 
+/** The solution y(t) at the requested times, with the accepted / rejected step counts and F evaluations. */
 export interface OdeSolution {
   /** y at each requested time, in the order the times were given. */
   readonly values: Float64Array[];

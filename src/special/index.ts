@@ -1,4 +1,7 @@
-/** Special functions: error function, normal distribution, Gauss quadrature rules, an adaptive ODE solver. */
+/**
+ * Special functions: error function, normal distribution, Gauss quadrature rules, an adaptive ODE solver.
+ * @module
+ */
 export { erf, erfc } from './erf.js';
 export { normalPdf, normalCdf } from './normal.js';
 export type { GaussRule } from './gaussRule.js';

@@ -9,7 +9,7 @@ import { preciseStackKernel, type PreciseLayer } from './precise/stack.js';
  *   μ_k = E_y[Φ(⟨1, y⟩/d)·χ_S(y)] = 2^{−d}·(I − T)^k (I + T)^{d−k} Φ(1),   T Φ(t) = Φ(t − 2/d),
  *       = 2^{−d}·Σ_{j=0..d} K_j(k)·Φ(1 − 2j/d),
  *
- * with K_j(k) = [zʲ](1 − z)^k (1 + z)^{d−k} the Krawtchouk numbers, multiplicity C(d, k), and
+ * with `K_j(k) = [zʲ](1 − z)^k (1 + z)^{d−k}` the Krawtchouk numbers, multiplicity C(d, k), and
  * degree-k fractional variance C(d, k)·μ_k / Σᵢ C(d, i)·μᵢ (the denominator equals Φ(1)).
  *
  * Why not float64: the alternating sum cancels: Σ_j |K_j(k)|·|Φ_j| is up to 2^d·max|Φ| while
@@ -186,6 +186,7 @@ function floatToScaledInteger(v: number, s: number): bigint {
   return neg ? -r : r;
 }
 
+/** Which kernel of a network a spectrum is of: the NNGP Σ or the NTK Θ. */
 export type KernelPart = 'nngp' | 'ntk';
 
 /**

@@ -1,4 +1,7 @@
-/** Spectral analysis of kernels: alignment, summaries, cube / sphere / circle spectra. */
+/**
+ * Spectral analysis of kernels: alignment, summaries, cube / sphere / circle spectra.
+ * @module
+ */
 export {
   alignmentCurve,
   alignmentSeries,
@@ -17,6 +20,7 @@ export {
   fractionalVarianceByDepth,
   binomialRow,
   type CubeSpectrum,
+  type KernelPart,
 } from './cube.js';
 export {
   sphereSpectrum,
@@ -33,7 +37,8 @@ export {
   type DotProductFn,
   type DotProductPart,
 } from './dotProduct.js';
-export { preciseStackKernel, type PreciseLayer } from './precise/stack.js';
+export { preciseStackKernel, type PreciseLayer, type PreciseKernelValues } from './precise/stack.js';
+export type { Fixed } from './precise/fixed.js';
 export { twoLayerReluBias, circleKernelOf, angularDistance, type CircleKernel } from './circle/kernels.js';
 export {
   piecewiseDensity,

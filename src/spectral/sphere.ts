@@ -94,6 +94,7 @@ function project(
   return { mu, abs, phi1: phi(new Float64Array([1]))[0] };
 }
 
+/** Options of {@link sphereSpectrum}. */
 export interface SphereOptions {
   /** Quadrature nodes (default max(1024, 4·(maxDegree + 1))). */
   nodes?: number;

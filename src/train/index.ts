@@ -1,6 +1,9 @@
-/** Training finite networks: optimizers, schedules, losses, linearized, Taylor-expanded and α-scaled models, NTK snapshots. */
+/**
+ * Training finite networks: optimizers, schedules, losses, linearized, Taylor-expanded and α-scaled models, NTK snapshots.
+ * @module
+ */
 export { train, trainAsync } from './train.js';
-export type { TrainOptions, TrainResult, NtkSnapshot } from './train.js';
+export type { TrainOptions, TrainResult, TrainRecord, NtkSnapshot } from './train.js';
 export { networkModel, linearizedModel, alphaScaledModel } from './model.js';
 export type { TrainModel, Evaluation } from './model.js';
 export { taylorExpand } from './taylor.js';

@@ -10,12 +10,14 @@
 
 export type LossName = 'mse' | 'cross-entropy';
 
+/** A training loss L(f, y) on N×O outputs, with ∂L/∂f. */
 export interface Loss {
   readonly name: LossName;
   /** L(f, y); writes ∂L/∂f into grad when given. */
   evaluate(f: Float64Array, y: Float64Array, outputs: number, grad?: Float64Array): number;
 }
 
+/** L = (1/2N)·Σₙ‖fₙ − yₙ‖², ∂L/∂f = (f − y)/N. */
 export const mse: Loss = {
   name: 'mse',
   evaluate(f, y, _outputs, grad) {
@@ -30,6 +32,7 @@ export const mse: Loss = {
   },
 };
 
+/** L = −(1/N)·Σₙ Σₒ yₙₒ·log softmax(fₙ)ₒ, ∂L/∂fₙ = (softmax(fₙ)·Σₒ yₙₒ − yₙ)/N. */
 export const crossEntropy: Loss = {
   name: 'cross-entropy',
   evaluate(f, y, outputs, grad) {
@@ -54,6 +57,7 @@ export const crossEntropy: Loss = {
   },
 };
 
+/** The loss named 'mse' or 'cross-entropy'. */
 export function lossByName(name: string): Loss {
   if (name === 'mse') return mse;
   if (name === 'cross-entropy') return crossEntropy;

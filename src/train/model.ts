@@ -26,12 +26,14 @@ export interface Evaluation {
   vjp(c: Float64Array): Float64Array;
 }
 
+/** What the trainer optimizes: θ ↦ f(θ, x) with its VJP, and the tangent kernel of its dynamics. */
 export interface TrainModel {
   readonly kind: 'network' | 'linearized' | 'alpha' | 'taylor';
   readonly net: Layer;
   /** The parameter tree at θ₀ (its shape is the template for unflattenParams). */
   readonly params0: Params;
   readonly theta0: Float64Array;
+  /** Outputs f(θ, x) and the VJP at θ. */
   evaluate(theta: Float64Array, x: Tensor): Evaluation;
   /** The tangent kernel that drives the dynamics on x at θ, traced over outputs (empiricalNtk). */
   ntk(theta: Float64Array, x: Tensor): Matrix;
@@ -45,6 +47,7 @@ function outputsOf(y: Tensor, where: string): number {
   return y.shape[1];
 }
 
+/** The finite network f(θ, x) itself, from θ₀ = params0. */
 export function networkModel(net: Layer, params0: Params): TrainModel {
   const theta0 = flattenParams(params0);
   return {
@@ -74,6 +77,7 @@ export function networkModel(net: Layer, params0: Params): TrainModel {
   };
 }
 
+/** The linearized network f_lin(θ, x) = f(θ₀, x) + J₀(x)·(θ − θ₀) (Lee et al. 2019, eq. 5), by JVPs at θ₀; J₀ is never formed. */
 export function linearizedModel(net: Layer, params0: Params): TrainModel {
   const theta0 = flattenParams(params0);
   if (paramCount(params0) === 0) throw new Error('linearizedModel: the network has no parameters');
@@ -115,6 +119,7 @@ export function linearizedModel(net: Layer, params0: Params): TrainModel {
   };
 }
 
+/** g(θ, x) = α·(f(θ, x) − f(θ₀, x)) trained on L_α = (1/α²)·L(g) (Chizat & Bach 2019, lazy training); its dynamics kernel is the base model’s Θ. */
 export function alphaScaledModel(base: TrainModel, alpha: number): TrainModel {
   if (!Number.isFinite(alpha) || alpha <= 0)
     throw new RangeError(`alphaScaledModel: alpha must be a finite number > 0, got ${alpha}`);

@@ -8,6 +8,7 @@
 
 export type OptimizerName = 'gd' | 'sgd' | 'momentum' | 'adam';
 
+/** An optimizer and its hyperparameters (momentum μ; Adam β₁, β₂, ε). */
 export interface OptimizerSpec {
   readonly name: OptimizerName;
   /** Momentum μ ∈ [0, 1) (default 0.9). */
@@ -17,6 +18,7 @@ export interface OptimizerSpec {
   readonly eps?: number;
 }
 
+/** An optimizer with its state (momentum, Adam moments), updating θ in place. */
 export interface Optimizer {
   readonly name: OptimizerName;
   /** One update with gradient g and learning rate lr. */
@@ -28,6 +30,7 @@ function inUnit(name: string, x: number): void {
     throw new RangeError(`optimizer: ${name} must be in [0, 1), got ${x}`);
 }
 
+/** A fresh optimizer for P = paramCount parameters: gd / sgd θ ← θ − η·g; momentum v ← μ·v + g, θ ← θ − η·v; Adam (Kingma & Ba 2015, Algorithm 1). */
 export function makeOptimizer(spec: OptimizerSpec | OptimizerName, paramCount: number): Optimizer {
   const s: OptimizerSpec = typeof spec === 'string' ? { name: spec } : spec;
   switch (s.name) {

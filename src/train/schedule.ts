@@ -4,6 +4,7 @@
 
 export type Schedule = (step: number) => number;
 
+/** A learning-rate schedule: constant η, step decay η·factor^⌊s/every⌋, or cosine decay to `final` over `total` steps. */
 export type ScheduleSpec =
   | { readonly kind: 'constant'; readonly lr: number }
   /** η·factor^⌊s/every⌋. */
@@ -16,6 +17,7 @@ function positive(name: string, x: number): void {
     throw new RangeError(`schedule: ${name} must be a finite number > 0, got ${x}`);
 }
 
+/** The function s ↦ η(s) of a schedule spec, a constant, or a function (checked to give finite η > 0). */
 export function makeSchedule(spec: ScheduleSpec | number | Schedule): Schedule {
   if (typeof spec === 'function') {
     return (s) => {

@@ -21,16 +21,40 @@ import { makeSchedule, type Schedule, type ScheduleSpec } from './schedule.js';
  * as { step, loss }; an aborted `signal` stops it after the current update (`interrupted`). Neither throws.
  */
 
-export interface NtkSnapshot {
+/**
+ * One NTK snapshot of a training run. `Kernel` and `Vectors` are what {@link train}'s options decide:
+ * `kernel` is null with `ntkKernel: false`, `eigenvectors` with `ntkEigen: 'none'`.
+ */
+export interface NtkSnapshot<
+  Kernel extends Matrix | null = Matrix | null,
+  Vectors extends Matrix | null = Matrix | null,
+> {
   readonly step: number;
   /** G_s = Θ_s(X, X), N×N, traced over outputs; null when `ntkKernel: false` (top-k by the implicit operator). */
-  readonly kernel: Matrix | null;
+  readonly kernel: Kernel;
   /** Eigenvalues, descending (λ₁ = λ_max as in Kopitkov & Indelman 2020); all N, or the top k. */
   readonly eigenvalues: Float64Array;
-  /** Column i is the eigenvector of eigenvalues[i] (N × k), or null when eigenvectors were not asked for. */
-  readonly eigenvectors: Matrix | null;
+  /** Column i is the eigenvector of eigenvalues[i] (N × k), or null when `ntkEigen: 'none'`. */
+  readonly eigenvectors: Vectors;
 }
 
+/** The type of option K in O: undefined when O leaves it out. */
+type Field<O, K extends keyof TrainOptions> = K extends keyof O ? O[K] : undefined;
+/** Yes when flag V (default D when omitted) is true, No when false, either when V is only known as a boolean. */
+type Flag<V, D extends boolean, Yes, No> = [V] extends [undefined]
+  ? D extends true
+    ? Yes
+    : No
+  : [V] extends [true]
+    ? Yes
+    : [V] extends [false]
+      ? No
+      : Yes | No;
+/** T when the option is given, null when it is left out, either when that is not known. */
+type IfGiven<V, T> = [V] extends [undefined] ? null : undefined extends V ? T | null : T;
+type EigenvectorsOf<V> = [V] extends ['none'] ? null : 'none' extends V ? Matrix | null : Matrix;
+
+/** Options of {@link train}: the model, data, optimizer, schedule, and what to record. */
 export interface TrainOptions {
   readonly model: TrainModel;
   /** Training inputs: a Matrix N×d or a Tensor [N, ...features]. */
@@ -71,16 +95,37 @@ export interface TrainOptions {
   readonly onStep?: (step: number, loss: number) => void;
 }
 
-export interface TrainResult {
+/**
+ * What `train` recorded. Its type follows the options O of the call: `testLoss` and `fTest` are arrays
+ * when `xTest` is given and null when it is left out; `fTrain` / `fTest` are null with `recordOutputs:
+ * false`; a snapshot's `kernel` is null with `ntkKernel: false`, its `eigenvectors` with `ntkEigen: 'none'`.
+ */
+export type TrainResult<O extends TrainOptions = TrainOptions> = TrainRecord<
+  IfGiven<Field<O, 'xTest'>, number[]>,
+  Flag<Field<O, 'recordOutputs'>, true, Matrix[], null>,
+  IfGiven<Field<O, 'xTest'>, Flag<Field<O, 'recordOutputs'>, true, Matrix[], null>>,
+  NtkSnapshot<Flag<Field<O, 'ntkKernel'>, true, Matrix, null>, EigenvectorsOf<Field<O, 'ntkEigen'>>>
+>;
+
+/** The fields of a {@link TrainResult}, with the types of those that depend on the options as parameters. */
+export interface TrainRecord<
+  TestLoss extends number[] | null = number[] | null,
+  FTrain extends Matrix[] | null = Matrix[] | null,
+  FTest extends Matrix[] | null = Matrix[] | null,
+  Snapshot extends NtkSnapshot = NtkSnapshot,
+> {
   readonly steps: number[];
   readonly loss: number[];
-  readonly testLoss: number[] | null;
+  /** Test loss at recorded steps, when xTest / yTest are given. */
+  readonly testLoss: TestLoss;
   /** Train outputs (N×O) at recorded steps, when recordOutputs. */
-  readonly fTrain: Matrix[] | null;
-  readonly fTest: Matrix[] | null;
+  readonly fTrain: FTrain;
+  /** Test outputs at recorded steps, when recordOutputs and xTest / yTest are given. */
+  readonly fTest: FTest;
   /** ‖θ_s − θ₀‖/‖θ₀‖ at recorded steps. */
   readonly paramDistance: number[];
-  readonly ntk: NtkSnapshot[];
+  /** NTK snapshots at the NTK steps. */
+  readonly ntk: Snapshot[];
   readonly diverged: { readonly step: number; readonly loss: number } | null;
   readonly interrupted: boolean;
   /** Updates actually performed. */
@@ -158,6 +203,7 @@ function snapshotEigen(G: Matrix, k: number | null): { values: Float64Array; vec
 }
 
 /** Run training to the end, synchronously (an aborted `signal` is seen only if aborted from `onStep`). */
+export function train<const O extends TrainOptions>(opts: O): TrainResult<O>;
 export function train(opts: TrainOptions): TrainResult {
   const g = trainSteps(opts);
   for (;;) {
@@ -170,6 +216,10 @@ export function train(opts: TrainOptions): TrainResult {
  * Run training, giving the event loop a turn at least every `yieldMs` milliseconds (default 50) so that
  * signal handlers (SIGINT → AbortController.abort()), timers and progress output run during training.
  */
+export async function trainAsync<const O extends TrainOptions>(
+  opts: O,
+  yieldMs?: number,
+): Promise<TrainResult<O>>;
 export async function trainAsync(opts: TrainOptions, yieldMs = 50): Promise<TrainResult> {
   const tick =
     (globalThis as { setImmediate?: (f: () => void) => unknown }).setImmediate ??

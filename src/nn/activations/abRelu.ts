@@ -20,6 +20,7 @@ export function Relu(): EntrywiseLayer {
   return abReluLayer({ type: 'Relu' }, 0, 1);
 }
 
+/** φ(x) = a·min(x, 0) + b·max(x, 0) (LeakyRelu, Abs), with Σ' = (a² + b²)·K(ρ) − 2ab·K(−ρ) from the arc-cosine kernel K (Cho & Saul 2009). */
 export function ABRelu(opts: { a: number; b: number }): EntrywiseLayer {
   const a = checkFinite(opts?.a, 'ABRelu', 'a');
   const b = checkFinite(opts?.b, 'ABRelu', 'b');

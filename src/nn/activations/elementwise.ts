@@ -14,6 +14,7 @@ import type { EntrywiseLayer } from '../entrywise.js';
  * swish (= silu, x·σ(x)), sigmoid, gelu, relu (kinked: breakpoints [0] are set automatically).
  */
 export interface ElementwiseOptions extends GaussianDualOptions {
+  /** φ, or the name of a built-in (NAMED_ELEMENTWISE). */
   readonly fn: string | ((x: number) => number);
   /** φ'; required when fn is a function. */
   readonly dfn?: (x: number) => number;
@@ -21,12 +22,14 @@ export interface ElementwiseOptions extends GaussianDualOptions {
 
 const sigmoid = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
 
+/** A built-in activation of {@link Elementwise}: φ, φ′ and the kinks of φ. */
 interface Named {
   fn: (x: number) => number;
   dfn: (x: number) => number;
   breakpoints?: number[];
 }
 
+/** The built-in activations {@link Elementwise} accepts by name (model files can only use names). */
 export const NAMED_ELEMENTWISE: Readonly<Record<string, Named>> = {
   tanh: { fn: Math.tanh, dfn: (x) => 1 - Math.tanh(x) ** 2 },
   // softplus(x) = log(1 + eˣ), computed without overflow; derivative σ(x).
@@ -41,6 +44,7 @@ export const NAMED_ELEMENTWISE: Readonly<Record<string, Named>> = {
   relu: { fn: (x) => (x > 0 ? x : 0), dfn: (x) => (x > 0 ? 1 : 0), breakpoints: [0] },
 };
 
+/** Any activation φ, its dual Σ' = E[φ(u)φ(v)], Σ̇ = E[φ′(u)φ′(v)] over (u, v) ~ N(0, [[q₁, Σ], [Σ, q₂]]) by Gauss–Hermite quadrature (neural-tangents `stax.ElementwiseNumerical`). */
 export function Elementwise(opts: ElementwiseOptions): EntrywiseLayer {
   if (opts === null || typeof opts !== 'object')
     throw new NtkTypeError(

@@ -33,6 +33,7 @@ interface PoolCache {
   C: number;
 }
 
+/** Average pooling over windows (neural-tangents `stax.AvgPool`): y(o) = (1/|window|)·Σ_a x(o·s + a); kernel map Σ'(o, o') = (1/|window|²)·Σ_{a,a'} Σ(o·s + a, o'·s + a'), the same for Θ. */
 export function AvgPool(opts: AvgPoolOptions): Layer {
   if (opts === null || typeof opts !== 'object')
     throw new NtkTypeError(`AvgPool: expected options { window, strides?, padding? }, got ${String(opts)}`);

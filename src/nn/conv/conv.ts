@@ -26,7 +26,7 @@ import { oneKernel, requireSpatial } from './spatialKernel.js';
  *  - 'standard': y(p) = Σ_{a, c} x_c(p + a)·W_{a, c, ·} + b with W ~ N(0, W_std²/(C·|f|)), b ~ N(0, b_std²);
  * p + a runs over the window with the padding of ./geometry.ts (zeros for SAME, wrap-around for CIRCULAR).
  *
- * Kernel map, with the filter average A[K](p, p') = (1/|f|)·Σ_a K(p + a, p' + a) (padding terms are 0):
+ * Kernel map, with the filter average `A[K](p, p') = (1/|f|)·Σ_a K(p + a, p' + a)` (padding terms are 0):
  *   Σ' = W_std²·A[Σ] + b_std²;
  *   Θ' = Σ' + W_std²·A[Θ]                                   ('ntk');
  *   Θ' = C·|f|·A[Σ] + [1 if bias] + W_std²·A[Θ]              ('standard': ∂y/∂W gives Σ_{a,c} x_c x'_c = C·|f|·A[Σ]).
@@ -50,12 +50,14 @@ interface ConvCache {
   patches: Float64Array;
 }
 
+/** A convolution layer with its channel count, filter shape and padding. */
 export interface ConvLayer extends Layer {
   readonly channels: number;
   readonly filter: readonly number[];
   readonly padding: Padding;
 }
 
+/** A 1-D / 2-D convolution (neural-tangents `stax.Conv`), z = (W_std/√(|f|·C))·W ⋆ x + b_std·b; kernel map Σ'(p, p') = W_std²·(1/|f|)·Σ_a Σ(p + a, p' + a) + b_std² (Arora et al. 2019, eq. 7), Θ' = Σ' + W_std²·(1/|f|)·Σ_a Θ(p + a, p' + a). */
 export function Conv(opts: ConvOptions): ConvLayer {
   if (opts === null || typeof opts !== 'object')
     throw new NtkTypeError(

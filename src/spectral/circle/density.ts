@@ -9,10 +9,12 @@
  * are not finite are refused.
  */
 
+/** A density on the circle: piecewise constant on equal arcs, or a function p(x) on [−π, π). */
 export type CircleDensity =
   | { readonly kind: 'piecewise'; readonly values: Float64Array; readonly normalizedFrom: number | null }
   | {
       readonly kind: 'function';
+      /** p(x), x ∈ [−π, π), normalized. */
       readonly p: (x: number) => number;
       readonly normalizedFrom: number | null;
       readonly label: string;
@@ -37,6 +39,7 @@ export function piecewiseDensity(values: ArrayLike<number>): CircleDensity {
   return { kind: 'piecewise', values: v.map((x) => x / total), normalizedFrom: total };
 }
 
+/** The uniform density p = 1/(2π) on the circle. */
 export function uniformDensity(): CircleDensity {
   return piecewiseDensity([1 / (2 * Math.PI)]);
 }

@@ -42,6 +42,7 @@ export interface CircleEigen {
 
 type Solved = Omit<CircleEigen, 'errorEstimate' | 'extrapolated'>;
 
+/** Options of {@link circleNystrom}. */
 export interface NystromOptions {
   /** Grid size M (default 1024). */
   grid?: number;
@@ -51,6 +52,7 @@ export interface NystromOptions {
   errorEstimate?: boolean;
 }
 
+/** The M cell midpoints xᵢ = −π + 2π(i + ½)/M of [−π, π). */
 export function circleGrid(M: number): Float64Array {
   const x = new Float64Array(M);
   for (let i = 0; i < M; i++) x[i] = -Math.PI + (2 * Math.PI * (i + 0.5)) / M;

@@ -176,6 +176,7 @@ export function twoLayerSampleOperator(x: Float64Array): BlockOperator {
   };
 }
 
+/** Eigenpairs of (1/N)·K on N samples of a density (the sample estimate of the kernel operator). */
 export interface SampleSpectrum {
   /** Descending eigenvalues of (1/N)·K. */
   readonly eigenvalues: Float64Array;

@@ -25,6 +25,7 @@ import { acos, asin, div, fromNumber, mul, pi, sqrt, type Fixed } from './fixed.
 /** The primitives, and each layer type's translation to them, are in the layer descriptors (src/nn/descriptor.ts). */
 export type { PreciseLayer } from '../../nn/descriptor.js';
 
+/** Σ(t) and Θ(t) of a dot-product network at the requested t, in fixed point. */
 export interface PreciseKernelValues {
   /** Σ(t) at each requested t, in fixed point. */
   readonly nngp: bigint[];
