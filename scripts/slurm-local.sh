@@ -24,6 +24,8 @@ start() {
     command -v "$b" >/dev/null 2>&1 || die "$b not found; install Debian's slurm-wlm slurmctld slurmd slurm-client munge"
   done
   mkdir -p "$DIR"/{state,spool,log,munge}
+  # the munge user must reach its folder inside ours (mktemp -d makes folders 0700)
+  chmod 755 "$DIR"
   chown munge:munge "$DIR/munge"
   # munge: key created if missing; the daemon runs as the munge user with its socket in our folder
   if [ ! -s /etc/munge/munge.key ]; then

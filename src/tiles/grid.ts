@@ -15,6 +15,7 @@ export interface Tile {
   readonly c1: number;
 }
 
+/** The tiles of an n1 × n2 kernel in blocks of `tile` rows and columns; block pairs above the diagonal only when symmetric. */
 export function tileGrid(n1: number, n2: number, tile: number, symmetric: boolean): Tile[] {
   const out: Tile[] = [];
   const b1 = Math.ceil(n1 / tile);

@@ -32,6 +32,7 @@ function commonFolder(paths: string[]): string {
   return parts[0].slice(0, i).join(sep) || sep;
 }
 
+/** A Kubernetes batch/v1 Indexed Job running one tile per completion index (`JOB_COMPLETION_INDEX`). */
 export function k8sJob(dir: string, o: K8sOptions = {}): Record<string, unknown> {
   const run = resolve(dir);
   const plan = readPlan(run);

@@ -20,6 +20,7 @@ export interface TiledKernel extends BlockOperator {
   readonly products: number;
 }
 
+/** The symmetric kernel of a finished run as an implicit operator V ↦ K·V that streams its tiles (for Lanczos and CG). */
 export function tiledKernel(dir: string): TiledKernel {
   const plan = readPlan(dir);
   if (!plan.symmetric)

@@ -18,6 +18,7 @@ import { tileGrid, type Tile } from './grid.js';
 const fileRef = z.strictObject({ path: z.string(), sha256: z.string() });
 const inputRef = fileRef.extend({ shape: z.array(z.number().int().nonnegative()) });
 
+/** The schema of a tile plan's manifest (`plan.json`): model, inputs by path and SHA-256, kernel kind, grid, code version. */
 export const planSchema = z.strictObject({
   format: z.literal('ntk-lab tile plan'),
   version: z.literal(1),
@@ -39,8 +40,10 @@ export const planSchema = z.strictObject({
   created: z.string(),
 });
 
+/** A tile plan: the manifest `ntk tiles plan` writes and every tile run checks before it computes. */
 export type TilePlan = z.infer<typeof planSchema>;
 
+/** What a plan is made from: the model file, the inputs' `.npy` files, the kernel kind and the tile size. */
 export interface PlanOptions {
   model: string;
   x1: string;
@@ -131,6 +134,7 @@ export function writePlan(dir: string, plan: TilePlan): { created: boolean } {
   return { created: true };
 }
 
+/** Read and validate the plan of a run folder; a clear error when it is missing or malformed. */
 export function readPlan(dir: string): TilePlan {
   const file = join(dir, PLAN_FILE);
   let obj: unknown;
@@ -149,6 +153,7 @@ export function readPlan(dir: string): TilePlan {
   return r.data;
 }
 
+/** The tiles of a plan, in index order (the upper triangle only for a symmetric kernel). */
 export function planTiles(plan: TilePlan): Tile[] {
   return tileGrid(plan.n1, plan.n2, plan.tile, plan.symmetric);
 }

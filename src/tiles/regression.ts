@@ -3,6 +3,7 @@ import { cg } from '../linalg/cg.js';
 import { Matrix } from '../linalg/matrix.js';
 import { tiledKernel } from './operator.js';
 
+/** Options of `tiledKernelRegression`: diagonal regularization, tolerance and iteration limit of conjugate gradients. */
 export interface TiledRegressionOptions {
   /** Diagonal regularization ε: relative to the mean diagonal trace(K)/N unless `diagRegAbsolute`. */
   diagReg?: number;
@@ -10,9 +11,11 @@ export interface TiledRegressionOptions {
   /** Relative residual target of conjugate gradients. Default 1e-12. */
   tol?: number;
   maxIterations?: number;
+  /** Called after each conjugate-gradient iteration with its relative residual. */
   onIteration?: (iteration: number, residual: number) => void;
 }
 
+/** Kernel regression at t = ∞ over the tiles: the coefficients, the regularization used, iterations and residuals. */
 export interface TiledRegression {
   /** (K + εI)⁻¹·(y − f₀), N × O. */
   alpha: Matrix;

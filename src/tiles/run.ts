@@ -4,6 +4,7 @@ import { tileContext, computeTile, type TileContext } from './compute.js';
 import { checkPlanCurrent, planTiles, readPlan } from './plan.js';
 import { forgetTile, sweepTile, tileState, writeFailure, writeTile, type TileState } from './store.js';
 
+/** Options of `runTiles`: one tile or every pending one, threads, progress and cancellation. */
 export interface RunOptions {
   /** Only this tile (default: every tile not done). */
   index?: number;
@@ -20,6 +21,7 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
+/** The indices of the tiles a run computed, skipped as already done, and failed. */
 export interface RunSummary {
   computed: number[];
   skipped: number[];

@@ -31,6 +31,7 @@ export interface SlurmOptions {
   extra?: string[];
 }
 
+/** The sbatch scripts written for a run: the tile array and the merge job that depends on it (afterok). */
 export interface SlurmScripts {
   tiles: string;
   merge: string | null;
@@ -105,6 +106,7 @@ export function writeSlurmScripts(
   return { tiles, merge, indices, array };
 }
 
+/** What `submitSlurm` submitted: the array and merge job ids and the tile indices the array covers. */
 export interface Submission {
   arrayJob: string | null;
   mergeJob: string | null;

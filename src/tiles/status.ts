@@ -1,6 +1,7 @@
 import { planTiles, readPlan } from './plan.js';
 import { readFailure, readRecord, tileState, type TileState } from './store.js';
 
+/** Done, pending, failed and corrupt tiles of a run, their times and an estimate to finish. */
 export interface TileStatus {
   dir: string;
   n1: number;

@@ -28,6 +28,7 @@ const recordSchema = z.strictObject({
 });
 export type TileRecord = z.infer<typeof recordSchema>;
 
+/** A tile's state on disk: done (record and checksum match), pending, failed (an error was recorded) or corrupt. */
 export type TileState = 'done' | 'pending' | 'failed' | 'corrupt';
 
 const pad = (i: number): string => String(i).padStart(6, '0');
