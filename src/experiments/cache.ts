@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomicWrite.js';
 import { parseTagged, stableStringify } from './json-codec.js';
 import type { CacheEntry, CacheKey, ResultCache } from './result-cache.js';
@@ -37,27 +36,5 @@ export function fileCache(dir: string): ResultCache {
   return { read: (key) => readCache(dir, key), write: (entry) => writeCache(dir, entry) };
 }
 
-/**
- * The code version: SHA-256 over the compiled library (every non-test .js file under dist/src, path and
- * contents, in sorted order). Any code change invalidates the cache; an unchanged build reuses it.
- */
-export function codeVersion(root: string = fileURLToPath(new URL('..', import.meta.url))): string {
-  const files: string[] = [];
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (name.endsWith('.js') && !name.endsWith('.test.js')) files.push(p);
-    }
-  };
-  walk(root);
-  files.sort();
-  const h = createHash('sha256');
-  for (const f of files) {
-    h.update(relative(root, f).split(sep).join('/'));
-    h.update('\0');
-    h.update(readFileSync(f));
-    h.update('\0');
-  }
-  return h.digest('hex').slice(0, 16);
-}
+/** The code version of a cached result: the hash of the whole compiled library (io/codeVersion.ts). */
+export { codeVersion } from '../io/codeVersion.js';

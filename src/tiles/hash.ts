@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { codeVersion } from '../io/codeVersion.js';
 
 /** SHA-256 (hex) of bytes. */
 export function sha256(bytes: Uint8Array): string {
@@ -43,34 +43,9 @@ export function sha256Dir(dir: string): string {
 const NUMERICAL_FOLDERS = ['linalg', 'random', 'special', 'nn', 'kernels', 'empirical', 'io', 'tiles'];
 
 /**
- * The code version a tile is computed with: a hash of the compiled numerical code (every non-test `.js`
- * file of the folders above, by relative path and content). Tiles computed by different code are never
- * mixed in one kernel.
+ * The code version a tile is computed with: the hash of the compiled numerical code (the folders above).
+ * Tiles computed by different code are never mixed in one kernel.
  */
-export function tileCodeVersion(root: string = fileURLToPath(new URL('..', import.meta.url))): string {
-  const files: string[] = [];
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (name.endsWith('.js') && !name.endsWith('.test.js') && !name.endsWith('.testutil.js'))
-        files.push(p);
-    }
-  };
-  for (const f of NUMERICAL_FOLDERS) {
-    try {
-      walk(join(root, f));
-    } catch {
-      // a folder this build does not have
-    }
-  }
-  files.sort();
-  const h = createHash('sha256');
-  for (const f of files) {
-    h.update(relative(root, f).split(sep).join('/'));
-    h.update('\0');
-    h.update(readFileSync(f));
-    h.update('\0');
-  }
-  return h.digest('hex').slice(0, 16);
+export function tileCodeVersion(): string {
+  return codeVersion(NUMERICAL_FOLDERS);
 }
