@@ -1,4 +1,5 @@
 import { Matrix } from '../linalg/matrix.js';
+import { relativeFrobeniusError } from '../linalg/elementwise.js';
 import type { Params, Tensor } from '../nn/types.js';
 
 /**
@@ -129,18 +130,11 @@ export function traceOutputs(K: Matrix, O: number): Matrix {
   return T;
 }
 
-/** ‖A − B‖_F / ‖B‖_F. */
+/** ‖A − B‖_F / ‖B‖_F (linalg's relativeFrobeniusError, for matrices or flat arrays of equal length). */
 export function relFrobenius(A: Matrix | Float64Array, B: Matrix | Float64Array): number {
-  const a = A instanceof Matrix ? A.data : A;
-  const b = B instanceof Matrix ? B.data : B;
-  if (a.length !== b.length) throw new Error(`relFrobenius: lengths ${a.length} and ${b.length} differ`);
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num += (a[i] - b[i]) ** 2;
-    den += b[i] ** 2;
-  }
-  return Math.sqrt(num / den);
+  const flat = (v: Matrix | Float64Array): Matrix =>
+    v instanceof Matrix ? new Matrix(1, v.data.length, v.data) : new Matrix(1, v.length, v);
+  return relativeFrobeniusError(flat(A), flat(B));
 }
 
 /** A deterministic well-spread input batch (no randomness needed): x[n, i] = sin(1.3·n + 0.7·i + 0.4). */
