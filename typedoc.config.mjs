@@ -36,6 +36,8 @@ export default {
     ...['Field', 'Flag', 'IfGiven', 'EigenvectorsOf'].map((n) => `src/train/train.ts:${n}`),
     // The entry type of NAMED_ELEMENTWISE (φ, φ′, kinks), documented there.
     'src/nn/activations/elementwise.ts:Named',
+    // The zod schema TilePlan is inferred from; TilePlan documents the manifest.
+    'src/tiles/plan.ts:planSchema',
   ],
   treatWarningsAsErrors: false,
   treatValidationWarningsAsErrors: true,
