@@ -27,7 +27,8 @@ function rowsEqual(a: Float64Array, i: number, b: Float64Array, j: number, d: nu
 
 /**
  * Set Σ⁰[i, j] = var1[i] wherever row i of x1 equals row j of x2 (n1×n2 row-major `nngp`, d features); x2 = null
- * means x2 is x1 (both triangles are written). var1[i] must be the value the diagonal uses for input i.
+ * means x2 is x1 (both triangles and the diagonal are written). var1[i] must be the value the diagonal uses for
+ * input i.
  */
 export function pinIdenticalInputs(
   x1: Float64Array,
@@ -50,7 +51,7 @@ export function pinIdenticalInputs(
     const candidates = byHash.get(rowHash(x1, i, d));
     if (candidates === undefined) continue;
     for (const j of candidates) {
-      if ((x2 === null && j === i) || !rowsEqual(x1, i, b, j, d)) continue;
+      if (!rowsEqual(x1, i, b, j, d)) continue;
       nngp[i * n2 + j] = var1[i];
     }
   }

@@ -1,5 +1,6 @@
 import { matmul } from '../linalg/blas.js';
 import { Matrix } from '../linalg/matrix.js';
+import { pinIdenticalInputs } from './identicalInputs.js';
 
 /**
  * The input covariance Σ⁰(x, x') = ⟨x, x'⟩/d and variance var⁰(x) = ‖x‖²/d (DESIGN.md §3) in scaled form:
@@ -59,4 +60,26 @@ export function inputGram(
     out: new Matrix(n1, n2, out),
   });
   if (c !== 1) for (let k = 0; k < out.length; k++) out[k] = out[k] * c * c;
+}
+
+/**
+ * The input layer's Σ⁰ (n1×n2, into `out`) and var⁰ of both inputs, in scaled form, with every pair of equal
+ * inputs — the diagonal when x2 = null (x2 is x1) — holding var⁰ to the last bit (identicalInputs.ts), so such
+ * pairs take the diagonal's arithmetic in every later layer.
+ */
+export function inputCovariance(
+  x1: Float64Array,
+  x2: Float64Array | null,
+  n1: number,
+  n2: number,
+  d: number,
+  out: Float64Array,
+): { var1: Float64Array; var2: Float64Array } {
+  const b = x2 ?? x1;
+  const c = inputScale(x1, b);
+  const var1 = inputVariances(x1, n1, d, c);
+  const var2 = x2 === null ? var1 : inputVariances(x2, n2, d, c);
+  inputGram(x1, b, n1, n2, d, out, c);
+  pinIdenticalInputs(x1, n1, x2, n2, d, out, var1);
+  return { var1, var2 };
 }

@@ -3,8 +3,7 @@ import type { Matrix } from '../linalg/matrix.js';
 import { asTensor } from '../nn/network.js';
 import { sameShape, sizeOf } from '../nn/tensor.js';
 import type { Kernel, Tensor } from '../nn/types.js';
-import { inputGram, inputScale, inputVariances } from './inputCovariance.js';
-import { pinIdenticalInputs } from './identicalInputs.js';
+import { inputCovariance, inputScale, inputVariances } from './inputCovariance.js';
 
 /**
  * The kernel record of the network input (DESIGN.md §3; neural-tangents `kernel_fn` on raw inputs):
@@ -40,19 +39,17 @@ export function inputKernel(
   const diagonalSpatial = opts.diagonalSpatial ?? true;
   // Σ⁰ and var⁰ in scaled form: exact for large |x| (src/kernels/inputCovariance.ts)
   const c = inputScale(t1.data, t2.data);
-  const var1 = inputVariances(t1.data, n1 * P, C, c);
-  const var2 = symmetric ? var1 : inputVariances(t2.data, n2 * P, C, c);
+  let var1: Float64Array;
+  let var2: Float64Array;
   let nngp: Float64Array;
   if (P === 1) {
     nngp = new Float64Array(n1 * n2);
-    inputGram(t1.data, t2.data, n1, n2, C, nngp, c);
-    if (symmetric) {
+    ({ var1, var2 } = inputCovariance(t1.data, symmetric ? null : t2.data, n1, n2, C, nngp));
+    if (symmetric)
       for (let i = 0; i < n1; i++) for (let j = 0; j < i; j++) nngp[i * n1 + j] = nngp[j * n1 + i];
-      // Σ⁰(x, x) = var(x) to the last bit (so correlations on the diagonal are exactly 1)
-      for (let i = 0; i < n1; i++) nngp[i * n1 + i] = var1[i];
-    }
-    pinIdenticalInputs(t1.data, n1, symmetric ? null : t2.data, n2, C, nngp, var1);
   } else {
+    var1 = inputVariances(t1.data, n1 * P, C, c);
+    var2 = symmetric ? var1 : inputVariances(t2.data, n2 * P, C, c);
     const B = diagonalSpatial ? 1 : P;
     nngp = new Float64Array(n1 * n2 * P * B);
     let e = 0;

@@ -11,8 +11,7 @@ import {
   tileScratch,
   type FusedProgram,
 } from './fused.js';
-import { inputGram, inputScale, inputVariances } from './inputCovariance.js';
-import { pinIdenticalInputs } from './identicalInputs.js';
+import { inputCovariance } from './inputCovariance.js';
 import { inputKernel } from './inputKernel.js';
 import { planKernelMemory } from './kernelMemory.js';
 import { kernelOnRecord } from './kernelOnRecord.js';
@@ -256,17 +255,12 @@ function fusedKernelFn(
   let q1: Float64Array[];
   let q2: Float64Array[];
   try {
-    // Σ⁰ = X1·X2ᵀ/d by the linear-algebra backend (only the upper tiles are read in the symmetric case),
-    // in scaled form for large inputs (src/kernels/inputCovariance.ts).
-    const c = inputScale(t1.data, t2.data);
-    inputGram(t1.data, t2.data, n1, n2, d, nngp, c);
-    const var0 = inputVariances(t1.data, n1, d, c);
-    // symmetric: Σ⁰(x, x) must equal var⁰(x) to the last bit, else ρ = Σ/√(q·q) < 1 by rounding and arccos
-    // (ill-conditioned at 1) turns a 1e-16 difference into 1e-8 on the diagonal of ReLU kernels
-    if (symmetric) for (let i = 0; i < n1; i++) nngp[i * n2 + i] = var0[i];
-    pinIdenticalInputs(t1.data, n1, symmetric ? null : t2.data, n2, d, nngp, var0);
-    q1 = fusedVariances(p, var0);
-    q2 = symmetric ? q1 : fusedVariances(p, inputVariances(t2.data, n2, d, c));
+    // Σ⁰ = X1·X2ᵀ/d by the linear-algebra backend (only the upper tiles are read in the symmetric case), in
+    // scaled form, equal inputs and the diagonal pinned to var⁰ (src/kernels/inputCovariance.ts): else
+    // ρ = Σ/√(q·q) < 1 by rounding and arccos (ill-conditioned at 1) turns a 1e-16 difference into 1e-8
+    const { var1, var2 } = inputCovariance(t1.data, symmetric ? null : t2.data, n1, n2, d, nngp);
+    q1 = fusedVariances(p, var1);
+    q2 = symmetric ? q1 : fusedVariances(p, var2);
   } catch (e) {
     pool?.stop();
     throw e;
