@@ -103,7 +103,11 @@ async function runPredict(o: PredictCliOptions): Promise<void> {
   const inputs = predictInputs(o);
   checkOutputs([{ flag: '--out', path: o.out, kind: 'file' }], inputs);
   assertSidecarsAreNotInputs('--out', o.out, inputs);
-  if (isTileRun(o.kernelTrain)) return tiledPredict(o); // a tile run folder: conjugate gradients over the tiles
+  if (isTileRun(o.kernelTrain))
+    return tiledPredict(
+      o,
+      inputs.map((i) => i.path),
+    ); // a tile run folder: conjugate gradients over the tiles
   const lr = parseNumber('--lr', o.lr, { minExclusive: 0 });
   const dynamics: Dynamics = choice('--dynamics', o.dynamics, ['gd', 'flow'] as const);
   const times = parseTimes(o.times);

@@ -1,8 +1,7 @@
-import { basename } from 'node:path';
 import { statSync } from 'node:fs';
-import { writeFileAtomic } from '../../io/atomicWrite.js';
-import { readMatrix, writeNpy } from '../../io/npyFile.js';
-import { NtkInputError } from '../../errors.js';
+import { readMatrix } from '../../io/npyFile.js';
+import { writeResultSet, type Sidecar } from '../../io/resultSet.js';
+import { NtkInputError, NtkNumericalError } from '../../errors.js';
 import { Matrix } from '../../linalg/matrix.js';
 import { matmul } from '../../linalg/blas.js';
 import { getBackend } from '../../linalg/select.js';
@@ -11,7 +10,8 @@ import { tiledKernelRegression } from '../../tiles/regression.js';
 import { mse } from '../../train/loss.js';
 import { parseNumber } from '../args.js';
 import { resultJson } from '../jsonResult.js';
-import { sidecarBase } from '../../io/resultSet.js';
+import { assertFinite } from '../../predict/validate.js';
+import { deferSignals } from '../signals.js';
 
 /** Whether `--kernel-train` names a tile run folder (then `ntk predict` solves by conjugate gradients). */
 export function isTileRun(path: string): boolean {
@@ -38,8 +38,7 @@ export interface TiledPredictOptions {
 
 function read(flag: string, path: string): Matrix {
   const M = readMatrix(path);
-  for (let k = 0; k < M.data.length; k++)
-    if (!Number.isFinite(M.data[k])) throw new NtkInputError(`${flag} '${path}': entry ${k} is ${M.data[k]}`);
+  assertFinite('ntk predict', `${flag} '${path}'`, M);
   return M;
 }
 
@@ -48,7 +47,7 @@ function read(flag: string, path: string): Matrix {
  * over the tiles, f_train = f₀ + K·α, f_test = f_test,0 + K_*·α with α = (K + εI)⁻¹·(y − f₀); the JSON
  * reports the iterations and residuals. Only t = inf: finite times need the eigendecomposition of K.
  */
-export function tiledPredict(o: TiledPredictOptions): void {
+export function tiledPredict(o: TiledPredictOptions, inputs: readonly string[]): void {
   if (o.times.trim().toLowerCase() !== 'inf')
     throw new NtkInputError(
       `--kernel-train '${o.kernelTrain}' is a tile run: only --times inf (kernel regression by conjugate gradients) is available; got '${o.times}'. For finite times merge the tiles (ntk tiles merge) and pass the .npy`,
@@ -86,43 +85,52 @@ export function tiledPredict(o: TiledPredictOptions): void {
   if (f0) for (let k = 0; k < fTrain.data.length; k++) fTrain.data[k] += f0.data[k];
   const fTest = Kt ? matmul(Kt, r.alpha) : null;
   if (fTest && f0t) for (let k = 0; k < fTest.data.length; k++) fTest.data[k] += f0t.data[k];
-  const base = sidecarBase(o.out);
-  const files: string[] = [];
-  const file = (suffix: string, M: Matrix): string => {
-    const path = `${base}.${suffix}.npy`;
-    writeNpy(path, M.data, [1, M.rows, M.cols], 'float64');
-    files.push(path);
-    return basename(path);
-  };
-  const json = {
-    command: 'ntk predict',
-    kernelTrain: o.kernelTrain,
-    kernelTest: o.kernelTest ?? null,
-    solver: 'conjugate gradients over the tiles (t = ∞ kernel regression)',
-    normalization: 'f_∞ = f₀ + K_*·(K + εI)⁻¹·(y − f₀)',
-    diagReg: r.diagReg,
-    steps: ['inf'],
-    cg: { iterations: r.iterations, residuals: Array.from(r.residuals), converged: r.converged },
-    peakRssBytes: process.resourceUsage().maxRSS * 1024,
-    trainLoss: [mse.evaluate(fTrain.data, y.data, y.cols)],
-    testLoss: yTest && fTest ? [mse.evaluate(fTest.data, yTest.data, y.cols)] : null,
-    fTrain: {
-      file: file('fTrain', fTrain),
-      shape: [1, fTrain.rows, fTrain.cols],
-      axes: ['time', 'example', 'output'],
+  for (const [name, M] of [
+    ['f_train', fTrain],
+    ['f_test', fTest],
+  ] as const) {
+    const k = M ? M.data.findIndex((v) => !Number.isFinite(v)) : -1;
+    if (k >= 0)
+      throw new NtkNumericalError(
+        `ntk predict: ${name} at t = ∞ is ${M!.data[k]} (entry ${k}); nothing was written`,
+      );
+  }
+  const sidecars: Sidecar[] = [{ suffix: 'fTrain', data: fTrain.data, shape: [1, fTrain.rows, fTrain.cols] }];
+  if (fTest) sidecars.push({ suffix: 'fTest', data: fTest.data, shape: [1, fTest.rows, fTest.cols] });
+  const axes = ['time', 'example', 'output'];
+  deferSignals();
+  const written = writeResultSet(
+    o.out,
+    sidecars,
+    (runId, records) => {
+      const file = (suffix: string, M: Matrix) => ({
+        ...records.get(suffix)!,
+        shape: [1, M.rows, M.cols],
+        axes,
+      });
+      return resultJson({
+        runId,
+        command: 'ntk predict',
+        kernelTrain: o.kernelTrain,
+        kernelTest: o.kernelTest ?? null,
+        solver: 'conjugate gradients over the tiles (t = ∞ kernel regression)',
+        normalization: 'f_∞ = f₀ + K_*·(K + εI)⁻¹·(y − f₀)',
+        diagReg: r.diagReg,
+        steps: ['inf'],
+        cg: { iterations: r.iterations, residuals: Array.from(r.residuals), converged: r.converged },
+        peakRssBytes: process.resourceUsage().maxRSS * 1024,
+        trainLoss: [mse.evaluate(fTrain.data, y.data, y.cols)],
+        testLoss: yTest && fTest ? [mse.evaluate(fTest.data, yTest.data, y.cols)] : null,
+        fTrain: file('fTrain', fTrain),
+        fTest: fTest ? file('fTest', fTest) : null,
+        backend: getBackend().name,
+        sidecars: [...records.values()].map((rec) => rec.file),
+      });
     },
-    fTest: fTest
-      ? {
-          file: file('fTest', fTest),
-          shape: [1, fTest.rows, fTest.cols],
-          axes: ['time', 'example', 'output'],
-        }
-      : null,
-    backend: getBackend().name,
-  };
-  writeFileAtomic(o.out, resultJson(json));
+    inputs,
+  );
   process.stdout.write(
-    `ntk predict: t = ∞ by conjugate gradients over the tiles: ${r.iterations} iterations, residual ${Math.max(...r.residuals).toExponential(2)}${r.converged ? '' : ' (NOT converged)'}; wrote ${[o.out, ...files].join(', ')}\n`,
+    `ntk predict: t = ∞ by conjugate gradients over the tiles: ${r.iterations} iterations, residual ${Math.max(...r.residuals).toExponential(2)}${r.converged ? '' : ' (NOT converged)'}; wrote ${written.join(', ')}\n`,
   );
   if (!r.converged) process.exitCode = 1;
 }
