@@ -84,6 +84,19 @@ export function writeFileAtomic(
   contents: string | Uint8Array,
   opts: { createDirs?: boolean; label?: string } = {},
 ): void {
+  writeStreamAtomic(path, (write) => write(contents), opts);
+}
+
+/**
+ * writeFileAtomic for contents produced piece by piece (a file larger than memory): `produce` calls
+ * `write` with each piece in order; the same target checks, temporary file, flush and rename apply, and
+ * an error thrown by `produce` leaves the target as it was.
+ */
+export function writeStreamAtomic(
+  path: string,
+  produce: (write: (piece: string | Uint8Array) => void) => void,
+  opts: { createDirs?: boolean; label?: string } = {},
+): void {
   const prefix = opts.label ? `${opts.label}: ` : '';
   const target = resolveOutputTarget(path, prefix);
   const dir = dirname(target.path);
@@ -95,7 +108,7 @@ export function writeFileAtomic(
     const fd = openSync(tmp, 'wx', 0o666);
     pendingTemps.add(tmp);
     try {
-      writeFileSync(fd, contents);
+      produce((piece) => writeFileSync(fd, piece));
       if (target.mode !== null) fchmodSync(fd, target.mode);
       fsyncSync(fd);
     } finally {
