@@ -36,6 +36,11 @@ export interface LayerDescriptor<S extends ZodType = ZodType> {
   readonly widthKey?: string;
   /** The config key that holds nested layer configs (combinators: 'layers'). */
   readonly childrenKey?: string;
+  /**
+   * The same layer's name in neural-tangents (`stax.Dense`, `stax.Relu`, …), or null when neural-tangents has
+   * no such layer; docs/layers.md shows it beside ours.
+   */
+  readonly neuralTangents: string | null;
 }
 
 /** What a layer type needs of the kernel records it is given (all position pairs, per-input variances). */

@@ -5,6 +5,7 @@ import { bare } from './schemaParts.js';
 /** Abs = ABRelu(−1, 1) (src/nn/activations/abRelu.ts): {"type": "Abs"}. */
 export const absType = layerType({
   type: 'Abs',
+  neuralTangents: 'stax.Abs',
   schema: (z) => bare(z, 'Abs'),
   build: () => Abs(),
   example: { type: 'Abs' },

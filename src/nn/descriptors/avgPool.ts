@@ -5,6 +5,7 @@ import { layerType } from '../descriptor.js';
 /** AvgPool (src/nn/conv/avgPool.ts): {"type": "AvgPool", "window": [2, 2], "strides": [2, 2]}. */
 export const avgPoolType = layerType({
   type: 'AvgPool',
+  neuralTangents: 'stax.AvgPool',
   schema: (z) => {
     const window = z.array(z.number().int().positive()).min(1).max(2);
     return z.strictObject({

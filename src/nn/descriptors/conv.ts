@@ -6,6 +6,7 @@ import { nonNegative, parameterization } from './schemaParts.js';
 /** Conv (src/nn/conv/conv.ts): {"type": "Conv", "channels": 256, "filter": [3, 3], "padding": "SAME"}. */
 export const convType = layerType({
   type: 'Conv',
+  neuralTangents: 'stax.Conv',
   schema: (z) =>
     z.strictObject({
       type: z.literal('Conv'),

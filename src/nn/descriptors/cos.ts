@@ -5,6 +5,7 @@ import { finite } from './schemaParts.js';
 /** Cos(a, b, c) (src/nn/activations/sin.ts): {"type": "Cos", "a": 1, "b": 1, "c": 0}. */
 export const cosType = layerType({
   type: 'Cos',
+  neuralTangents: 'stax.Cos',
   schema: (z) =>
     z.strictObject({
       type: z.literal('Cos'),

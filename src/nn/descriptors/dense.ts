@@ -6,6 +6,7 @@ import { nonNegative, parameterization } from './schemaParts.js';
 /** Dense (src/nn/dense.ts): {"type": "Dense", "width": 512, "W_std": 1.5, "b_std": 0.1}; `"b_std": null` = no bias. */
 export const denseType = layerType({
   type: 'Dense',
+  neuralTangents: 'stax.Dense',
   schema: (z) =>
     z.strictObject({
       type: z.literal('Dense'),

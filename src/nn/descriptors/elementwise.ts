@@ -9,6 +9,7 @@ import { finite } from './schemaParts.js';
  */
 export const elementwiseType = layerType({
   type: 'Elementwise',
+  neuralTangents: 'stax.Elementwise',
   schema: (z) =>
     z.strictObject({
       type: z.literal('Elementwise'),

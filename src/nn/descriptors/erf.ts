@@ -5,6 +5,7 @@ import { finite } from './schemaParts.js';
 /** Erf(a, b, c): φ(x) = a·erf(b·x) + c (src/nn/activations/erf.ts): {"type": "Erf", "a": 1, "b": 1, "c": 0}. */
 export const erfType = layerType({
   type: 'Erf',
+  neuralTangents: 'stax.Erf',
   schema: (z) =>
     z.strictObject({
       type: z.literal('Erf'),

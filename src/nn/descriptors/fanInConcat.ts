@@ -5,6 +5,7 @@ import { bare } from './schemaParts.js';
 /** FanInConcat (src/nn/combinators/fanIn.ts): {"type": "FanInConcat"}. */
 export const fanInConcatType = layerType({
   type: 'FanInConcat',
+  neuralTangents: 'stax.FanInConcat',
   schema: (z) => bare(z, 'FanInConcat'),
   build: () => FanInConcat(),
   example: { type: 'FanInConcat' },

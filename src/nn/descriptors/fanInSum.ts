@@ -5,6 +5,7 @@ import { bare } from './schemaParts.js';
 /** FanInSum (src/nn/combinators/fanIn.ts): {"type": "FanInSum"}. */
 export const fanInSumType = layerType({
   type: 'FanInSum',
+  neuralTangents: 'stax.FanInSum',
   schema: (z) => bare(z, 'FanInSum'),
   build: () => FanInSum(),
   example: { type: 'FanInSum' },

@@ -5,6 +5,7 @@ import { bare } from './schemaParts.js';
 /** Flatten (src/nn/conv/flatten.ts): {"type": "Flatten"}. */
 export const flattenType = layerType({
   type: 'Flatten',
+  neuralTangents: 'stax.Flatten',
   schema: (z) => bare(z, 'Flatten'),
   build: () => Flatten(),
   example: { type: 'Flatten' },

@@ -5,6 +5,7 @@ import { bare } from './schemaParts.js';
 /** Gelu: φ(x) = x·Φ(x) (src/nn/activations/gelu.ts): {"type": "Gelu"}. */
 export const geluType = layerType({
   type: 'Gelu',
+  neuralTangents: 'stax.Gelu',
   schema: (z) => bare(z, 'Gelu'),
   build: () => Gelu(),
   example: { type: 'Gelu' },

@@ -5,6 +5,7 @@ import { bare } from './schemaParts.js';
 /** GlobalAvgPool (src/nn/conv/globalAvgPool.ts): {"type": "GlobalAvgPool"}. */
 export const globalAvgPoolType = layerType({
   type: 'GlobalAvgPool',
+  neuralTangents: 'stax.GlobalAvgPool',
   schema: (z) => bare(z, 'GlobalAvgPool'),
   build: () => GlobalAvgPool(),
   example: { type: 'GlobalAvgPool' },

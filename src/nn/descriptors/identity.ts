@@ -5,6 +5,7 @@ import { bare } from './schemaParts.js';
 /** Identity (src/nn/identity.ts): {"type": "Identity"}. */
 export const identityType = layerType({
   type: 'Identity',
+  neuralTangents: 'stax.Identity',
   schema: (z) => bare(z, 'Identity'),
   build: () => Identity(),
   example: { type: 'Identity' },

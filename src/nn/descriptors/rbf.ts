@@ -5,6 +5,7 @@ import { nonNegative } from './schemaParts.js';
 /** Rbf(γ) (src/nn/activations/sin.ts): {"type": "Rbf", "gamma": 1}. */
 export const rbfType = layerType({
   type: 'Rbf',
+  neuralTangents: 'stax.Rbf',
   schema: (z) => z.strictObject({ type: z.literal('Rbf'), gamma: nonNegative(z).optional() }),
   build: (c) => Rbf({ gamma: c.gamma }),
   example: { type: 'Rbf', gamma: 0.5 },

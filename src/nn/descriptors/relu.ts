@@ -5,6 +5,7 @@ import { bare } from './schemaParts.js';
 /** Relu = ABRelu(0, 1) (src/nn/activations/abRelu.ts): {"type": "Relu"}. */
 export const reluType = layerType({
   type: 'Relu',
+  neuralTangents: 'stax.Relu',
   schema: (z) => bare(z, 'Relu'),
   build: () => Relu(),
   example: { type: 'Relu' },

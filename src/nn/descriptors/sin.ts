@@ -5,6 +5,7 @@ import { finite } from './schemaParts.js';
 /** Sin(a, b, c) (src/nn/activations/sin.ts): {"type": "Sin", "a": 1, "b": 1, "c": 0}. */
 export const sinType = layerType({
   type: 'Sin',
+  neuralTangents: 'stax.Sin',
   schema: (z) =>
     z.strictObject({
       type: z.literal('Sin'),

@@ -22,6 +22,7 @@ export function Square(): EntrywiseLayer {
 
 export const squareType = layerType({
   type: 'Square',
+  neuralTangents: null,
   schema: (z) => bare(z, 'Square'),
   build: () => Square(),
   example: { type: 'Square' },
