@@ -60,14 +60,14 @@ test('invalid experiments are rejected with the field named', () => {
   assert.throws(() => validateExperiment({ ...e, claim: ' ' }), /claim must be a non-empty string/);
   assert.throws(
     () => validateExperiment({ ...e, presets: { quick: e.presets.quick } as never }),
-    /presets.full must be a JSON object/,
+    /presets.paper must be a JSON object/,
   );
   assert.throws(
-    () => validateExperiment({ ...e, presets: { quick: { a: NaN, points: 1 }, full: e.presets.full } }),
+    () => validateExperiment({ ...e, presets: { quick: { a: NaN, points: 1 }, paper: e.presets.paper } }),
     /presets.quick.a: numbers must be finite/,
   );
   assert.throws(
-    () => validateExperiment({ ...e, expectedSeconds: { quick: 0, full: 1 } }),
+    () => validateExperiment({ ...e, expectedSeconds: { quick: 0, paper: 1 } }),
     /expectedSeconds.quick/,
   );
   assert.throws(() => createRegistry([e, lineExperiment()]), /duplicate experiment id/);

@@ -41,7 +41,7 @@ test('`ntk reproduce` names bad arguments', () => {
   assert.match(bad.stderr, /no experiment matches '999-nothing'; known ids: .*003-catapult-toy/);
   const preset = ntk(['reproduce', '--preset', 'huge']);
   assert.equal(preset.status, 1);
-  assert.match(preset.stderr, /--preset must be 'quick' or 'full', got 'huge'/);
+  assert.match(preset.stderr, /--preset must be 'quick' or 'paper', got 'huge'/);
   const list = ntk(['reproduce', '--list']);
   assert.equal(list.status, 0);
   assert.match(

@@ -73,7 +73,7 @@ function progressReporter(): { reporter: RunReporter; stop(): void } {
   };
 }
 
-/** `ntk reproduce <id…>|all --preset quick|full`: run the reproduction experiments and write the report. */
+/** `ntk reproduce <id…>|all --preset quick|paper`: run the reproduction experiments and write the report. */
 export function registerReproduce(program: Command): void {
   program
     .command('reproduce')
@@ -81,7 +81,7 @@ export function registerReproduce(program: Command): void {
       'reproduce published NTK claims (each cites its paper) and write report/index.html and report/results.json',
     )
     .argument('[ids...]', 'experiment ids or id prefixes (e.g. 003), or "all"', ['all'])
-    .option('--preset <preset>', 'quick | full', 'quick')
+    .option('--preset <preset>', 'quick | paper', 'quick')
     .option('--out <dir>', 'report folder', 'report')
     .option('--seed <n>', 'root seed (each experiment gets its own key derived from it)', '0')
     .option('--fresh', 'ignore cached results (rerun everything)', false)
@@ -95,14 +95,14 @@ export function registerReproduce(program: Command): void {
       if (opts.list) {
         for (const e of registry.experiments) {
           process.stdout.write(
-            `${e.id}\t~${e.expectedSeconds.quick} s quick, ~${e.expectedSeconds.full} s full\t` +
+            `${e.id}\t~${e.expectedSeconds.quick} s quick, ~${e.expectedSeconds.paper} s paper\t` +
               `${shortCitation(e.source)}, ${e.source.arxiv ? `arXiv:${e.source.arxiv}` : e.source.url} — ${e.source.where}\n`,
           );
         }
         return;
       }
-      if (opts.preset !== 'quick' && opts.preset !== 'full') {
-        throw new NtkInputError(`--preset must be 'quick' or 'full', got '${opts.preset}'`);
+      if (opts.preset !== 'quick' && opts.preset !== 'paper') {
+        throw new NtkInputError(`--preset must be 'quick' or 'paper', got '${opts.preset}'`);
       }
       const preset: Preset = opts.preset;
       const rootSeed = parseSeed('--seed', opts.seed);
