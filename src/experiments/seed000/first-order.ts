@@ -44,6 +44,7 @@ export const firstOrderDynamics: Experiment<FirstOrderConfig> = {
 
   statement:
     'First-order dynamics: df̄_t ≈ −(δ/N)·G_t·m̄_t; with a constant Gramian, m̄_t = Σᵢ [1 − (δ/N)λᵢ]ᵗ⟨v̄ᵢ, m̄₀⟩v̄ᵢ.',
+  formula: String.raw`\bar m_t = \sum_{i=1}^N \Bigl[1 - \tfrac{\delta}{N}\lambda_i\Bigr]^t \langle \bar v_i, \bar m_0 \rangle\, \bar v_i`,
   ruleVersion: 1,
   cost(c) {
     const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });

@@ -75,6 +75,7 @@ export const optimizersAlignment: Experiment<OptimizersConfig> = {
   headline: ['sgdAlign10Rise', 'adamAlign10Rise', 'sgdMinOutput100', 'adamMinOutput100'],
 
   statement: 'Beyond GD and L2 loss, similar behavior was also observed for SGD, Adam.',
+  formula: String.raw`\cos\alpha_t(\bar y, k) = \frac{\sum_{i \le k} \langle \bar y, \bar v_i^t \rangle^2}{\lVert \bar y \rVert_2^2}`,
   ruleVersion: 1,
   cost(c) {
     const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });

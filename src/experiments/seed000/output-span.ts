@@ -51,6 +51,7 @@ export const outputSpan: Experiment<OutputSpanConfig> = {
 
   statement:
     'A function represented by NN is spanned almost completely by [the top eigenfunctions] for the entire optimization process.',
+  formula: String.raw`\cos\alpha_t(\bar f_t, k) = \frac{\sum_{i \le k} \langle \bar f_t, \bar v_i^t \rangle^2}{\lVert \bar f_t \rVert_2^2}`,
   ruleVersion: 1,
   cost(c) {
     const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });

@@ -65,6 +65,7 @@ export const targetAlignment: Experiment<TargetAlignmentConfig> = {
   headline: ['targetAlign10Start', 'targetAlign10End', 'targetAlign100Start', 'targetAlign100End'],
 
   statement: 'Top eigenfunctions of NTK align toward the target function learned by NN.',
+  formula: String.raw`\cos\alpha_t(\bar y, k) = \frac{\sum_{i \le k} \langle \bar y, \bar v_i^t \rangle^2}{\lVert \bar y \rVert_2^2}`,
   ruleVersion: 1,
   cost(c) {
     const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });

@@ -70,6 +70,7 @@ export const principalComponents: Experiment<PrincipalComponentsConfig> = {
   headline: ['rankCorrelation', 'medianHalfLifeRatio', 'componentsMeasured'],
 
   statement: 'Convergence is fastest along the largest kernel principal components.',
+  formula: String.raw`\langle f_t - f^*, v_i \rangle = e^{-t\lambda_i} \langle f_0 - f^*, v_i \rangle`,
   ruleVersion: 1,
   cost(c) {
     const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });

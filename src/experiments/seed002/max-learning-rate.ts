@@ -71,6 +71,7 @@ export const maxLearningRateExperiment: Experiment<MaxLrConfig> = {
 
   statement:
     'The maximum learning rate needed to converge is the inverse of the largest eigenvalue, accurate for real datasets as well.',
+  formula: String.raw`\eta_{\max} = \frac{2N}{\lambda_{\max}(\Theta)}`,
   ruleVersion: 1,
   cost(c) {
     const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });

@@ -139,6 +139,7 @@ export const catapultToy: Experiment<CatapultToyConfig> = {
 
   statement:
     'Let 2/λ₀ < η < 4/λ₀. Then λ_t monotonically decreases; |Δf_t| first increases, then decreases to 0.',
+  formula: String.raw`\Delta f_{t+1} = \Bigl(1 - \eta\lambda_t + \tfrac{\eta^2 \Delta f_t^2}{n}\Bigr)\Delta f_t,\quad \lambda_{t+1} = \lambda_t + \tfrac{\eta(\eta\lambda_t - 4)\Delta f_t^2}{n}`,
   ruleVersion: 1,
   cost(c) {
     const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });

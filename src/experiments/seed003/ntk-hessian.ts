@@ -69,6 +69,7 @@ export const ntkHessian: Experiment<NtkHessianConfig> = {
   headline: ['jjtJtjMismatch', 'finalHessianNtkMismatch', 'mismatchResidualSlope'],
 
   statement: 'Matrices JJᵀ and JᵀJ have the same eigenvalues, with possible exception for the eigenvalue 0.',
+  formula: String.raw`H = J^\top J + \sum_k (f_k - y_k)\,\nabla^2 f_k \approx J^\top J,\qquad \Theta = J J^\top`,
   ruleVersion: 1,
   cost(c) {
     const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });

@@ -88,6 +88,7 @@ export const convergenceTime: Experiment<ConvergenceTimeConfig> = {
   headline: ['kappaSlopeUniform', 'kappaSlopeSeed', 'pStarSlope'],
 
   statement: 'The number of iterations t needed to achieve ‖g(x) − u⁽ᵗ⁾(x)‖ < δ is Õ(κ²/p*).',
+  formula: String.raw`t = \tilde O\!\left(\kappa^2 / p^*\right)`,
   ruleVersion: 1,
   cost(c) {
     const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });

@@ -67,6 +67,7 @@ export const localFrequency: Experiment<LocalFrequencyConfig> = {
   headline: ['ratioDevMedian', 'ratioDevMax', 'absDevMedianTwoLayer', 'absDevMedianDeep'],
 
   statement: 'Over the region R_j, this is a cosine function with frequency proportional to √p_j.',
+  formula: String.raw`v(x) \approx a_j \cos\!\bigl(q \sqrt{p_j}\, x / Z + b_j\bigr),\quad x \in R_j`,
   ruleVersion: 1,
   cost(c) {
     const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });
