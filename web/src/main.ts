@@ -198,6 +198,8 @@ async function run(): Promise<void> {
   status.className = '';
   status.textContent = 'computing…';
   bar.value = 0;
+  // Marks where computations start: page load ends at the first one (the long-task check begins there).
+  performance.mark('lab:compute');
   try {
     const inputs: Record<string, LabArray> = dropped ? { x: dropped.x } : {};
     const out = await worker.run(view.name, params, backend, inputs, {
