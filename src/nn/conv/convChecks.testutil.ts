@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { PRNGKey, normal, split } from '../../random/index.js';
+import type { Layer, Params, Tensor } from '../types.js';
+
+/** Checks shared by the convolutional layers' tests (test helper, not part of the package). */
+
+const dot = (a: Float64Array, b: Float64Array): number => a.reduce((s, v, i) => s + v * b[i], 0);
+
+export /** ⟨gy, J·t⟩ = ⟨Jᵀ·gy, t⟩ (backward vs JVP), JVP vs central differences, perExampleGrads vs per-example backward. */
+function checkDerivatives(layer: Layer, inShape: number[], N: number, seed: number): void {
+  const [k1, k2, k3, k4] = split(PRNGKey(seed), 4);
+  const params = layer.init(k1, inShape) as { [k: string]: Tensor };
+  const x: Tensor = { shape: [N, ...inShape], data: normal(k2, N * inShape.reduce((a, b) => a * b, 1)) };
+  const { y, cache } = layer.forward(params, x);
+  const yt = y as Tensor;
+  const gy: Tensor = { shape: yt.shape, data: normal(k3, yt.data.length) };
+  const tx: Tensor = { shape: x.shape, data: normal(k4, x.data.length) };
+  const tp: { [k: string]: Tensor } = {};
+  let s = 10;
+  for (const [name, t] of Object.entries(params))
+    tp[name] = { shape: t.shape, data: normal(PRNGKey(s++), t.data.length) };
+  const hasParams = Object.keys(params).length > 0;
+  const ty = layer.jvp(params, cache, tx, hasParams ? tp : null) as Tensor;
+  const { gx, gparams } = layer.backward(params, cache, gy);
+  let rhs = dot((gx as Tensor).data, tx.data);
+  for (const name of Object.keys(params))
+    rhs += dot((gparams as { [k: string]: Tensor })[name].data, tp[name].data);
+  const lhs = dot(gy.data, ty.data);
+  assert.ok(
+    Math.abs(lhs - rhs) <= 1e-10 * Math.max(1, Math.abs(lhs)),
+    `${layer.type}: ⟨gy, J t⟩ = ${lhs} vs ⟨Jᵀ gy, t⟩ = ${rhs}`,
+  );
+  // JVP vs central differences of the forward map (linear layers: exact up to rounding)
+  const h = 1e-4;
+  const shift = (sgn: number): Float64Array => {
+    const xs: Tensor = { shape: x.shape, data: x.data.map((v, i) => v + sgn * h * tx.data[i]) };
+    const ps: Params = hasParams
+      ? Object.fromEntries(
+          Object.entries(params).map(([k, t]) => [
+            k,
+            { shape: t.shape, data: t.data.map((v, i) => v + sgn * h * tp[k].data[i]) },
+          ]),
+        )
+      : params;
+    return (layer.forward(ps, xs).y as Tensor).data;
+  };
+  const yp = shift(1);
+  const ym = shift(-1);
+  for (let i = 0; i < ty.data.length; i++) {
+    const fd = (yp[i] - ym[i]) / (2 * h);
+    assert.ok(
+      Math.abs(fd - ty.data[i]) < 1e-6 * Math.max(1, Math.abs(fd)),
+      `${layer.type}: JVP entry ${i}: ${ty.data[i]} vs ${fd}`,
+    );
+  }
+  if (layer.perExampleGrads) {
+    const P = Object.values(params).reduce((a, t) => a + t.data.length, 0);
+    const out = new Float64Array(N * P);
+    layer.perExampleGrads(params, x, gy, out);
+    const per = x.data.length / N;
+    const perY = gy.data.length / N;
+    for (let n = 0; n < N; n++) {
+      const xn: Tensor = { shape: [1, ...inShape], data: x.data.slice(n * per, (n + 1) * per) };
+      const r = layer.forward(params, xn);
+      const g = layer.backward(params, r.cache, {
+        shape: [1, ...yt.shape.slice(1)],
+        data: gy.data.slice(n * perY, (n + 1) * perY),
+      }).gparams as { [k: string]: Tensor };
+      const flat = Object.keys(params).flatMap((k) => [...g[k].data]);
+      for (let i = 0; i < P; i++)
+        assert.ok(
+          Math.abs(out[n * P + i] - flat[i]) < 1e-12 * Math.max(1, Math.abs(flat[i])),
+          `perExampleGrads n=${n} i=${i}`,
+        );
+    }
+  }
+}
+
+/**
+ * Analytic NNGP and NTK (kernelFn) of `net(1)` against the Monte Carlo average over `samples` seeded
+ * initializations of the finite network `net(width)` (monteCarloKernel): the relative Frobenius errors
+ * ‖K_MC − K‖_F / ‖K‖_F of both kernels, and the same for kernelFn with the other spatial layout when
+ * `bothLayouts` (they must agree to rounding: each layer's map is exact on both).
+ */
+export async function monteCarloErrors(
+  net: (width: number) => Layer,
+  x: Tensor,
+  opts: { width?: number; samples?: number; seed?: number; layouts?: readonly boolean[] } = {},
+): Promise<{ nngp: number; ntk: number; layoutGap: number }> {
+  const { kernelFn } = await import('../../kernels/kernelFn.js');
+  const { monteCarloKernel } = await import('../../empirical/monteCarlo.js');
+  const { relativeFrobeniusError } = await import('../../linalg/elementwise.js');
+  const exact = kernelFn(net(1), x, null, { threads: 1 });
+  let layoutGap = 0;
+  for (const diagonalSpatial of opts.layouts ?? []) {
+    const other = kernelFn(net(1), x, null, { threads: 1, diagonalSpatial });
+    layoutGap = Math.max(
+      layoutGap,
+      relativeFrobeniusError(other.nngp, exact.nngp),
+      relativeFrobeniusError(other.ntk, exact.ntk),
+    );
+  }
+  const mc = monteCarloKernel(net(opts.width ?? 256), x, null, {
+    samples: opts.samples ?? 32,
+    key: PRNGKey(opts.seed ?? 7),
+  });
+  return {
+    nngp: relativeFrobeniusError(mc.nngp!, exact.nngp),
+    ntk: relativeFrobeniusError(mc.ntk!, exact.ntk),
+    layoutGap,
+  };
+}
+
+/** A seeded standard-normal batch of the given shape. */
+export function randomBatch(seed: number, shape: number[]): Tensor {
+  return {
+    shape,
+    data: normal(
+      PRNGKey(seed),
+      shape.reduce((a, b) => a * b, 1),
+    ),
+  };
+}
