@@ -77,36 +77,40 @@ function checkDerivatives(layer: Layer, inShape: number[], N: number, seed: numb
 }
 
 /**
- * Analytic NNGP and NTK (kernelFn) of `net(1)` against the Monte Carlo average over `samples` seeded
- * initializations of the finite network `net(width)` (monteCarloKernel): the relative Frobenius errors
+ * Analytic NNGP and NTK (kernelFn) of `net(1, 1)` against the Monte Carlo average over `samples` seeded
+ * initializations of the finite network `net(width, out)` (monteCarloKernel; `out` the readout width: `width` for
+ * the NNGP, whose estimate averages the outputs, 1 for the NTK): the relative Frobenius errors
  * ‖K_MC − K‖_F / ‖K‖_F of both kernels, and the same for kernelFn with the other spatial layout when
  * `bothLayouts` (they must agree to rounding: each layer's map is exact on both).
  */
 export async function monteCarloErrors(
-  net: (width: number) => Layer,
+  net: (width: number, out: number) => Layer,
   x: Tensor,
   opts: { width?: number; samples?: number; seed?: number; layouts?: readonly boolean[] } = {},
 ): Promise<{ nngp: number; ntk: number; layoutGap: number }> {
   const { kernelFn } = await import('../../kernels/kernelFn.js');
   const { monteCarloKernel } = await import('../../empirical/monteCarlo.js');
   const { relativeFrobeniusError } = await import('../../linalg/elementwise.js');
-  const exact = kernelFn(net(1), x, null, { threads: 1 });
+  const exact = kernelFn(net(1, 1), x, null, { threads: 1 });
   let layoutGap = 0;
   for (const diagonalSpatial of opts.layouts ?? []) {
-    const other = kernelFn(net(1), x, null, { threads: 1, diagonalSpatial });
+    const other = kernelFn(net(1, 1), x, null, { threads: 1, diagonalSpatial });
     layoutGap = Math.max(
       layoutGap,
       relativeFrobeniusError(other.nngp, exact.nngp),
       relativeFrobeniusError(other.ntk, exact.ntk),
     );
   }
-  const mc = monteCarloKernel(net(opts.width ?? 256), x, null, {
-    samples: opts.samples ?? 32,
-    key: PRNGKey(opts.seed ?? 7),
-  });
+  const width = opts.width ?? 256;
+  const mc = (out: number, get: 'nngp' | 'ntk') =>
+    monteCarloKernel(net(width, out), x, null, {
+      samples: opts.samples ?? 32,
+      key: PRNGKey(opts.seed ?? 7),
+      get,
+    });
   return {
-    nngp: relativeFrobeniusError(mc.nngp!, exact.nngp),
-    ntk: relativeFrobeniusError(mc.ntk!, exact.ntk),
+    nngp: relativeFrobeniusError(mc(width, 'nngp').nngp!, exact.nngp),
+    ntk: relativeFrobeniusError(mc(1, 'ntk').ntk!, exact.ntk),
     layoutGap,
   };
 }
