@@ -135,7 +135,8 @@ test('ConvTranspose: analytic NNGP/NTK vs Monte Carlo (width 256, 32 samples), b
   const cases: {
     name: string;
     shape: number[];
-    net: (w: number, out: number) => ReturnType<typeof serial>;
+    net: (w: number, out: number) => Layer;
+    layouts: boolean[];
   }[] = [
     {
       name: '2-D SAME strides [2, 2] → Relu → Conv VALID → Flatten, 3×3×1',
