@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PRNGKey } from '../../random/index.js';
 import { Dense, Erf, Flatten, GlobalAvgPool, Relu, serial } from '../index.js';
-import type { Tensor } from '../types.js';
+import type { Layer, Tensor } from '../types.js';
 import { Conv } from './conv.js';
 import { ConvTranspose } from './convTranspose.js';
 import type { Padding } from './geometry.js';
