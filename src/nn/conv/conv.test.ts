@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PRNGKey, normal } from '../../random/index.js';
-import type { Tensor } from '../types.js';
+import type { Layer, Tensor } from '../types.js';
 import { AvgPool } from './avgPool.js';
 import { Conv } from './conv.js';
 import { Flatten } from './flatten.js';
@@ -336,5 +336,84 @@ test('Conv with strides and dilation all 1 is the stride-1 Conv bit for bit (lay
       assert.deepEqual(b.nngp.data, a.nngp.data, `${padding} ${pool.name} NNGP`);
       assert.deepEqual(b.ntk.data, a.ntk.data, `${padding} ${pool.name} NTK`);
     }
+  }
+});
+
+test('Conv with strides and dilation: analytic NNGP/NTK vs Monte Carlo (width 256, 32 samples), both spatial layouts', async (t) => {
+  const { Dense, Erf, Relu, serial } = await import('../index.js');
+  const { monteCarloErrors, randomBatch } = await import('./convChecks.testutil.js');
+  const cases: {
+    name: string;
+    shape: number[];
+    layouts: boolean[];
+    net: (w: number, out: number) => Layer;
+  }[] = [
+    {
+      name: 'strides [2, 2] SAME → Relu → strides [2, 1] VALID → GlobalAvgPool, 6×6×1',
+      shape: [3, 6, 6, 1],
+      layouts: [],
+      net: (w, out) =>
+        serial(
+          Conv({ channels: w, filter: [3, 3], strides: [2, 2], padding: 'SAME', W_std: 1.5, b_std: 0.1 }),
+          Relu(),
+          Conv({ channels: w, filter: [2, 2], strides: [2, 1], padding: 'VALID', W_std: 1.4, b_std: 0.1 }),
+          GlobalAvgPool(),
+          Dense({ width: out, W_std: 1.5, b_std: 0.1 }),
+        ),
+    },
+    {
+      name: 'strides [2, 2] CIRCULAR → Erf → strides [2, 2] SAME → Flatten, 6×6×2',
+      shape: [3, 6, 6, 2],
+      layouts: [false],
+      net: (w, out) =>
+        serial(
+          Conv({ channels: w, filter: [3, 3], strides: [2, 2], padding: 'CIRCULAR', W_std: 1.5, b_std: 0.2 }),
+          Erf(),
+          Conv({ channels: w, filter: [2, 2], strides: [2, 2], padding: 'SAME', W_std: 1.3 }),
+          Flatten(),
+          Dense({ width: out, W_std: 1.2 }),
+        ),
+    },
+    {
+      name: 'dilation [2] SAME → Relu → dilation [3] strides [2] VALID → Flatten, L = 8',
+      shape: [3, 8, 2],
+      layouts: [false],
+      net: (w, out) =>
+        serial(
+          Conv({ channels: w, filter: [3], dilation: [2], padding: 'SAME', W_std: 1.5, b_std: 0.1 }),
+          Relu(),
+          Conv({ channels: w, filter: [2], dilation: [3], strides: [2], padding: 'VALID', W_std: 1.4 }),
+          Flatten(),
+          Dense({ width: out, W_std: 1.5, b_std: 0.1 }),
+        ),
+    },
+    {
+      name: 'dilation [2, 2] CIRCULAR → Relu → dilation [1, 2] SAME → GlobalAvgPool, 6×6×1',
+      shape: [3, 6, 6, 1],
+      layouts: [],
+      net: (w, out) =>
+        serial(
+          Conv({
+            channels: w,
+            filter: [2, 2],
+            dilation: [2, 2],
+            padding: 'CIRCULAR',
+            W_std: 1.5,
+            b_std: 0.1,
+          }),
+          Relu(),
+          Conv({ channels: w, filter: [2, 2], dilation: [1, 2], padding: 'SAME', W_std: 1.4 }),
+          GlobalAvgPool(),
+          Dense({ width: out, W_std: 1.5 }),
+        ),
+    },
+  ];
+  for (const c of cases) {
+    const e = await monteCarloErrors(c.net, randomBatch(11, c.shape), { layouts: c.layouts });
+    t.diagnostic(
+      `${c.name}: rel. Frobenius NNGP ${e.nngp.toFixed(4)}, NTK ${e.ntk.toFixed(4)}, layouts ${e.layoutGap.toExponential(1)}`,
+    );
+    assert.ok(e.layoutGap < 1e-12, `${c.name}: layouts differ by ${e.layoutGap}`);
+    assert.ok(e.nngp <= 0.05 && e.ntk <= 0.05, `${c.name}: rel. Frobenius NNGP ${e.nngp}, NTK ${e.ntk}`);
   }
 });
