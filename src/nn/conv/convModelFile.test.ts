@@ -99,3 +99,35 @@ test('model file with strided, dilated, transposed and local convolutions: worke
       );
   }
 });
+
+test('training the model-file network: linearized full-batch GD follows (I − ηK/N)^s with K its empirical NTK', async () => {
+  const { linearizedModel, train } = await import('../../train/index.js');
+  const { maxLearningRate, predictGradientDescentMse } = await import('../../predict/index.js');
+  const { Matrix } = await import('../../linalg/matrix.js');
+  const { normal } = await import('../../random/index.js');
+  const layers = MODEL.layers.map((l) => (l.type === 'Dense' ? { ...l, width: 1 } : l));
+  const { net } = modelFromJson({ ...MODEL, layers });
+  const x = randomBatch(7, [8, 6, 6, 1]);
+  const y = new Matrix(8, 1, normal(PRNGKey(8), 8));
+  const params = net.init(PRNGKey(9), [6, 6, 1]);
+  const model = linearizedModel(net, params);
+  const K = empiricalNtk(net, params, x);
+  const lr = 0.5 * maxLearningRate(K);
+  const run = train({ model, xTrain: x, yTrain: y, optimizer: 'gd', lr, steps: 40, recordEvery: 10 });
+  const f0 = model.evaluate(model.theta0, x).f;
+  const pred = predictGradientDescentMse({
+    kTrain: K,
+    yTrain: y,
+    lr,
+    fTrain0: new Matrix(8, 1, f0),
+    onWarning: () => {},
+  }).predict(run.steps, 'gd');
+  for (let k = 0; k < run.steps.length; k++) {
+    const a = run.fTrain![k].data;
+    const b = pred.fTrain[k].data;
+    const scale = Math.max(...b.map(Math.abs));
+    for (let i = 0; i < a.length; i++)
+      assert.ok(Math.abs(a[i] - b[i]) <= 1e-9 * scale, `step ${run.steps[k]} entry ${i}: ${a[i]} vs ${b[i]}`);
+  }
+  assert.ok(run.loss[run.loss.length - 1] < run.loss[0], 'the loss decreased');
+});
