@@ -417,3 +417,57 @@ test('Conv with strides and dilation: analytic NNGP/NTK vs Monte Carlo (width 25
     assert.ok(e.nngp <= 0.05 && e.ntk <= 0.05, `${c.name}: rel. Frobenius NNGP ${e.nngp}, NTK ${e.ntk}`);
   }
 });
+
+test('kernel maps of Conv (strides, dilation), ConvTranspose and ConvLocal equal E_W of their own forward maps (to 1e-12)', async () => {
+  const { kernelFn } = await import('../../kernels/kernelFn.js');
+  const { serial } = await import('../index.js');
+  const { ConvTranspose } = await import('./convTranspose.js');
+  const { ConvLocal } = await import('./convLocal.js');
+  const { nngpFromForward, randomBatch } = await import('./convChecks.testutil.js');
+  const W_std = 1.3;
+  const cases: { name: string; shape: number[]; local: boolean; layer: () => Layer }[] = [];
+  for (const padding of ['SAME', 'VALID', 'CIRCULAR'] as const) {
+    cases.push(
+      {
+        name: `Conv 2-D strides [2, 3] dilation [2, 1] ${padding}`,
+        shape: [3, 6, 7, 2],
+        local: false,
+        layer: () => Conv({ channels: 1, filter: [2, 3], strides: [2, 3], dilation: [2, 1], padding, W_std }),
+      },
+      {
+        name: `Conv 1-D strides [2] dilation [3] ${padding}`,
+        shape: [3, 9, 2],
+        local: false,
+        layer: () => Conv({ channels: 1, filter: [2], strides: [2], dilation: [3], padding, W_std }),
+      },
+      {
+        name: `ConvTranspose 2-D strides [2, 3] ${padding}`,
+        shape: [3, 3, 2, 2],
+        local: false,
+        layer: () => ConvTranspose({ channels: 1, filter: [3, 4], strides: [2, 3], padding, W_std }),
+      },
+      {
+        name: `ConvLocal 2-D strides [2, 1] ${padding}`,
+        shape: [3, 5, 4, 2],
+        local: true,
+        layer: () => ConvLocal({ channels: 1, filter: [3, 2], strides: [2, 1], padding, W_std }),
+      },
+    );
+  }
+  for (const c of cases) {
+    const x = randomBatch(c.shape.length * 7 + c.shape[1], c.shape);
+    const ref = nngpFromForward(c.layer(), x, c.local);
+    const flat = kernelFn(serial(c.layer(), Flatten()), x, null, { get: 'nngp', threads: 1 }).nngp.data;
+    const gap = kernelFn(serial(c.layer(), GlobalAvgPool()), x, null, { get: 'nngp', threads: 1 }).nngp.data;
+    for (let i = 0; i < flat.length; i++) {
+      assert.ok(
+        Math.abs(flat[i] - ref.flat[i]) <= 1e-12 * Math.abs(ref.flat[0]),
+        `${c.name} Flatten ${i}: ${flat[i]} vs ${ref.flat[i]}`,
+      );
+      assert.ok(
+        Math.abs(gap[i] - ref.gap[i]) <= 1e-12 * Math.abs(ref.flat[0]),
+        `${c.name} GlobalAvgPool ${i}: ${gap[i]} vs ${ref.gap[i]}`,
+      );
+    }
+  }
+});

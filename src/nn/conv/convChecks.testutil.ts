@@ -125,3 +125,42 @@ export function randomBatch(seed: number, shape: number[]): Tensor {
     ),
   };
 }
+
+/**
+ * The NNGP after one bias-free convolution layer with one output channel, from its finite forward map alone:
+ * Σ'(x, x')(o, o') = E_W[y(x)(o)·y(x')(o')] = Σ_j y_j(x)(o)·y_j(x')(o') over the one-hot filters W = e_j (W ~ N(0, I)),
+ * with δ(o, o') for unshared filters (`local`: a filter per position, all set to e_j). Reduced as Flatten does,
+ * (1/Q)·Σ_o Σ'(o, o), and as GlobalAvgPool does, (1/Q²)·Σ_{o, o'} Σ'(o, o'); N × N row-major each.
+ */
+export function nngpFromForward(
+  layer: Layer,
+  x: Tensor,
+  local: boolean,
+): { flat: Float64Array; gap: Float64Array } {
+  const N = x.shape[0];
+  const inShape = x.shape.slice(1);
+  const W0 = (layer.init(PRNGKey(0), inShape) as { W: Tensor }).W;
+  const Q = (layer.outShape(inShape) as number[]).slice(0, -1).reduce((a, b) => a * b, 1);
+  const block = local ? W0.data.length / Q : W0.data.length;
+  const flat = new Float64Array(N * N);
+  const gap = new Float64Array(N * N);
+  for (let j = 0; j < block; j++) {
+    const W = new Float64Array(W0.data.length);
+    for (let o = 0; o < W.length; o += block) W[o + j] = 1;
+    const y = (layer.forward({ W: { shape: W0.shape, data: W } }, x).y as Tensor).data;
+    for (let n = 0; n < N; n++)
+      for (let m = 0; m < N; m++) {
+        let f = 0;
+        let sn = 0;
+        let sm = 0;
+        for (let o = 0; o < Q; o++) {
+          f += y[n * Q + o] * y[m * Q + o];
+          sn += y[n * Q + o];
+          sm += y[m * Q + o];
+        }
+        flat[n * N + m] += f / Q;
+        gap[n * N + m] += (local ? f : sn * sm) / (Q * Q);
+      }
+  }
+  return { flat, gap };
+}
