@@ -31,6 +31,8 @@ export {
   needsFullSpatial,
   type ConvOptions,
   type ConvLayer,
+  type ConvTransposeOptions,
+  type ConvLocalOptions,
   type AvgPoolOptions,
   type Padding,
 } from './conv/index.js';

@@ -20,10 +20,10 @@ import { oneKernel, requireSpatial } from './spatialKernel.js';
  *  - 'standard': y(o) = Σ_{a, c} x_c(src(o, a))·W_{o, a, c, ·} + b_o with W ~ N(0, W_std²/(C·|f|)), b ~ N(0, b_std²).
  * Kernel map: weights at different output positions are independent, so outputs at o ≠ o' are uncorrelated and
  * only equal positions keep the cross terms between inputs x, x' (neural-tangents: the spatial diagonal of
- * Conv's map, zero off it): with A[K](o) = (1/|f|)·Σ_a K(src(o, a), src(o, a)),
- *   Σ'(o, o') = δ(o, o')·(W_std²·A[Σ](o) + b_std²),
- *   Θ'(o, o') = δ(o, o')·(Σ'(o, o) + W_std²·A[Θ](o))                       ('ntk'),
- *   Θ'(o, o') = δ(o, o')·(C·|f|·A[Σ](o) + [1 if bias] + W_std²·A[Θ](o))      ('standard').
+ * Conv's map, zero off it): with A_o[K] = (1/|f|)·Σ_a K(src(o, a), src(o, a)),
+ *   Σ'(o, o') = δ(o, o')·(W_std²·A_o[Σ] + b_std²),
+ *   Θ'(o, o') = δ(o, o')·(Σ'(o, o) + W_std²·A_o[Θ])                       ('ntk'),
+ *   Θ'(o, o') = δ(o, o')·(C·|f|·A_o[Σ] + [1 if bias] + W_std²·A_o[Θ])      ('standard').
  * It reads only equal input positions, so the diagonal-spatial layout is exact through it; with all pairs the
  * off-diagonal position pairs are exact zeros.
  */
@@ -240,7 +240,7 @@ export function ConvLocal(opts: ConvLocalOptions): ConvLayer {
       const inBlock = k.diagonalSpatial ? Pin : Pin * Pin;
       const outBlock = k.diagonalSpatial ? Q : Q * Q;
       const s = 1 / size;
-      // A[K](o)·|f| at equal positions, per pair: the input's equal-position entries, window-summed
+      // A_o[K]·|f| at equal positions, per pair: the input's equal-position entries, window-summed
       const diagSum = (src: Float64Array): Float64Array => {
         const out = new Float64Array(pairs * Q);
         const d = new Float64Array(Pin);
