@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomicWrite.js';
 import { parseTagged, stableStringify } from './json-codec.js';
 import type { CacheEntry, CacheKey, ResultCache } from './result-cache.js';
+import type { Json } from './types.js';
 
 /** SHA-256 (hex) of the key's stable JSON. */
 export function cacheDigest(key: CacheKey): string {
@@ -31,9 +32,33 @@ export function writeCache(dir: string, entry: CacheEntry): void {
   writeFileAtomic(cachePath(dir, entry.key), stableStringify(entry));
 }
 
-/** A ResultCache on disk under `dir` (one JSON file per entry, written atomically). */
+/** The checkpoint of an unfinished run: beside its entry, <dir>/<id>/<preset>-<digest>.checkpoint.json. */
+export function checkpointPath(dir: string, key: CacheKey): string {
+  return cachePath(dir, key).replace(/\.json$/, '.checkpoint.json');
+}
+
+/** The saved state of an unfinished run under `key`, or undefined (absent, unreadable or another key's). */
+export function readCheckpoint(dir: string, key: CacheKey): Json | undefined {
+  const p = checkpointPath(dir, key);
+  if (!existsSync(p)) return undefined;
+  try {
+    const c = parseTagged(readFileSync(p, 'utf8')) as { key: CacheKey; state: Json };
+    return stableStringify(c.key) === stableStringify(key) ? c.state : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A ResultCache on disk under `dir` (one JSON file per entry and per checkpoint, written atomically). */
 export function fileCache(dir: string): ResultCache {
-  return { read: (key) => readCache(dir, key), write: (entry) => writeCache(dir, entry) };
+  return {
+    read: (key) => readCache(dir, key),
+    write: (entry) => writeCache(dir, entry),
+    readCheckpoint: (key) => readCheckpoint(dir, key),
+    writeCheckpoint: (key, state) =>
+      writeFileAtomic(checkpointPath(dir, key), stableStringify({ key, state })),
+    clearCheckpoint: (key) => rmSync(checkpointPath(dir, key), { force: true }),
+  };
 }
 
 /** The code version of a cached result: the hash of the whole compiled library (io/codeVersion.ts). */

@@ -15,8 +15,11 @@ export function lineExperiment(
     id,
     source,
     claim: 'least squares recovers the slope a of y = a·x from noisy points (test fixture)',
-    presets: { quick: { a: 2, points: 40 }, full: { a: 2, points: 400 } },
-    expectedSeconds: { quick: 0.01, full: 0.01 },
+    presets: { quick: { a: 2, points: 40 }, paper: { a: 2, points: 400 } },
+    statement: 'a fixture',
+    ruleVersion: 1,
+    cost: () => ({ flop: 1e6, bytes: 1e3 }),
+    expectedSeconds: { quick: 0.01, paper: 0.01 },
     headline: ['slope'],
     async run(c, ctx) {
       counter.runs++;
@@ -101,8 +104,11 @@ export function brokenExperiment(id = '001-test-broken'): Experiment<{ x: number
     id,
     source,
     claim: 'a run that throws (test fixture)',
-    presets: { quick: { x: 1 }, full: { x: 1 } },
-    expectedSeconds: { quick: 0.01, full: 0.01 },
+    presets: { quick: { x: 1 }, paper: { x: 1 } },
+    statement: 'a fixture',
+    ruleVersion: 1,
+    cost: () => ({ flop: 1e6, bytes: 1e3 }),
+    expectedSeconds: { quick: 0.01, paper: 0.01 },
     headline: [],
     async run() {
       throw new Error('deliberate failure');
@@ -117,8 +123,11 @@ export function waitingExperiment(id = '002-test-wait', onStart?: () => void): E
     id,
     source,
     claim: 'a long run that honours the abort signal (test fixture)',
-    presets: { quick: { ms: 5000 }, full: { ms: 5000 } },
-    expectedSeconds: { quick: 5, full: 5 },
+    presets: { quick: { ms: 5000 }, paper: { ms: 5000 } },
+    statement: 'a fixture',
+    ruleVersion: 1,
+    cost: () => ({ flop: 1e6, bytes: 1e3 }),
+    expectedSeconds: { quick: 5, paper: 5 },
     headline: [],
     async run(c, ctx) {
       onStart?.();

@@ -60,16 +60,25 @@ test('invalid experiments are rejected with the field named', () => {
   assert.throws(() => validateExperiment({ ...e, claim: ' ' }), /claim must be a non-empty string/);
   assert.throws(
     () => validateExperiment({ ...e, presets: { quick: e.presets.quick } as never }),
-    /presets.full must be a JSON object/,
+    /presets.paper must be a JSON object/,
   );
   assert.throws(
-    () => validateExperiment({ ...e, presets: { quick: { a: NaN, points: 1 }, full: e.presets.full } }),
+    () => validateExperiment({ ...e, presets: { quick: { a: NaN, points: 1 }, paper: e.presets.paper } }),
     /presets.quick.a: numbers must be finite/,
   );
   assert.throws(
-    () => validateExperiment({ ...e, expectedSeconds: { quick: 0, full: 1 } }),
+    () => validateExperiment({ ...e, expectedSeconds: { quick: 0, paper: 1 } }),
     /expectedSeconds.quick/,
   );
+  assert.throws(() => validateExperiment({ ...e, statement: '' }), /statement must be a non-empty string/);
+  assert.throws(() => validateExperiment({ ...e, ruleVersion: 0 }), /ruleVersion must be an integer ≥ 1/);
+  const old = { version: 2, changeReason: 'x', changedOn: '2026-12-01', verdict: e.verdict };
+  assert.throws(
+    () => validateExperiment({ ...e, ruleVersion: 2, earlierRules: [old] }),
+    /earlier rule's version must be an integer in \[1, ruleVersion = 2\)/,
+  );
+  assert.doesNotThrow(() => validateExperiment({ ...e, ruleVersion: 3, earlierRules: [old] }));
+  assert.throws(() => validateExperiment({ ...e, cost: undefined as never }), /cost must be a function/);
   assert.throws(() => createRegistry([e, lineExperiment()]), /duplicate experiment id/);
 });
 

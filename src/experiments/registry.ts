@@ -34,6 +34,29 @@ export function validateExperiment(e: Experiment): void {
       );
     }
   }
+  if (typeof e.statement !== 'string' || e.statement.trim().length === 0) {
+    throw new Error(`${where}: statement must be a non-empty string (the source's own words for the claim)`);
+  }
+  if (!Number.isInteger(e.ruleVersion) || e.ruleVersion < 1) {
+    throw new Error(`${where}: ruleVersion must be an integer ≥ 1, got ${JSON.stringify(e.ruleVersion)}`);
+  }
+  for (const r of e.earlierRules ?? []) {
+    if (!Number.isInteger(r.version) || r.version < 1 || r.version >= e.ruleVersion) {
+      throw new Error(
+        `${where}: an earlier rule's version must be an integer in [1, ruleVersion = ${e.ruleVersion}), got ${JSON.stringify(r.version)}`,
+      );
+    }
+    if (
+      typeof r.changeReason !== 'string' ||
+      r.changeReason.trim().length === 0 ||
+      typeof r.verdict !== 'function'
+    ) {
+      throw new Error(`${where}: earlier rule v${r.version} needs a changeReason and a verdict function`);
+    }
+  }
+  if (typeof e.cost !== 'function') {
+    throw new Error(`${where}: cost must be a function (config → { flop, bytes })`);
+  }
   if (!Array.isArray(e.headline) || !e.headline.every((h) => typeof h === 'string')) {
     throw new Error(`${where}: headline must be an array of metric names`);
   }

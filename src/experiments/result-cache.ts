@@ -1,4 +1,4 @@
-import type { Config, Preset, RunResult } from './types.js';
+import type { Config, Json, Preset, RunResult } from './types.js';
 
 /** What identifies a finished run: the same key means the same numbers (runs are seeded). */
 export interface CacheKey {
@@ -25,4 +25,10 @@ export interface ResultCache {
   /** The entry stored for exactly this key, or undefined. */
   read(key: CacheKey): CacheEntry | undefined;
   write(entry: CacheEntry): void;
+  /** The state an unfinished run under this key last saved (`RunContext.save`), or undefined. */
+  readCheckpoint(key: CacheKey): Json | undefined;
+  /** Replace the key's checkpoint (atomically: a crash leaves the old one or the new one). */
+  writeCheckpoint(key: CacheKey, state: Json): void;
+  /** Remove the key's checkpoint (its run finished and its result is stored). */
+  clearCheckpoint(key: CacheKey): void;
 }

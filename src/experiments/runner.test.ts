@@ -28,10 +28,10 @@ test('runs, decides by the verdict rule, and caches: a rerun reuses the result w
     assert.equal(second.outcomes[0].result?.metrics.divergent, Infinity);
     // A different code version, preset or seed is a different key; --fresh ignores the cache.
     await runExperiments([e], { preset: 'quick', cache: fileCache(dir), codeVersion: 'v2' });
-    await runExperiments([e], { preset: 'full', cache: fileCache(dir), codeVersion: 'v2' });
-    await runExperiments([e], { preset: 'full', cache: fileCache(dir), codeVersion: 'v2', rootSeed: 7 });
+    await runExperiments([e], { preset: 'paper', cache: fileCache(dir), codeVersion: 'v2' });
+    await runExperiments([e], { preset: 'paper', cache: fileCache(dir), codeVersion: 'v2', rootSeed: 7 });
     await runExperiments([e], {
-      preset: 'full',
+      preset: 'paper',
       cache: fileCache(dir),
       codeVersion: 'v2',
       rootSeed: 7,
@@ -106,7 +106,7 @@ test('a result that breaks the contract is an error naming the problem', async (
   assert.match(outcomes[0].error ?? '', /no metric 'nonexistent'/);
   await assert.rejects(
     runExperiments([e], { preset: 'medium' as 'quick' }),
-    /preset must be 'quick' or 'full'/,
+    /preset must be 'quick' or 'paper'/,
   );
   await assert.rejects(runExperiments([e], { preset: 'quick', cache: fileCache('/tmp/x') }), /codeVersion/);
 });

@@ -20,6 +20,15 @@ export interface Outcome {
   /** Wall time of the run that produced the result (for a cached result, the original run's). */
   readonly seconds?: number;
   readonly error?: string;
+  /** The verdicts of the experiment's earlier rules on the same metrics (a rule changed after seeing numbers). */
+  readonly earlierVerdicts?: readonly EarlierVerdict[];
+}
+
+/** An earlier rule's verdict, shown beside the current one with the reason the rule changed. */
+export interface EarlierVerdict extends VerdictResult {
+  readonly ruleVersion: number;
+  readonly changeReason: string;
+  readonly changedOn: string;
 }
 
 /** Hooks for showing progress (the CLI draws a bar; tests pass nothing). */
@@ -66,8 +75,8 @@ export async function runExperiments(
 ): Promise<RunSummary> {
   const { preset, rootSeed = 0, cache, codeVersion, fresh = false, reporter } = options;
   const signal = options.signal ?? new AbortController().signal;
-  if (preset !== 'quick' && preset !== 'full') {
-    throw new Error(`runExperiments: preset must be 'quick' or 'full', got ${JSON.stringify(preset)}`);
+  if (preset !== 'quick' && preset !== 'paper') {
+    throw new Error(`runExperiments: preset must be 'quick' or 'paper', got ${JSON.stringify(preset)}`);
   }
   if (cache !== undefined && (typeof codeVersion !== 'string' || codeVersion.length === 0)) {
     throw new Error('runExperiments: codeVersion (a non-empty string) is required with a cache');
@@ -97,6 +106,8 @@ export async function runExperiments(
             await yieldToEventLoop();
             signal.throwIfAborted();
           },
+          restore: () => (cache !== undefined && !fresh ? cache.readCheckpoint(key) : undefined),
+          save: (state) => cache?.writeCheckpoint(key, state),
           progress: (fraction, note) => {
             if (!(fraction >= 0 && fraction <= 1)) {
               throw new Error(`${e.id}: progress fraction must be in [0, 1], got ${fraction}`);
@@ -109,6 +120,7 @@ export async function runExperiments(
         outcome = decide(e, preset, config, 'done', result, seconds);
         if (cache !== undefined && outcome.status === 'done') {
           cache.write({ key, result, seconds, finishedAt: new Date().toISOString() });
+          cache.clearCheckpoint(key);
         }
       } catch (err) {
         outcome = signal.aborted
@@ -140,7 +152,13 @@ function decide(
         `${e.id}: verdict must be 'holds' | 'partial' | 'fails', got ${JSON.stringify(verdict?.verdict)}`,
       );
     }
-    return { experiment: e, preset, config, status, result, verdict, seconds };
+    const earlierVerdicts = (e.earlierRules ?? []).map((r) => ({
+      ...r.verdict(result.metrics),
+      ruleVersion: r.version,
+      changeReason: r.changeReason,
+      changedOn: r.changedOn,
+    }));
+    return { experiment: e, preset, config, status, result, verdict, seconds, earlierVerdicts };
   } catch (err) {
     return {
       experiment: e,

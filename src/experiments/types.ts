@@ -2,7 +2,7 @@ import type { Key } from '../random/key.js';
 
 /**
  * The experiment contract: one module per published claim. An experiment is a pure description —
- * a config with `quick` and `full` presets, a `run` that measures, and a `verdict` that decides from the
+ * a config with `quick` and `paper` presets, a `run` that measures, and a `verdict` that decides from the
  * measured numbers alone by a rule stated in words. No plotting and no file I/O inside an experiment:
  * it returns figure specs (data + a declarative chart) and the report renders them.
  */
@@ -18,8 +18,9 @@ export type MetricValue = number | boolean | string | readonly number[];
 
 export type Metrics = { readonly [name: string]: MetricValue };
 
-export type Preset = 'quick' | 'full';
-export const PRESETS: readonly Preset[] = ['quick', 'full'];
+/** quick: toy scale, minutes; paper: the scale the source states. */
+export type Preset = 'quick' | 'paper';
+export const PRESETS: readonly Preset[] = ['quick', 'paper'];
 
 /** The three outcomes a claim can have, decided by `Experiment.verdict` from the metrics. */
 export type Verdict = 'holds' | 'partial' | 'fails';
@@ -110,6 +111,37 @@ export interface RunContext {
   checkpoint(): Promise<void>;
   /** Report progress within this experiment: fraction in [0, 1] and an optional short note. */
   progress(fraction: number, note?: string): void;
+  /**
+   * The state the last `save` of an unfinished run of this same experiment, preset, config, root seed and
+   * code version stored (a run stopped by a signal or killed), or undefined: a long run resumes from it.
+   */
+  restore(): Json | undefined;
+  /**
+   * Store the run's state so far (training state, snapshots taken, RNG position — whatever `run` needs to
+   * continue exactly as if it had not stopped), atomically, replacing the previous one. Cleared once the run
+   * finishes. A no-op without a cache.
+   */
+  save(state: Json): void;
+}
+
+/** What running one config costs on the project's 2-core machine (see cost.ts for the rates). */
+export interface CostEstimate {
+  /** Floating-point operations, dominant terms (GEMMs, eigensolvers, kernel recursions). */
+  readonly flop: number;
+  /** Peak memory of the largest arrays held at once, bytes. */
+  readonly bytes: number;
+}
+
+/**
+ * A verdict rule that an experiment used before its current one (`ruleVersion`). A rule changed after
+ * the numbers were seen keeps its old verdict visible beside the new one with the reason for the change.
+ */
+export interface EarlierRule {
+  readonly version: number;
+  /** Why the rule was replaced (what it measured that the claim does not say, …) and when (ISO date). */
+  readonly changeReason: string;
+  readonly changedOn: string;
+  verdict(metrics: Metrics): VerdictResult;
 }
 
 /** A published work (src/experiments/bibliography.ts holds them; docs/references.md has their BibTeX). */
@@ -143,12 +175,29 @@ export interface Experiment<C extends Config = Config> {
   readonly source: Source;
   /** The statement being reproduced (quoted or closely paraphrased from the source). */
   readonly claim: string;
-  readonly presets: { readonly quick: C; readonly full: C };
+  /** The source's own statement of the claim, in its words (a short quote), shown beside the figures. */
+  readonly statement: string;
+  /** Optional TeX of the claim's central formula, rendered with KaTeX in the report. */
+  readonly formula?: string;
+  /**
+   * quick: the fast suite (`npm start`); paper: the setup the source states (sizes, steps, depths), or the
+   * setup of the paper it summarizes where the source gives no number (cited in the config's docs).
+   */
+  readonly presets: { readonly quick: C; readonly paper: C };
   /** Expected wall time on the project's 2-core machine, seconds, per preset (documentation). */
-  readonly expectedSeconds: { readonly quick: number; readonly full: number };
+  readonly expectedSeconds: { readonly quick: number; readonly paper: number };
   /** Names of the metrics shown beside the verdict in the report's summary table (the main numbers). */
   readonly headline: readonly string[];
+  /** Checks the config (throws NtkInputError naming the field) and estimates what running it costs. */
+  cost(config: C): CostEstimate;
   run(config: C, ctx: RunContext): Promise<RunResult>;
+  /**
+   * The version of the rule `verdict` applies, fixed before the paper run. A changed rule gets a new
+   * version and the old one goes into `earlierRules` (never loosened to make a claim hold).
+   */
+  readonly ruleVersion: number;
   /** Pure: decides from the metrics only (so breaking the numbers changes the verdict). */
   verdict(metrics: Metrics): VerdictResult;
+  /** The rules used before `ruleVersion`, oldest first; their verdicts are reported beside the current one. */
+  readonly earlierRules?: readonly EarlierRule[];
 }

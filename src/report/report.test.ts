@@ -13,7 +13,7 @@ import { writeReport } from './write-report.js';
 const CHROMIUM = '/usr/bin/chromium';
 
 /** A tiny registry: two passing experiments (4 figures each, every chart kind), one that throws. */
-const experiments = [lineExperiment('000-line-a'), brokenExperiment('001-broken'), { ...lineExperiment('000-line-b'), claim: 'second <claim> & "quotes"' }] as Experiment[];
+const experiments = [lineExperiment('000-line-a'), brokenExperiment('001-broken'), { ...lineExperiment('000-line-b'), claim: 'second <claim> & "quotes"', statement: 'said "so" <here>' }] as Experiment[];
 
 async function makeReport(): Promise<{ dir: string; claims: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'ntk-report-'));
@@ -101,7 +101,8 @@ test('the page opens in headless Chromium: every figure renders and the summary 
     assert.equal(imgs.length, 8);
     for (const i of imgs) assert.ok(i.ok && i.w > 100 && i.h > 100, `figure ${i.src} did not render: ${JSON.stringify(i)}`);
     assert.deepEqual(failed, []);
-    assert.equal(await page.locator('[id="000-line-b"] blockquote').textContent(), 'second <claim> & "quotes"');
+    assert.equal(await page.locator('[id="000-line-b"] p.claim-text').textContent(), 'second <claim> & "quotes"');
+    assert.equal(await page.locator('[id="000-line-b"] .statement blockquote').textContent(), 'said "so" <here>');
   } finally {
     await context.close();
     rmSync(profile, { recursive: true, force: true });

@@ -41,12 +41,12 @@ test('`ntk reproduce` names bad arguments', () => {
   assert.match(bad.stderr, /no experiment matches '999-nothing'; known ids: .*003-catapult-toy/);
   const preset = ntk(['reproduce', '--preset', 'huge']);
   assert.equal(preset.status, 1);
-  assert.match(preset.stderr, /--preset must be 'quick' or 'full', got 'huge'/);
+  assert.match(preset.stderr, /--preset must be 'quick' or 'paper', got 'huge'/);
   const list = ntk(['reproduce', '--list']);
   assert.equal(list.status, 0);
   assert.match(
     list.stdout,
-    /^003-catapult-toy\t~[\d.]+ s quick, ~[\d.]+ s full\tLewkowycz et al\. \(2020\), arXiv:2003\.02218 — the solvable two-layer linear model/m,
+    /^003-catapult-toy\t~[\d.]+ s quick, paper ≈ \d+ min \(≤ \d+ min\), \d+ MiB\tLewkowycz et al\. \(2020\), arXiv:2003\.02218 — the solvable two-layer linear model/m,
   );
   assert.match(list.stdout, /^001-ntk-convergence\t.*\tJacot, Gabriel & Hongler \(2018\), arXiv:1806\.07572 — Theorem 1:/m);
   assert.doesNotMatch(list.stdout, /\d{3}_[0-9a-f]{16}\.txt/);

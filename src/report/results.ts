@@ -1,4 +1,4 @@
-import type { Outcome } from '../experiments/runner.js';
+import type { EarlierVerdict, Outcome } from '../experiments/runner.js';
 import type { Config, Metrics, Preset, Source } from '../experiments/types.js';
 
 /** The status shown for a claim: its verdict when it ran, else why there is none. */
@@ -10,7 +10,15 @@ export interface ClaimRecord {
   /** The citation: authors, year, title, venue, arXiv id, link and `where` (section / theorem / equation). */
   readonly source: Source;
   readonly claim: string;
+  /** The source's own words for the claim (a short quote). */
+  readonly statement: string;
+  /** TeX of the claim's central formula, or null. */
+  readonly formula: string | null;
   readonly verdict: ClaimVerdict;
+  /** The version of the verdict rule that decided `verdict` (rules are fixed before a run). */
+  readonly ruleVersion: number;
+  /** Verdicts of the rules used before `ruleVersion`, with why each was changed (empty: never changed). */
+  readonly earlierVerdicts: readonly EarlierVerdict[];
   readonly metrics: Metrics;
   /** Paths relative to report/: the SVG of each figure (PNG and JSON sit beside it with the same stem). */
   readonly figures: readonly string[];
@@ -43,7 +51,11 @@ export function claimRecord(o: Outcome, figures: readonly string[], figureErrors
     id: e.id,
     source: e.source,
     claim: e.claim,
+    statement: e.statement,
+    formula: e.formula ?? null,
     verdict,
+    ruleVersion: e.ruleVersion,
+    earlierVerdicts: o.earlierVerdicts ?? [],
     metrics: o.result?.metrics ?? {},
     figures,
     threshold: o.verdict?.threshold ?? '',
@@ -55,4 +67,13 @@ export function claimRecord(o: Outcome, figures: readonly string[], figureErrors
     seconds: o.seconds ?? null,
     error: errors.length > 0 ? errors.join('; ') : null,
   };
+}
+
+/** The results file of one run, read back (for the other scale's column); throws naming the file if malformed. */
+export function parseResultsFile(text: string, where: string): ResultsFile {
+  const r = JSON.parse(text) as ResultsFile;
+  if (r === null || typeof r !== 'object' || !Array.isArray(r.claims) || typeof r.preset !== 'string') {
+    throw new Error(`${where}: not a results file (expected {"claims": [...], "preset": ...})`);
+  }
+  return r;
 }

@@ -21,8 +21,12 @@ export function plottableRows(rows: readonly Row[]): Row[] {
 function encodeChannel(c: Channel): Obj {
   const enc: Obj = { field: c.field, type: c.type ?? 'quantitative', title: c.title ?? c.field };
   const scale: Obj = {};
-  if (c.scale !== undefined && c.scale !== 'linear') scale.type = c.scale;
-  else if ((c.type ?? 'quantitative') === 'quantitative') scale.zero = false;
+  // Axes fitted to the data: no forced zero on linear axes, and log axes end at the data's own range
+  // instead of the enclosing powers of ten (which can leave most of the plot empty).
+  if (c.scale !== undefined && c.scale !== 'linear') {
+    scale.type = c.scale;
+    if (c.scale === 'log') scale.nice = false;
+  } else if ((c.type ?? 'quantitative') === 'quantitative') scale.zero = false;
   if (c.domain !== undefined) scale.domain = [...c.domain];
   if (Object.keys(scale).length > 0) enc.scale = scale;
   return enc;

@@ -1,11 +1,13 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomicWrite.js';
 import type { Outcome } from '../experiments/runner.js';
-import type { Preset } from '../experiments/types.js';
+import { PRESETS, type Preset } from '../experiments/types.js';
+import { existsSync, readFileSync } from 'node:fs';
 import { renderHtml, type FigureLink } from './html.js';
+import { bundleKatexAssets } from './katex.js';
 import { toJsonText } from './json-safe.js';
 import { renderSvg, svgToPng } from './render-figure.js';
-import { claimRecord, type ClaimRecord, type ResultsFile } from './results.js';
+import { claimRecord, parseResultsFile, type ClaimRecord, type ResultsFile } from './results.js';
 import { toVegaLite } from './vega-lite-spec.js';
 
 export interface ReportOptions {
@@ -18,6 +20,13 @@ export interface ReportOptions {
   readonly backend: string;
   /** Write PNG copies of the figures (default true). */
   readonly png?: boolean;
+  /**
+   * Results of the other presets, by preset, when no `results.<preset>.json` of an earlier run is in
+   * outDir (e.g. paper → docs/results/paper/results.json, the committed paper run). Missing files: "not run".
+   */
+  readonly otherResults?: Partial<Record<Preset, string>>;
+  /** The lab page relative to the report (claim links), or null for none. */
+  readonly labBase?: string | null;
 }
 
 export interface ReportFiles {
@@ -72,6 +81,23 @@ export async function writeReport(outcomes: readonly Outcome[], opts: ReportOpti
   const resultsPath = join(opts.outDir, 'results.json');
   const indexPath = join(opts.outDir, 'index.html');
   writeFileAtomic(resultsPath, toJsonText(results));
-  writeFileAtomic(indexPath, renderHtml(results, links));
+  // Kept per preset too, so a later run at the other scale shows this one in its column.
+  writeFileAtomic(join(opts.outDir, `results.${opts.preset}.json`), toJsonText(results));
+  const scales = new Map<Preset, ResultsFile>([[opts.preset, results]]);
+  for (const p of PRESETS) {
+    if (p === opts.preset) continue;
+    // This folder's own results of that preset first, then the given file for the claims it lacks.
+    const files = [join(opts.outDir, `results.${p}.json`), opts.otherResults?.[p]].filter(
+      (f): f is string => f !== undefined && existsSync(f),
+    );
+    const read = files.map((f) => parseResultsFile(readFileSync(f, 'utf8'), f));
+    if (read.length === 0) continue;
+    const claims = [...read[0].claims];
+    for (const r of read.slice(1))
+      for (const c of r.claims) if (!claims.some((x) => x.id === c.id && x.verdict !== 'not-run')) claims.push(c);
+    scales.set(p, { ...read[0], claims });
+  }
+  bundleKatexAssets(opts.outDir);
+  writeFileAtomic(indexPath, renderHtml(results, links, { scales, labBase: opts.labBase ?? null }));
   return { index: indexPath, results: resultsPath, figures: count, claims };
 }

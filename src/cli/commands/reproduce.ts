@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { allExperiments } from '../../experiments/all.js';
 import { codeVersion, fileCache } from '../../experiments/cache.js';
+import { experimentCost } from '../../experiments/cost.js';
 import { shortCitation } from '../../experiments/citation.js';
 import { createRegistry, selectExperiments } from '../../experiments/registry.js';
 import { runExperiments, type Outcome, type RunReporter } from '../../experiments/runner.js';
@@ -15,8 +17,13 @@ import { parseSeed } from '../args.js';
 import { onStopSignal, signalExitCode, type StopSignal } from '../signals.js';
 import { submitReproduceSlurm } from './reproduceSlurm.js';
 
+/** The package root (dist/src/cli/commands → four levels up): the committed paper results and the lab build live there. */
+const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
+
 interface ReproduceOptions {
   preset: string;
+  paperResults: string;
+  labBase?: string;
   out: string;
   seed: string;
   fresh: boolean;
@@ -73,7 +80,7 @@ function progressReporter(): { reporter: RunReporter; stop(): void } {
   };
 }
 
-/** `ntk reproduce <id…>|all --preset quick|full`: run the reproduction experiments and write the report. */
+/** `ntk reproduce <id…>|all --preset quick|paper`: run the reproduction experiments and write the report. */
 export function registerReproduce(program: Command): void {
   program
     .command('reproduce')
@@ -81,12 +88,21 @@ export function registerReproduce(program: Command): void {
       'reproduce published NTK claims (each cites its paper) and write report/index.html and report/results.json',
     )
     .argument('[ids...]', 'experiment ids or id prefixes (e.g. 003), or "all"', ['all'])
-    .option('--preset <preset>', 'quick | full', 'quick')
+    .option('--preset <preset>', 'quick | paper', 'quick')
     .option('--out <dir>', 'report folder', 'report')
     .option('--seed <n>', 'root seed (each experiment gets its own key derived from it)', '0')
     .option('--fresh', 'ignore cached results (rerun everything)', false)
     .option('--no-cache', 'neither read nor write the cache')
     .option('--no-png', 'skip the PNG copies of the figures')
+    .option(
+      '--paper-results <file>',
+      "the paper run shown in the report's paper column when OUT has no results.paper.json",
+      join(PACKAGE_ROOT, 'docs', 'results', 'paper', 'results.json'),
+    )
+    .option(
+      '--lab-base <url>',
+      'the lab page the claims link to (default: the lab build, site/index.html, relative to OUT)',
+    )
     .option('--list', 'list the experiments and exit')
     .option('--slurm', 'submit to Slurm: an array task per experiment (cached results), then a report job')
     .option('--max-running <k>', 'with --slurm: at most K experiments at once')
@@ -94,15 +110,16 @@ export function registerReproduce(program: Command): void {
       const registry = createRegistry(allExperiments);
       if (opts.list) {
         for (const e of registry.experiments) {
+          const c = experimentCost(e, 'paper');
           process.stdout.write(
-            `${e.id}\t~${e.expectedSeconds.quick} s quick, ~${e.expectedSeconds.full} s full\t` +
+            `${e.id}\t~${e.expectedSeconds.quick} s quick, paper ≈ ${(c.seconds / 60).toFixed(0)} min (≤ ${(c.upperSeconds / 60).toFixed(0)} min), ${(c.bytes / 2 ** 20).toFixed(0)} MiB\t` +
               `${shortCitation(e.source)}, ${e.source.arxiv ? `arXiv:${e.source.arxiv}` : e.source.url} — ${e.source.where}\n`,
           );
         }
         return;
       }
-      if (opts.preset !== 'quick' && opts.preset !== 'full') {
-        throw new NtkInputError(`--preset must be 'quick' or 'full', got '${opts.preset}'`);
+      if (opts.preset !== 'quick' && opts.preset !== 'paper') {
+        throw new NtkInputError(`--preset must be 'quick' or 'paper', got '${opts.preset}'`);
       }
       const preset: Preset = opts.preset;
       const rootSeed = parseSeed('--seed', opts.seed);
@@ -147,6 +164,8 @@ export function registerReproduce(program: Command): void {
           codeVersion: version,
           backend,
           png: opts.png,
+          otherResults: { paper: resolve(opts.paperResults) },
+          labBase: opts.labBase ?? `${relative(outDir, join(PACKAGE_ROOT, 'site')) || '.'}/index.html`,
         });
         const seconds = (performance.now() - t0) / 1000;
         for (const c of files.claims) process.stdout.write(`${c.verdict.padEnd(8)} ${c.id}\n`);

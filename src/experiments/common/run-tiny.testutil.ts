@@ -15,6 +15,8 @@ export async function runTiny<C extends Config>(e: Experiment<C>, config: C): Pr
       await new Promise((r) => setImmediate(r));
     },
     progress: () => {},
+    restore: () => undefined,
+    save: () => {},
   };
   const r = await e.run(config, ctx);
   validateRunResult(r, e.id, e.headline);

@@ -16,6 +16,8 @@ const ctx = {
   signal: new AbortController().signal,
   checkpoint: async () => {},
   progress: () => {},
+  restore: () => undefined,
+  save: () => {},
 };
 
 test('alignment curves: non-decreasing in k and equal to 1 at k = N (Parseval, complete eigenbasis)', async () => {

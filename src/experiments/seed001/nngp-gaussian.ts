@@ -1,3 +1,4 @@
+import { field, mlpParams, passFlop } from '../cost.js';
 import { cholesky, solveTriangular } from '../../linalg/index.js';
 import { Matrix } from '../../linalg/matrix.js';
 import { kernelFn } from '../../kernels/index.js';
@@ -71,10 +72,22 @@ export const nngpGaussian: Experiment<NngpGaussianConfig> = {
     'At initialization f(·; θ) is a centred Gaussian process with the NNGP covariance Σ^(L+1) (in the infinite-width limit).',
   presets: {
     quick: { width: 256, depth: 3, beta: 0.1, points: 4, samples: 300 },
-    full: { width: 1024, depth: 3, beta: 0.1, points: 8, samples: 5000 },
+    paper: { width: 1024, depth: 3, beta: 0.1, points: 8, samples: 5000 },
   },
-  expectedSeconds: { quick: 6, full: 1200 },
+  expectedSeconds: { quick: 6, paper: 1200 },
   headline: ['ksStatistic', 'ksCritical01', 'excessKurtosis', 'covarianceRelError'],
+
+  statement:
+    'At initialization, ANNs are Gaussian processes in the infinite-width limit: f(·; θ) is a centered Gaussian process.',
+  ruleVersion: 1,
+  cost(c) {
+    const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });
+    const P = mlpParams(2, F('width'), F('depth'));
+    return {
+      flop: F('samples') * passFlop(F('points'), P),
+      bytes: 8 * P * 2 + 8 * F('samples') * F('points'),
+    };
+  },
 
   async run(c, ctx) {
     const [kx, kInit] = split(ctx.key, 2);

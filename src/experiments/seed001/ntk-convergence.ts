@@ -1,3 +1,4 @@
+import { field, fieldList, mlpParams, denseNtkFlop, denseNtkBytes } from '../cost.js';
 import { empiricalNtk } from '../../empirical/index.js';
 import { kernelFn } from '../../kernels/index.js';
 import { relativeFrobeniusError } from '../../linalg/index.js';
@@ -34,10 +35,23 @@ export const ntkConvergence: Experiment<NtkConvergenceConfig> = {
     '(fluctuations ∝ width^{-1/2}).',
   presets: {
     quick: { widths: [64, 128, 256, 512, 1024], depth: 3, beta: 0.1, points: 12, samples: 6 },
-    full: { widths: [64, 128, 256, 512, 1024, 2048, 4096], depth: 3, beta: 0.1, points: 32, samples: 20 },
+    paper: { widths: [64, 128, 256, 512, 1024, 2048, 4096], depth: 3, beta: 0.1, points: 32, samples: 20 },
   },
-  expectedSeconds: { quick: 5, full: 1800 },
+  expectedSeconds: { quick: 5, paper: 1800 },
   headline: ['slope', 'errorAtLargestWidth'],
+
+  statement: 'In the infinite-width limit, the NTK converges to an explicit limiting kernel.',
+  ruleVersion: 1,
+  cost(c) {
+    const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });
+    const pts = F('points');
+    const widths = fieldList(c, 'widths', { integer: true, min: 1 });
+    const P = widths.map((w) => mlpParams(2, w, F('depth')));
+    return {
+      flop: F('samples') * P.reduce((a, p) => a + denseNtkFlop(pts, p, false), 0),
+      bytes: denseNtkBytes(pts, Math.max(...P)),
+    };
+  },
 
   async run(c, ctx) {
     const [kx, kInit] = split(ctx.key, 2);

@@ -1,3 +1,4 @@
+import { field, fieldList, mlpParams, passFlop, denseNtkFlop, denseNtkBytes } from '../cost.js';
 import { kernelFn } from '../../kernels/index.js';
 import { eigvalsh, relativeFrobeniusError } from '../../linalg/index.js';
 import { Matrix } from '../../linalg/matrix.js';
@@ -47,7 +48,7 @@ export const ntkTraining: Experiment<NtkTrainingConfig> = {
       lrFactor: 1,
       samples: 2,
     },
-    full: {
+    paper: {
       widths: [64, 128, 256, 512, 1024, 2048, 4096],
       depth: 3,
       beta: 0.1,
@@ -57,8 +58,22 @@ export const ntkTraining: Experiment<NtkTrainingConfig> = {
       samples: 5,
     },
   },
-  expectedSeconds: { quick: 5, full: 3600 },
+  expectedSeconds: { quick: 5, paper: 3600 },
   headline: ['slope', 'lossRatioLargestWidth'],
+
+  statement: 'In the infinite-width limit, the NTK stays constant during training.',
+  ruleVersion: 1,
+  cost(c) {
+    const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });
+    const pts = F('points');
+    const widths = fieldList(c, 'widths', { integer: true, min: 1 });
+    const P = widths.map((w) => mlpParams(2, w, F('depth')));
+    const one = (p: number) => F('steps') * passFlop(pts, p) + 2 * denseNtkFlop(pts, p, false);
+    return {
+      flop: F('samples') * P.reduce((a, p) => a + one(p), 0),
+      bytes: denseNtkBytes(pts, Math.max(...P)),
+    };
+  },
 
   async run(c, ctx) {
     const [kx, kInit] = split(ctx.key, 2);

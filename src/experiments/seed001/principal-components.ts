@@ -1,3 +1,4 @@
+import { field, mlpParams, passFlop, denseNtkFlop, denseNtkBytes } from '../cost.js';
 import { kernelFn } from '../../kernels/index.js';
 import { Matrix } from '../../linalg/matrix.js';
 import { initParams } from '../../nn/index.js';
@@ -54,7 +55,7 @@ export const principalComponents: Experiment<PrincipalComponentsConfig> = {
     'eigenvectors decay in the order of their eigenvalues, at the rates e^{−tλᵢ}.',
   presets: {
     quick: { width: 512, depth: 2, beta: 0.1, points: 32, dim: 4, components: 8, steps: 300, lrFactor: 0.5 },
-    full: {
+    paper: {
       width: 4096,
       depth: 3,
       beta: 0.1,
@@ -65,8 +66,18 @@ export const principalComponents: Experiment<PrincipalComponentsConfig> = {
       lrFactor: 0.5,
     },
   },
-  expectedSeconds: { quick: 10, full: 3600 },
+  expectedSeconds: { quick: 10, paper: 3600 },
   headline: ['rankCorrelation', 'medianHalfLifeRatio', 'componentsMeasured'],
+
+  statement: 'Convergence is fastest along the largest kernel principal components.',
+  formula: String.raw`\langle f_t - f^*, v_i \rangle = e^{-t\lambda_i} \langle f_0 - f^*, v_i \rangle`,
+  ruleVersion: 1,
+  cost(c) {
+    const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });
+    const pts = F('points');
+    const P = mlpParams(F('dim'), F('width'), F('depth'));
+    return { flop: F('steps') * passFlop(pts, P) + 2 * denseNtkFlop(pts, P), bytes: denseNtkBytes(pts, P) };
+  },
 
   async run(c, ctx) {
     const [kx, ks, kInit] = split(ctx.key, 3);

@@ -1,3 +1,4 @@
+import { field, fieldList } from '../cost.js';
 import { cubeSpectrumOfStack, fractionalVarianceByDepth } from '../../spectral/index.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
 import { num, nums } from '../common/stats.js';
@@ -82,7 +83,7 @@ export const cubeSpectra: Experiment<CubeSpectraConfig> = {
       depths: [1, 2, 3, 4, 6, 8, 12, 16, 24, 32],
       depthBVar: 0.1,
     },
-    full: {
+    paper: {
       d: 128,
       maxDegree: 8,
       reluVar: 2,
@@ -91,8 +92,22 @@ export const cubeSpectra: Experiment<CubeSpectraConfig> = {
       depthBVar: 0.1,
     },
   },
-  expectedSeconds: { quick: 6, full: 400 },
+  expectedSeconds: { quick: 6, paper: 400 },
   headline: ['reluFv0Ck', 'reluFv0Ntk', 'erfFv1Ck', 'erfFv1Ntk', 'bestDepthNtk'],
+
+  statement:
+    'For two-layer ReLU networks with σ_w = σ_b = 2, μ₀ was the largest; for erf with σ_b = 0, μ₁ was largest; the optimal depth is finite and grows with k.',
+  ruleVersion: 1,
+  cost(c) {
+    const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });
+    // Eigenvalues μ_k on {±1}^d: a (d + 1)-point dot-product sum per degree and depth.
+    const depths = fieldList(c, 'depths', { integer: true, min: 1 });
+    const d = F('d');
+    return {
+      flop: 4 * (F('maxDegree', 0) + 1) * (d + 1) ** 2 * depths.reduce((a, l) => a + l, 0) * 100,
+      bytes: 8 * (d + 1) ** 2 * 4,
+    };
+  },
 
   async run(c, ctx) {
     if (!(

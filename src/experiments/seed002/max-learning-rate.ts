@@ -1,3 +1,4 @@
+import { field, fieldList, mlpParams, passFlop, denseNtkFlop, denseNtkBytes } from '../cost.js';
 import { empiricalNtk } from '../../empirical/index.js';
 import { kernelFn } from '../../kernels/index.js';
 import { initParams } from '../../nn/index.js';
@@ -55,7 +56,7 @@ export const maxLearningRateExperiment: Experiment<MaxLrConfig> = {
       factors: [0.9, 0.95, 1.05, 1.1],
       outputs: 1,
     },
-    full: {
+    paper: {
       nTrain: 256,
       width: 8192,
       depth: 1,
@@ -65,8 +66,23 @@ export const maxLearningRateExperiment: Experiment<MaxLrConfig> = {
       outputs: 10,
     },
   },
-  expectedSeconds: { quick: 15, full: 1800 },
+  expectedSeconds: { quick: 15, paper: 1800 },
   headline: ['etaEmpiricalOverPredicted', 'linearizedCorrect', 'networkCorrect'],
+
+  statement:
+    'The maximum learning rate needed to converge is the inverse of the largest eigenvalue, accurate for real datasets as well.',
+  formula: String.raw`\eta_{\max} = \frac{2N}{\lambda_{\max}(\Theta)}`,
+  ruleVersion: 1,
+  cost(c) {
+    const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });
+    const n = F('nTrain');
+    const P = mlpParams(64, F('width'), F('depth'), F('outputs'));
+    const runs = fieldList(c, 'factors', { min: 0 }).length * 2;
+    return {
+      flop: runs * F('steps') * passFlop(n, P) + denseNtkFlop(n * F('outputs'), P),
+      bytes: denseNtkBytes(n * F('outputs'), P),
+    };
+  },
 
   async run(c, ctx) {
     const [kData, kInit] = split(ctx.key, 2);

@@ -1,3 +1,4 @@
+import { field, fieldList, mlpParams, passFlop } from '../cost.js';
 import { kernelFn } from '../../kernels/index.js';
 import { Matrix } from '../../linalg/matrix.js';
 import { initParams } from '../../nn/index.js';
@@ -70,7 +71,7 @@ export const trainedVsNtk: Experiment<TrainedVsNtkConfig> = {
       residualTol: 1e-3,
       maxSteps: 1000,
     },
-    full: {
+    paper: {
       N: 64,
       nTest: 64,
       d: 16,
@@ -83,8 +84,21 @@ export const trainedVsNtk: Experiment<TrainedVsNtkConfig> = {
       maxSteps: 20000,
     },
   },
-  expectedSeconds: { quick: 12, full: 1800 },
+  expectedSeconds: { quick: 12, paper: 1800 },
   headline: ['testErrors', 'widthSlope'],
+
+  statement: 'A sufficiently wide trained net is equivalent to kernel regression with the NTK.',
+  ruleVersion: 1,
+  cost(c) {
+    const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });
+    const n = F('N') + F('nTest');
+    const widths = fieldList(c, 'widths', { integer: true, min: 1 });
+    const P = widths.map((w) => mlpParams(F('d'), w, F('depth')));
+    return {
+      flop: F('inits') * P.reduce((a, p) => a + F('maxSteps') * passFlop(n, p), 0),
+      bytes: 8 * Math.max(...P) * 4 * 2,
+    };
+  },
 
   async run(c, ctx) {
     const [kx, kt, kInit] = split(ctx.key, 3);

@@ -1,3 +1,4 @@
+import { field, fieldList, mlpParams, passFlop, denseNtkBytes } from '../cost.js';
 import { Matrix } from '../../linalg/matrix.js';
 import { eigvalsh } from '../../linalg/eigh.js';
 import { Dense } from '../../nn/dense.js';
@@ -138,7 +139,7 @@ export const catapultRelu: Experiment<CatapultReluConfig> = {
       traceR: [1.5, 3, 3.8, 6],
       traceSteps: 60,
     },
-    full: {
+    paper: {
       widths: [512, 2048, 8192],
       nTrain: 32,
       d: 8,
@@ -151,8 +152,23 @@ export const catapultRelu: Experiment<CatapultReluConfig> = {
       traceSteps: 100,
     },
   },
-  expectedSeconds: { quick: 5, full: 300 },
+  expectedSeconds: { quick: 5, paper: 300 },
   headline: ['etaMaxLambda0', 'phaseMismatches', 'catapultRuns', 'catapultEndLazy'],
+
+  statement:
+    'η_crit < η < η_max: “catapult” phase — GD starts by diverging, leaves the lazy regime, and converges to a solution with low λ₀(t).',
+  ruleVersion: 1,
+  cost(c) {
+    const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });
+    const widths = fieldList(c, 'widths', { integer: true, min: 1 });
+    const runs = fieldList(c, 'grid', { min: 0 }).length + fieldList(c, 'traceR', { min: 0 }).length;
+    const P = widths.map((w) => mlpParams(F('d'), w, 1));
+    return {
+      flop:
+        runs * P.reduce((a, p) => a + F('steps') * (passFlop(F('nTrain'), p) + 2 * F('nTrain') ** 2 * p), 0),
+      bytes: denseNtkBytes(F('nTrain'), Math.max(...P)),
+    };
+  },
 
   async run(c, ctx) {
     const data = sphereData(foldIn(ctx.key, 0), c.nTrain, c.d, sinTarget);

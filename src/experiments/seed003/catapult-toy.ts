@@ -1,3 +1,4 @@
+import { field, fieldList } from '../cost.js';
 import { normal } from '../../random/normal.js';
 import { foldIn, split } from '../../random/keys.js';
 import type { Key } from '../../random/key.js';
@@ -119,7 +120,7 @@ export const catapultToy: Experiment<CatapultToyConfig> = {
       checkSteps: 100,
       traceEtaLambda0: [1.5, 2.5, 3.5, 3.95, 4.1],
     },
-    full: {
+    paper: {
       widths: [100, 1000, 10000, 100000],
       gridStart: 0.01,
       gridStep: 0.02,
@@ -133,8 +134,26 @@ export const catapultToy: Experiment<CatapultToyConfig> = {
       traceEtaLambda0: [1.5, 2.5, 3.5, 3.95, 4.1],
     },
   },
-  expectedSeconds: { quick: 2, full: 30 },
+  expectedSeconds: { quick: 2, paper: 30 },
   headline: ['etaMaxLambda0', 'phaseMismatches', 'seedRecurrenceErrorY0', 'seedRecurrenceErrorY1'],
+
+  statement:
+    'Let 2/λ₀ < η < 4/λ₀. Then λ_t monotonically decreases; |Δf_t| first increases, then decreases to 0.',
+  formula: String.raw`\Delta f_{t+1} = \Bigl(1 - \eta\lambda_t + \tfrac{\eta^2 \Delta f_t^2}{n}\Bigr)\Delta f_t,\quad \lambda_{t+1} = \lambda_t + \tfrac{\eta(\eta\lambda_t - 4)\Delta f_t^2}{n}`,
+  ruleVersion: 1,
+  cost(c) {
+    const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });
+    const widths = fieldList(c, 'widths', { integer: true, min: 1 });
+    const grid = Math.floor((F('gridEnd') - F('gridStart', 0)) / F('gridStep', 0)) + 1;
+    // The scalar recurrence per grid point and width, plus GD on the 2n weights for the checked η.
+    const checks = fieldList(c, 'checkEtaLambda0', { min: 0 }).length;
+    return {
+      flop:
+        widths.length * grid * F('steps') * 10 +
+        checks * widths.reduce((a, n) => a + 8 * n * F('checkSteps'), 0),
+      bytes: 8 * 2 * Math.max(...widths) * 4 + 8 * grid * widths.length * 8,
+    };
+  },
 
   async run(c, ctx) {
     const etas = grid(c);

@@ -1,3 +1,4 @@
+import { field, fieldList, mlpParams, passFlop } from '../cost.js';
 import { Dense } from '../../nn/dense.js';
 import { Gelu } from '../../nn/activations/gelu.js';
 import { serial } from '../../nn/combinators/serial.js';
@@ -92,7 +93,7 @@ export const lazyTraining: Experiment<LazyTrainingConfig> = {
       alphas: [0.1, 0.3, 1, 3, 10, 30, 100],
       records: 6,
     },
-    full: {
+    paper: {
       d: 16,
       nTrain: 128,
       nTest: 1024,
@@ -103,8 +104,22 @@ export const lazyTraining: Experiment<LazyTrainingConfig> = {
       records: 11,
     },
   },
-  expectedSeconds: { quick: 6, full: 600 },
+  expectedSeconds: { quick: 6, paper: 600 },
   headline: ['paramSlope', 'linGapSlope', 'testLossRatioLazyVsRich', 'testLossRatioLazyVsAlpha1'],
+
+  statement:
+    'Lazy training does not exploit nonlinearities and typically is less efficient than full training.',
+  ruleVersion: 1,
+  cost(c) {
+    const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });
+    const P = mlpParams(F('d'), F('width'), 1);
+    const alphas = fieldList(c, 'alphas', { min: 0 }).length;
+    // Each α trains the network and its linearization (a JVP and a VJP more per step).
+    return {
+      flop: alphas * 2 * F('steps') * passFlop(F('nTrain') + F('nTest'), P) * 2,
+      bytes: 8 * P * 8 + 8 * F('nTest') * F('records'),
+    };
+  },
 
   async run(c, ctx) {
     if (!c.alphas.includes(1))

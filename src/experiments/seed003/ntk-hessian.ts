@@ -1,3 +1,4 @@
+import { field } from '../cost.js';
 import { eigvalsh, syrk } from '../../linalg/index.js';
 import { Matrix } from '../../linalg/matrix.js';
 import { normal } from '../../random/normal.js';
@@ -62,10 +63,20 @@ export const ntkHessian: Experiment<NtkHessianConfig> = {
     'spectrum as the NTK, except maybe for eigenvalue 0.',
   presets: {
     quick: { n: 16, d: 6, N: 4, etaScale: 1, stopRatio: 1e-8, maxSteps: 50000, checkpointFactor: 3 },
-    full: { n: 64, d: 12, N: 8, etaScale: 1, stopRatio: 1e-10, maxSteps: 500000, checkpointFactor: 2 },
+    paper: { n: 64, d: 12, N: 8, etaScale: 1, stopRatio: 1e-10, maxSteps: 500000, checkpointFactor: 2 },
   },
-  expectedSeconds: { quick: 3, full: 30 },
+  expectedSeconds: { quick: 3, paper: 30 },
   headline: ['jjtJtjMismatch', 'finalHessianNtkMismatch', 'mismatchResidualSlope'],
+
+  statement: 'Matrices JJᵀ and JᵀJ have the same eigenvalues, with possible exception for the eigenvalue 0.',
+  formula: String.raw`H = J^\top J + \sum_k (f_k - y_k)\,\nabla^2 f_k \approx J^\top J,\qquad \Theta = J J^\top`,
+  ruleVersion: 1,
+  cost(c) {
+    const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });
+    const P = F('n') * (F('d') + 1);
+    // GD steps on the closed-form linear net, plus a P×P Hessian eigh at each checkpoint (≈ log steps).
+    return { flop: F('maxSteps') * 8 * F('N') * P + 40 * 9 * P ** 3, bytes: 8 * P * P * 3 };
+  },
 
   async run(c, ctx) {
     if (!(Number.isInteger(c.N) && Number.isInteger(c.d) && c.N < c.d)) {

@@ -1,3 +1,4 @@
+import { field, fieldList } from '../cost.js';
 import { Matrix } from '../../linalg/matrix.js';
 import { maxLearningRate } from '../../predict/maxLearningRate.js';
 import { foldIn } from '../../random/keys.js';
@@ -72,7 +73,7 @@ export const convergenceTime: Experiment<ConvergenceTimeConfig> = {
       lrFraction: 0.9,
       maxSteps: 1e7,
     },
-    full: {
+    paper: {
       samples: 3000,
       kappas: [3, 4, 6, 8, 11, 16, 22],
       seedDensity: [1, 2, 4],
@@ -83,8 +84,22 @@ export const convergenceTime: Experiment<ConvergenceTimeConfig> = {
       maxSteps: 1e8,
     },
   },
-  expectedSeconds: { quick: 2, full: 200 },
+  expectedSeconds: { quick: 2, paper: 200 },
   headline: ['kappaSlopeUniform', 'kappaSlopeSeed', 'pStarSlope'],
+
+  statement: 'The number of iterations t needed to achieve ‖g(x) − u⁽ᵗ⁾(x)‖ < δ is Õ(κ²/p*).',
+  formula: String.raw`t = \tilde O\!\left(\kappa^2 / p^*\right)`,
+  ruleVersion: 1,
+  cost(c) {
+    const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });
+    const n = F('samples');
+    const densities = fieldList(c, 'ratios', { min: 1 }).length + 2;
+    // The kernel matrix and its eigh per density; GD in the eigenbasis is then closed form per κ.
+    return {
+      flop: densities * (9 * n ** 3 + 2 * n * n * fieldList(c, 'kappas', { min: 1 }).length),
+      bytes: 8 * n * n * 3,
+    };
+  },
 
   async run(c, ctx) {
     const kappaSet = [...new Set([...c.kappas, ...c.pStarKappas])].sort((a, b) => a - b);

@@ -1,3 +1,4 @@
+import { field, mlpParams, passFlop, denseNtkFlop, denseNtkBytes } from '../cost.js';
 import { Matrix } from '../../linalg/matrix.js';
 import { kernelFn } from '../../kernels/kernelFn.js';
 import { Dense } from '../../nn/dense.js';
@@ -85,7 +86,7 @@ export const frequencyBias: Experiment<FrequencyBiasConfig> = {
       recordEvery: 5,
       learned: 0.1,
     },
-    full: {
+    paper: {
       nTrain: 256,
       width: 8192,
       kappaLow: 1,
@@ -96,8 +97,20 @@ export const frequencyBias: Experiment<FrequencyBiasConfig> = {
       learned: 0.1,
     },
   },
-  expectedSeconds: { quick: 5, full: 900 },
+  expectedSeconds: { quick: 5, paper: 900 },
   headline: ['stepsLow', 'stepsHigh', 'ratioHighLow', 'ratioHighLowNtk'],
+
+  statement:
+    'The target function is composed of the sum of a low and high frequency functions; the network learns the low frequency first.',
+  ruleVersion: 1,
+  cost(c) {
+    const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });
+    const P = mlpParams(2, F('width'), 1);
+    return {
+      flop: F('steps') * passFlop(F('nTrain'), P) + denseNtkFlop(F('nTrain'), P),
+      bytes: denseNtkBytes(F('nTrain'), P),
+    };
+  },
 
   async run(c, ctx) {
     const n = c.nTrain;

@@ -1,3 +1,4 @@
+import { field } from '../cost.js';
 import { Dense } from '../../nn/dense.js';
 import { Relu } from '../../nn/activations/abRelu.js';
 import { serial } from '../../nn/combinators/serial.js';
@@ -60,10 +61,19 @@ export const localFrequency: Experiment<LocalFrequencyConfig> = {
     'the local frequency scales as √pⱼ, for a two-layer and (empirically) a deep network.',
   presets: {
     quick: { density: [1, 2, 4], grid: 1536, qMin: 5, qMax: 9, deepDepth: 10 },
-    full: { density: [1, 2, 4], grid: 4096, qMin: 5, qMax: 16, deepDepth: 10 },
+    paper: { density: [1, 2, 4], grid: 4096, qMin: 5, qMax: 16, deepDepth: 10 },
   },
-  expectedSeconds: { quick: 4, full: 120 },
+  expectedSeconds: { quick: 4, paper: 120 },
   headline: ['ratioDevMedian', 'ratioDevMax', 'absDevMedianTwoLayer', 'absDevMedianDeep'],
+
+  statement: 'Over the region R_j, this is a cosine function with frequency proportional to √p_j.',
+  formula: String.raw`v(x) \approx a_j \cos\!\bigl(q \sqrt{p_j}\, x / Z + b_j\bigr),\quad x \in R_j`,
+  ruleVersion: 1,
+  cost(c) {
+    const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });
+    const g = F('grid');
+    return { flop: 2 * 9 * g ** 3 + F('deepDepth') * g * g * 20, bytes: 8 * g * g * 3 };
+  },
 
   async run(c, ctx) {
     const p = piecewiseDensity(c.density);
