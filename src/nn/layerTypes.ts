@@ -20,6 +20,16 @@ import { rbfType } from './descriptors/rbf.js';
 import { reluType } from './descriptors/relu.js';
 import { serialType } from './descriptors/serial.js';
 import { sinType } from './descriptors/sin.js';
+import { hermiteType } from './descriptors/hermite.js';
+import { monomialType } from './descriptors/monomial.js';
+import { rectifiedMonomialType } from './descriptors/rectifiedMonomial.js';
+import { polynomialType } from './descriptors/polynomial.js';
+import { expType } from './descriptors/exp.js';
+import { expNormalizedType } from './descriptors/expNormalized.js';
+import { gaussianType } from './descriptors/gaussian.js';
+import { signType } from './descriptors/sign.js';
+import { gaborType } from './descriptors/gabor.js';
+import { sigmoidLikeType } from './descriptors/sigmoidLike.js';
 
 /**
  * The layer types of ntk-lab, in the order registry listings show them (src/nn/registry.ts reads this list).
@@ -47,4 +57,14 @@ export const LAYER_TYPES: readonly LayerDescriptor[] = [
   avgPoolType,
   globalAvgPoolType,
   flattenType,
+  hermiteType,
+  monomialType,
+  rectifiedMonomialType,
+  polynomialType,
+  expType,
+  expNormalizedType,
+  gaussianType,
+  signType,
+  gaborType,
+  sigmoidLikeType,
 ] as LayerDescriptor[];
