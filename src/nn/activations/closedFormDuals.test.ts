@@ -145,7 +145,7 @@ test('RectifiedMonomial(k) and Sign closed forms = piecewise Gauss–Legendre qu
 
 test("Hermite(k) on unit-variance inputs: Σ' = ρᵏ and Σ̇ = k·ρ^{k−1}, equal to quadrature of He_k/√k!; other variances refused", () => {
   const he = [
-    (x: number) => 1,
+    () => 1,
     (x: number) => x,
     (x: number) => x * x - 1,
     (x: number) => x ** 3 - 3 * x,
