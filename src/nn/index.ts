@@ -72,3 +72,4 @@ export { Gaussian } from './activations/gaussian.js';
 export { Sign } from './activations/sign.js';
 export { Gabor } from './activations/gabor.js';
 export { SigmoidLike } from './activations/sigmoidLike.js';
+export { NUMBERS, DUALS, type ScalarAlgebra, type Dual, type NngpMap } from './activations/scalarAlgebra.js';
