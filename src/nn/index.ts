@@ -73,3 +73,4 @@ export { Sign } from './activations/sign.js';
 export { Gabor } from './activations/gabor.js';
 export { SigmoidLike } from './activations/sigmoidLike.js';
 export { NUMBERS, DUALS, type ScalarAlgebra, type Dual, type NngpMap } from './activations/scalarAlgebra.js';
+export { Dropout, type DropoutOptions } from './dropout/dropout.js';

@@ -30,6 +30,7 @@ import { gaussianType } from './descriptors/gaussian.js';
 import { signType } from './descriptors/sign.js';
 import { gaborType } from './descriptors/gabor.js';
 import { sigmoidLikeType } from './descriptors/sigmoidLike.js';
+import { dropoutType } from './descriptors/dropout.js';
 
 /**
  * The layer types of ntk-lab, in the order registry listings show them (src/nn/registry.ts reads this list).
@@ -67,4 +68,5 @@ export const LAYER_TYPES: readonly LayerDescriptor[] = [
   signType,
   gaborType,
   sigmoidLikeType,
+  dropoutType,
 ] as LayerDescriptor[];
