@@ -31,6 +31,8 @@ import { signType } from './descriptors/sign.js';
 import { gaborType } from './descriptors/gabor.js';
 import { sigmoidLikeType } from './descriptors/sigmoidLike.js';
 import { dropoutType } from './descriptors/dropout.js';
+import { convTransposeType } from './descriptors/convTranspose.js';
+import { convLocalType } from './descriptors/convLocal.js';
 
 /**
  * The layer types of ntk-lab, in the order registry listings show them (src/nn/registry.ts reads this list).
@@ -69,4 +71,6 @@ export const LAYER_TYPES: readonly LayerDescriptor[] = [
   gaborType,
   sigmoidLikeType,
   dropoutType,
+  convTransposeType,
+  convLocalType,
 ] as LayerDescriptor[];
