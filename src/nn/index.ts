@@ -68,3 +68,13 @@ export {
   type Model,
   type ModelJson,
 } from './model.js';
+export { Hermite } from './activations/hermite.js';
+export { Monomial, Polynomial } from './activations/polynomial.js';
+export { RectifiedMonomial } from './activations/rectifiedMonomial.js';
+export { Exp, ExpNormalized } from './activations/exp.js';
+export { Gaussian } from './activations/gaussian.js';
+export { Sign } from './activations/sign.js';
+export { Gabor } from './activations/gabor.js';
+export { SigmoidLike } from './activations/sigmoidLike.js';
+export { NUMBERS, DUALS, type ScalarAlgebra, type Dual, type NngpMap } from './activations/scalarAlgebra.js';
+export { Dropout, type DropoutOptions } from './dropout/dropout.js';

@@ -20,6 +20,17 @@ import { rbfType } from './descriptors/rbf.js';
 import { reluType } from './descriptors/relu.js';
 import { serialType } from './descriptors/serial.js';
 import { sinType } from './descriptors/sin.js';
+import { hermiteType } from './descriptors/hermite.js';
+import { monomialType } from './descriptors/monomial.js';
+import { rectifiedMonomialType } from './descriptors/rectifiedMonomial.js';
+import { polynomialType } from './descriptors/polynomial.js';
+import { expType } from './descriptors/exp.js';
+import { expNormalizedType } from './descriptors/expNormalized.js';
+import { gaussianType } from './descriptors/gaussian.js';
+import { signType } from './descriptors/sign.js';
+import { gaborType } from './descriptors/gabor.js';
+import { sigmoidLikeType } from './descriptors/sigmoidLike.js';
+import { dropoutType } from './descriptors/dropout.js';
 import { convTransposeType } from './descriptors/convTranspose.js';
 import { convLocalType } from './descriptors/convLocal.js';
 
@@ -49,6 +60,17 @@ export const LAYER_TYPES: readonly LayerDescriptor[] = [
   avgPoolType,
   globalAvgPoolType,
   flattenType,
+  hermiteType,
+  monomialType,
+  rectifiedMonomialType,
+  polynomialType,
+  expType,
+  expNormalizedType,
+  gaussianType,
+  signType,
+  gaborType,
+  sigmoidLikeType,
+  dropoutType,
   convTransposeType,
   convLocalType,
 ] as LayerDescriptor[];

@@ -3,6 +3,7 @@ import { gaussianDual, type GaussianDualOptions } from '../../special/gaussianDu
 import { normalCdf } from '../../special/normal.js';
 import { activationLayer } from '../activation.js';
 import type { EntrywiseLayer } from '../entrywise.js';
+import { DUALS, NUMBERS, type Dual, type NngpMap } from './scalarAlgebra.js';
 
 /**
  * Elementwise(φ, φ'): any activation, with its dual (Σ', Σ̇) computed numerically by quadrature over the
@@ -14,10 +15,20 @@ import type { EntrywiseLayer } from '../entrywise.js';
  * swish (= silu, x·σ(x)), sigmoid, gelu, relu (kinked: breakpoints [0] are set automatically).
  */
 export interface ElementwiseOptions extends GaussianDualOptions {
-  /** φ, or the name of a built-in (NAMED_ELEMENTWISE). */
-  readonly fn: string | ((x: number) => number);
+  /** φ, or the name of a built-in (NAMED_ELEMENTWISE); optional only with `nngp`. */
+  readonly fn?: string | ((x: number) => number);
   /** φ'; required when fn is a function. */
   readonly dfn?: (x: number) => number;
+  /**
+   * The NNGP map Σ' = E[φ(u)φ(v)] as a function of (s, q1, q2), written in the algebra it is given (code only;
+   * neural-tangents `stax.Elementwise(fn, nngp_fn)`). Then no quadrature is done: Σ' is nngp on numbers and
+   * Σ̇ = E[φ'(u)φ'(v)] = ∂Σ'/∂s (Price's theorem) is nngp on dual numbers, an exact derivative
+   * (./scalarAlgebra.ts), unless `dnngp` gives it. fn and dfn are then optional (without them the finite
+   * rules refuse).
+   */
+  readonly nngp?: NngpMap;
+  /** Σ̇(s, q1, q2) = ∂Σ'/∂s in closed form (neural-tangents `d_nngp_fn`), instead of the dual-number derivative. */
+  readonly dnngp?: (s: number, q1: number, q2: number) => number;
 }
 
 const sigmoid = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
@@ -50,6 +61,7 @@ export function Elementwise(opts: ElementwiseOptions): EntrywiseLayer {
     throw new NtkTypeError(
       `Elementwise: expected options { fn, dfn?, nodes?, breakpoints? }, got ${String(opts)}`,
     );
+  if (opts.nngp !== undefined) return elementwiseFromNngp(opts);
   let fn: (x: number) => number;
   let dfn: (x: number) => number;
   let breakpoints = opts.breakpoints;
@@ -93,4 +105,50 @@ export function Elementwise(opts: ElementwiseOptions): EntrywiseLayer {
     dfn,
     dual: (s, q1, q2, out) => gaussianDual(fn, dfn, s, q1, q2, quad, out),
   });
+}
+
+/** Elementwise({fn?, dfn?, nngp, dnngp?}): the dual from the user's NNGP map, Σ̇ = ∂Σ'/∂s exactly. */
+function elementwiseFromNngp(opts: ElementwiseOptions): EntrywiseLayer {
+  const nngp = opts.nngp!;
+  if (typeof nngp !== 'function')
+    throw new NtkTypeError(`Elementwise: nngp must be a function (s, q1, q2, m) => Σ', got ${typeof nngp}`);
+  const { dnngp } = opts;
+  if (dnngp !== undefined && typeof dnngp !== 'function')
+    throw new NtkTypeError(`Elementwise: dnngp must be a function (s, q1, q2) => Σ̇, got ${typeof dnngp}`);
+  const hasFinite = typeof opts.fn === 'function' && typeof opts.dfn === 'function';
+  if (opts.fn !== undefined && !hasFinite)
+    throw new NtkTypeError(
+      'Elementwise: with nngp, fn must be a function with dfn (its derivative) also a function',
+    );
+  const noFinite = (): never => {
+    throw new NtkTypeError(
+      'Elementwise: built from nngp alone (no fn and dfn), it has no finite-width network',
+    );
+  };
+  const value = (s: number, q1: number, q2: number): number => {
+    const v = nngp(s, q1, q2, NUMBERS);
+    if (typeof v !== 'number')
+      throw new NtkTypeError(`Elementwise: nngp must return a number on numbers, got ${typeof v}`);
+    return v;
+  };
+  const derivative =
+    dnngp ??
+    ((s: number, q1: number, q2: number): number => {
+      const r = nngp<Dual>({ v: s, d: 1 }, DUALS.c(q1), DUALS.c(q2), DUALS);
+      if (r === null || typeof r !== 'object' || typeof r.d !== 'number')
+        throw new NtkTypeError(
+          'Elementwise: nngp must compute with the algebra m it is given (m.mul, m.sqrt, …), not with Math, so its derivative can be taken; or give dnngp',
+        );
+      return r.d;
+    });
+  const layer = activationLayer({
+    config: { type: 'Elementwise', fn: '<function>', nngp: '<function>' },
+    fn: hasFinite ? (opts.fn as (x: number) => number) : noFinite,
+    dfn: hasFinite ? opts.dfn! : noFinite,
+    dual(s, q1, q2, out) {
+      out[0] = value(s, q1, q2);
+      out[1] = derivative(s, q1, q2);
+    },
+  });
+  return hasFinite ? layer : { ...layer, forward: noFinite, backward: noFinite, jvp: noFinite };
 }

@@ -1,6 +1,7 @@
 import { erf as erfFn } from '../../special/erf.js';
 import { activationLayer, checkFinite } from '../activation.js';
 import type { EntrywiseLayer } from '../entrywise.js';
+import type { LayerConfig } from '../types.js';
 
 /**
  * Erf(a, b, c): φ(x) = a·erf(b·x) + c (neural-tangents `stax.Erf`). Dual (Williams 1997, "Computing with
@@ -13,10 +14,15 @@ export function Erf(opts: { a?: number; b?: number; c?: number } = {}): Entrywis
   const a = checkFinite(opts.a ?? 1, 'Erf', 'a');
   const b = checkFinite(opts.b ?? 1, 'Erf', 'b');
   const c = checkFinite(opts.c ?? 0, 'Erf', 'c');
+  return erfActivation({ type: 'Erf', a, b, c }, a, b, c);
+}
+
+/** The Erf(a, b, c) activation under another config (Sigmoid_like is Erf(1/2, 1/2.4020563531719796, 1/2)). */
+export function erfActivation(config: LayerConfig, a: number, b: number, c: number): EntrywiseLayer {
   const b2 = b * b;
   const twoOverSqrtPi = 2 / Math.sqrt(Math.PI);
   return activationLayer({
-    config: { type: 'Erf', a, b, c },
+    config,
     fn: (x) => a * erfFn(b * x) + c,
     dfn: (x) => a * b * twoOverSqrtPi * Math.exp(-b2 * x * x),
     dual(s, q1, q2, out) {
