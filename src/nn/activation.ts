@@ -3,7 +3,7 @@ import { erf as erfFn } from '../special/erf.js';
 import type { EntrywiseLayer, PerEntry } from './entrywise.js';
 import { applyDual, applyDualTile, requireGaussian, type DualMap } from './kernelRecord.js';
 import { single, singleShape } from './tensor.js';
-import type { Cache, Flow, Kernel, LayerConfig, Params, Tensor } from './types.js';
+import type { Cache, Flow, Kernel, Layer, LayerConfig, Params, Tensor } from './types.js';
 import { rootProduct } from '../special/rootProduct.js';
 
 /**
@@ -92,6 +92,47 @@ function derivativeLoop(spec: ActivationSpec, x: Float64Array, g: Float64Array):
   return out;
 }
 
+/**
+ * a[i] = φ(z[i]) and d[i] = φ'(z[i]) in one pass over z (d may be z itself): the forward of a training
+ * step keeps d for its backward, gz = gy·d, which is then the same number as the layer's own VJP
+ * gy·φ'(z) (and a the same as its forward), operation for operation.
+ */
+function activateLoop(
+  spec: ActivationSpec,
+  z: Float64Array,
+  a: Float64Array,
+  d: Float64Array,
+  n: number,
+): void {
+  const cf = spec.closedForm;
+  if (cf === undefined) {
+    const { fn, dfn } = spec;
+    for (let i = 0; i < n; i++) {
+      const v = z[i];
+      a[i] = fn(v);
+      d[i] = dfn(v);
+    }
+  } else if (cf.kind === 'abrelu') {
+    const [lo, hi] = asDoubles(cf.a, cf.b);
+    for (let i = 0; i < n; i++) {
+      const v = z[i];
+      const pos = Number(v > 0);
+      const k = pos * hi + (1 - pos) * lo;
+      a[i] = k * v;
+      d[i] = k;
+    }
+  } else {
+    const [ca, cb, cc] = asDoubles(cf.a, cf.b, cf.c);
+    const scale = ca * cb * TWO_OVER_SQRT_PI;
+    const b2 = cb * cb;
+    for (let i = 0; i < n; i++) {
+      const v = z[i];
+      a[i] = ca * erfFn(cb * v) + cc;
+      d[i] = scale * Math.exp(-b2 * v * v);
+    }
+  }
+}
+
 function perEntryOf(spec: ActivationSpec): PerEntry {
   const cf = spec.closedForm;
   if (cf === undefined) return { kind: 'dual', dual: spec.dual };
@@ -100,8 +141,22 @@ function perEntryOf(spec: ActivationSpec): PerEntry {
     : { kind: 'erf', a: cf.a, b: cf.b, c: cf.c, dual: spec.dual };
 }
 
+/** An activation layer: an entrywise layer that also offers the fused forward pass of a training step. */
+export interface ActivationLayer extends EntrywiseLayer {
+  /**
+   * a[i] = φ(z[i]), d[i] = φ'(z[i]) for i < n in one pass (d may be z): the numbers of `forward` and, with
+   * gz = gy·d, of `backward` — for a training step that keeps d instead of z (src/train/fusedNetwork.ts).
+   */
+  activate(z: Float64Array, a: Float64Array, d: Float64Array, n: number): void;
+}
+
+/** Whether a layer is an {@link ActivationLayer} (built by {@link activationLayer}). */
+export function isActivationLayer(layer: Layer): layer is ActivationLayer {
+  return typeof (layer as Partial<ActivationLayer>).activate === 'function' && 'entrywise' in layer;
+}
+
 /** An entrywise activation layer from φ, φ′ and its dual (Σ, q₁, q₂) ↦ (Σ', Σ̇): forward, VJP, JVP and the kernel map Σ' = E[φ(u)φ(v)], Θ' = Σ̇·Θ. */
-export function activationLayer(spec: ActivationSpec): EntrywiseLayer {
+export function activationLayer(spec: ActivationSpec): ActivationLayer {
   const { dual, config } = spec;
   const type = config.type;
   const scratch = new Float64Array(2);
@@ -114,6 +169,9 @@ export function activationLayer(spec: ActivationSpec): EntrywiseLayer {
     },
     init(): Params {
       return {};
+    },
+    activate(z: Float64Array, a: Float64Array, d: Float64Array, n: number): void {
+      activateLoop(spec, z, a, d, n);
     },
     forward(_params: Params, x: Flow<Tensor>) {
       const t = single(x, type);

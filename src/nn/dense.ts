@@ -7,7 +7,7 @@ import type { Key } from '../random/key.js';
 import type { EntrywiseLayer } from './entrywise.js';
 import { replaceKernel } from './kernelRecord.js';
 import { single, singleShape, sizeOf } from './tensor.js';
-import type { BackwardTap, Cache, Flow, Kernel, Params, Parameterization, Tensor } from './types.js';
+import type { BackwardTap, Cache, Flow, Kernel, Layer, Params, Parameterization, Tensor } from './types.js';
 
 /**
  * Dense (fully connected) layer acting on the last (feature) axis, neural-tangents `stax.Dense`
@@ -37,6 +37,13 @@ export interface DenseLayer extends EntrywiseLayer {
   readonly W_std: number;
   readonly b_std: number | null;
   readonly parameterization: Parameterization;
+  /** The forward scales [c_W, c_b] of y = c_W·x·W + c_b·b for an input width n_in ('ntk': [W_std/√n_in, b_std]; 'standard': [1, 1]). */
+  scales(nIn: number): [number, number];
+}
+
+/** Whether a layer is a {@link DenseLayer} (built by {@link Dense}). */
+export function isDenseLayer(layer: Layer): layer is DenseLayer {
+  return layer.type === 'Dense' && typeof (layer as Partial<DenseLayer>).scales === 'function';
 }
 
 interface DenseCache {
@@ -119,6 +126,7 @@ export function Dense(opts: DenseOptions): DenseLayer {
     W_std,
     b_std,
     parameterization,
+    scales,
     outShape(inShape: Flow<readonly number[]>): number[] {
       const s = singleShape(inShape, 'Dense');
       inWidth(s, 'outShape');

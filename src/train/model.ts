@@ -3,6 +3,7 @@ import { empiricalNtk } from '../empirical/empiricalNtk.js';
 import { ntkOperator } from '../empirical/ntkOperator.js';
 import type { BlockOperator } from '../linalg/lanczos.js';
 import { Linearization } from '../empirical/linearization.js';
+import { fusedNetwork } from './fusedNetwork.js';
 import { flattenParams, paramCount, unflattenParams } from '../nn/params.js';
 import type { Layer, Params, Tensor } from '../nn/types.js';
 
@@ -24,6 +25,11 @@ export interface Evaluation {
   readonly outputs: number;
   /** The θ-gradient of ⟨c, f⟩ (times 1/α² for the α-model's objective). */
   vjp(c: Float64Array): Float64Array;
+  /**
+   * Optional: the caller is done with this evaluation (`f` stays valid; `vjp` may not be called again), so
+   * a model that keeps buffers between steps can reuse them without copying θ.
+   */
+  release?(): void;
 }
 
 /** What the trainer optimizes: θ ↦ f(θ, x) with its VJP, and the tangent kernel of its dynamics. */
@@ -50,12 +56,21 @@ function outputsOf(y: Tensor, where: string): number {
 /** The finite network f(θ, x) itself, from θ₀ = params0. */
 export function networkModel(net: Layer, params0: Params): TrainModel {
   const theta0 = flattenParams(params0);
+  // Dense/activation chains take the fused step (the same numbers, less memory traffic); others the per-layer route.
+  const fused = fusedNetwork(net, params0);
   return {
     kind: 'network',
     net,
     params0,
     theta0,
     evaluate(theta, x) {
+      if (
+        fused !== null &&
+        x.shape.length === 2 &&
+        x.shape[1] === fused.inputs &&
+        theta.length === theta0.length
+      )
+        return fused.evaluate(theta, x);
       const params = unflattenParams(params0, theta);
       const { y, cache } = net.forward(params, x);
       if (Array.isArray(y))
@@ -127,7 +142,9 @@ export function alphaScaledModel(base: TrainModel, alpha: number): TrainModel {
   const f0Of = (x: Tensor): Float64Array => {
     let f0 = centre.get(x);
     if (!f0) {
-      f0 = base.evaluate(base.theta0, x).f.slice();
+      const e0 = base.evaluate(base.theta0, x);
+      f0 = e0.f.slice();
+      e0.release?.();
       centre.set(x, f0);
     }
     return f0;
@@ -145,6 +162,7 @@ export function alphaScaledModel(base: TrainModel, alpha: number): TrainModel {
       return {
         f,
         outputs: e.outputs,
+        release: () => e.release?.(),
         vjp: (c) => {
           const g = e.vjp(c);
           for (let i = 0; i < g.length; i++) g[i] /= alpha;

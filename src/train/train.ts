@@ -333,6 +333,7 @@ function* trainSteps(opts: TrainOptions): Generator<void, TrainResult, void> {
       const ft = model.evaluate(theta, xTest);
       res.testLoss!.push(loss.evaluate(ft.f, opts.yTest.data, o));
       if (res.fTest) res.fTest.push(new Matrix(opts.yTest.rows, o, ft.f.slice()));
+      ft.release?.();
     }
   };
   let s = 0;
@@ -374,11 +375,13 @@ function* trainSteps(opts: TrainOptions): Generator<void, TrainResult, void> {
       interrupted = true;
       break;
     }
+    if (full && B < n) full.release?.();
     // One update θ_s → θ_{s+1}.
     let g: Float64Array;
     let stepLoss = fullLoss;
     if (B === n && full) {
       g = full.vjp(grad);
+      full.release?.();
     } else {
       const idx = batcher!(s);
       const xb = gatherRows(xTrain, idx);
@@ -392,6 +395,7 @@ function* trainSteps(opts: TrainOptions): Generator<void, TrainResult, void> {
         break;
       }
       g = e.vjp(gb);
+      e.release?.();
     }
     optimizer.update(theta, g, schedule(s));
     s++;
@@ -402,6 +406,7 @@ function* trainSteps(opts: TrainOptions): Generator<void, TrainResult, void> {
   if ((diverged || interrupted) && res.steps[res.steps.length - 1] !== s) {
     const e = model.evaluate(theta, xTrain);
     record(s, e.f, loss.evaluate(e.f, yTrain.data, o));
+    e.release?.();
   }
   return { ...res, diverged, interrupted, stepsDone: s, theta, seconds: (performance.now() - t0) / 1000 };
 }
