@@ -25,13 +25,17 @@ export {
   Conv,
   AvgPool,
   GlobalAvgPool,
+  SumPool,
+  GlobalSumPool,
   Flatten,
   needsFullSpatial,
   type ConvOptions,
   type ConvLayer,
   type AvgPoolOptions,
+  type SumPoolOptions,
   type Padding,
 } from './conv/index.js';
+export { LayerNorm, type LayerNormOptions, type LayerNormAxis } from './norm/layerNorm.js';
 export { serial } from './combinators/serial.js';
 export { parallel } from './combinators/parallel.js';
 export { FanOut } from './combinators/fanOut.js';

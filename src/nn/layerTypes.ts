@@ -20,6 +20,9 @@ import { rbfType } from './descriptors/rbf.js';
 import { reluType } from './descriptors/relu.js';
 import { serialType } from './descriptors/serial.js';
 import { sinType } from './descriptors/sin.js';
+import { sumPoolType } from './descriptors/sumPool.js';
+import { globalSumPoolType } from './descriptors/globalSumPool.js';
+import { layerNormType } from './descriptors/layerNorm.js';
 
 /**
  * The layer types of ntk-lab, in the order registry listings show them (src/nn/registry.ts reads this list).
@@ -47,4 +50,7 @@ export const LAYER_TYPES: readonly LayerDescriptor[] = [
   avgPoolType,
   globalAvgPoolType,
   flattenType,
+  sumPoolType,
+  globalSumPoolType,
+  layerNormType,
 ] as LayerDescriptor[];
