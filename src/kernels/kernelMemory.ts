@@ -112,7 +112,9 @@ export function planSpatialKernelMemory(job: SpatialMemoryJob, where = 'kernelFn
         : 'not even the results fit: compute the kernel in slices of x1 or raise the limit',
     );
   }
-  const nFit = Math.floor(Math.sqrt(Math.max(0, limit - job.threads * record(job.tile, P)) / (8 * kernels)));
+  // the largest N = N1 = N2 with 8·(kernels·N² + 2N) + threads·record ≤ limit
+  const room = Math.max(0, limit - job.threads * record(job.tile, P)) / 8;
+  const nFit = Math.floor((-2 + Math.sqrt(4 + 4 * kernels * room)) / (2 * kernels));
   parts.push(`at the planned tile edge ${job.tile}, the largest N (N1 = N2) that fits is ${nFit}`);
   throw new NtkMemoryError(parts.join('; '), need, limit);
 }
