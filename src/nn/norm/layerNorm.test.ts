@@ -5,7 +5,7 @@ import { checkParameterlessDerivatives } from '../jacobianCheck.testutil.js';
 import { Dense } from '../dense.js';
 import { Relu } from '../activations/abRelu.js';
 import { serial } from '../combinators/serial.js';
-import type { Tensor } from '../types.js';
+import type { Kernel, Tensor } from '../types.js';
 import { kernelFn } from '../../kernels/kernelFn.js';
 import { LayerNorm } from './layerNorm.js';
 
@@ -76,4 +76,21 @@ test('LayerNorm kernel refuses a non-Gaussian record (network input, after Relu)
     /axis must be 'features' or 'all', got "channels"/,
   );
   assert.throws(() => LayerNorm({ eps: -1 }), /eps must be a finite number ≥ 0, got -1/);
+});
+
+test('LayerNorm on dense inputs: the fused interpreter (kernelFn) equals the record-level map bit for bit', async () => {
+  const { inputKernel } = await import('../../kernels/inputKernel.js');
+  const { compileFused } = await import('../../kernels/fused.js');
+  const x = { shape: [5, 3], data: normal(PRNGKey(10), 15) };
+  const net = serial(
+    Dense({ width: 4, W_std: 1.2, b_std: 0.4 }),
+    LayerNorm({ eps: 0.01 }),
+    Relu(),
+    Dense({ width: 1 }),
+  );
+  assert.ok(compileFused(net, 3) !== null); // kernelFn runs it on the fused path
+  const fused = kernelFn(net, x, null, { threads: 1 });
+  const rec = net.kernel(inputKernel(x, null, { ntk: true, diagonalSpatial: true })) as Kernel;
+  assert.deepEqual([...fused.nngp!.data], [...rec.nngp]);
+  assert.deepEqual([...fused.ntk!.data], [...rec.ntk!]);
 });

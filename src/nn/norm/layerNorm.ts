@@ -1,8 +1,10 @@
 import { NtkInputError, NtkTypeError } from '../../errors.js';
 import { positions } from '../conv/spatialKernel.js';
-import { replaceKernel } from '../kernelRecord.js';
+import type { EntrywiseLayer } from '../entrywise.js';
+import { applyDualTile, replaceKernel, type DualMap } from '../kernelRecord.js';
+import { rootProduct } from '../../special/rootProduct.js';
 import { single, singleShape } from '../tensor.js';
-import type { Cache, Flow, Kernel, Layer, Params, Tensor } from '../types.js';
+import type { Cache, Flow, Kernel, Params, Tensor } from '../types.js';
 
 /**
  * Layer normalization without parameters (Ba et al. 2016, eqs. 3–4 with gain 1 and bias 0; neural-tangents
@@ -38,7 +40,7 @@ interface NormCache {
   group: number;
 }
 
-export function LayerNorm(opts: LayerNormOptions = {}): Layer {
+export function LayerNorm(opts: LayerNormOptions = {}): EntrywiseLayer {
   if (opts === null || typeof opts !== 'object')
     throw new NtkTypeError(`LayerNorm: expected options { axis?, eps? }, got ${String(opts)}`);
   const axis = opts.axis ?? 'features';
@@ -47,6 +49,23 @@ export function LayerNorm(opts: LayerNormOptions = {}): Layer {
   const eps = opts.eps ?? 1e-12;
   if (typeof eps !== 'number' || !Number.isFinite(eps) || eps < 0)
     throw new NtkInputError(`LayerNorm: eps must be a finite number ≥ 0, got ${String(eps)}`);
+  /**
+   * The map on one entry as a dual (src/nn/kernelRecord.ts), from the variances q1, q2 without eps:
+   * Σ' = Σ/√((eps + q1)(eps + q2)) and the NTK factor 1/√((eps + q1)(eps + q2)) (Θ' = factor·Θ). The record map
+   * and the fused interpreter's per-entry form both call it, so they give the same numbers.
+   */
+  const dual: DualMap = (s, q1, q2, out) => {
+    const n = rootProduct(eps + q1, eps + q2);
+    out[0] = s / n;
+    out[1] = 1 / n;
+  };
+  const scratch = new Float64Array(2);
+  const notGaussian = (): NtkInputError =>
+    new NtkInputError(
+      'LayerNorm: its infinite-width kernel needs zero-mean Gaussian features — put it right after an affine ' +
+        'layer (Dense/Conv), not on the network input or after a nonlinearity (their features have a non-zero ' +
+        'mean, which the centring removes and the kernel record does not hold)',
+    );
   /** Entries per group for an input of shape [N, ...features]. */
   const groupOf = (shape: readonly number[]): number =>
     axis === 'features' ? shape[shape.length - 1] : shape.slice(1).reduce((a, b) => a * b, 1);
@@ -117,50 +136,57 @@ export function LayerNorm(opts: LayerNormOptions = {}): Layer {
           `LayerNorm: expected one kernel record, got a list of ${kf.length} (add a FanIn layer before it)`,
         );
       const k = kf;
-      if (!k.isGaussian)
-        throw new NtkInputError(
-          'LayerNorm: its infinite-width kernel needs zero-mean Gaussian features — put it right after an affine ' +
-            'layer (Dense/Conv), not on the network input or after a nonlinearity (their features have a non-zero ' +
-            'mean, which the centring removes and the kernel record does not hold)',
-        );
+      if (!k.isGaussian) throw notGaussian();
       const P = positions(k.spatial);
-      /** q per (input, position): var itself ('features') or its mean over positions ('all'), plus eps. */
+      /** q per (input, position) without eps: the variance itself ('features') or its mean over positions ('all'). */
       const norm = (v: Float64Array, n: number): Float64Array => {
+        if (axis === 'features' || P === 1) return v;
         const q = new Float64Array(n * P);
         for (let i = 0; i < n; i++) {
           let m = 0;
-          if (axis === 'all') for (let p = 0; p < P; p++) m += v[i * P + p] / P;
-          for (let p = 0; p < P; p++) q[i * P + p] = eps + (axis === 'all' ? m : v[i * P + p]);
+          for (let p = 0; p < P; p++) m += v[i * P + p] / P;
+          q.fill(m, i * P, (i + 1) * P);
         }
         return q;
       };
       const q1 = norm(k.var1, k.n1);
       const q2 = k.var2 === k.var1 ? q1 : norm(k.var2, k.n2);
-      const r1 = q1.map((q) => 1 / Math.sqrt(q));
-      const r2 = q2 === q1 ? r1 : q2.map((q) => 1 / Math.sqrt(q));
       const full = !k.diagonalSpatial && P > 1;
       const B = full ? P * P : P;
-      const map = (src: Float64Array): Float64Array => {
-        const out = new Float64Array(src.length);
-        for (let i = 0; i < k.n1; i++)
-          for (let j = 0; j < k.n2; j++) {
-            const o = (i * k.n2 + j) * B;
-            if (full) {
-              for (let p = 0; p < P; p++)
-                for (let pp = 0; pp < P; pp++)
-                  out[o + p * P + pp] = src[o + p * P + pp] * r1[i * P + p] * r2[j * P + pp];
-            } else for (let p = 0; p < P; p++) out[o + p] = src[o + p] * r1[i * P + p] * r2[j * P + p];
-          }
-        return out;
-      };
-      const var1 = k.var1.map((v, e) => v / q1[e]);
-      const var2 = k.var2 === k.var1 ? var1 : k.var2.map((v, e) => v / q2[e]);
-      return replaceKernel(k, {
-        nngp: map(k.nngp),
-        ntk: k.ntk === null ? null : map(k.ntk),
-        var1,
-        var2,
-      });
+      const nngp = new Float64Array(k.nngp.length);
+      const ntk = k.ntk === null ? null : new Float64Array(k.ntk.length);
+      const out = new Float64Array(2);
+      for (let i = 0; i < k.n1; i++)
+        for (let j = 0; j < k.n2; j++) {
+          const o = (i * k.n2 + j) * B;
+          for (let p = 0; p < P; p++)
+            for (let pp = full ? 0 : p; pp < (full ? P : p + 1); pp++) {
+              const e = o + (full ? p * P + pp : p);
+              dual(k.nngp[e], q1[i * P + p], q2[j * P + pp], out);
+              nngp[e] = out[0];
+              if (ntk !== null) ntk[e] = out[1] * k.ntk![e];
+            }
+        }
+      const scaleVar = (v: Float64Array, q: Float64Array): Float64Array =>
+        v.map((x, e) => x / rootProduct(eps + q[e], eps + q[e]));
+      const var1 = scaleVar(k.var1, q1);
+      const var2 = k.var2 === k.var1 ? var1 : scaleVar(k.var2, q2);
+      return replaceKernel(k, { nngp, ntk, var1, var2 });
+    },
+    entrywise: {
+      gaussianAfter(isGaussian: boolean): boolean {
+        if (!isGaussian) throw notGaussian();
+        return true;
+      },
+      channelsAfter: (c) => c,
+      variance(q: number): number {
+        dual(q, q, q, scratch);
+        return scratch[0];
+      },
+      tile(nngp, ntk, q1, q2, rows, cols): void {
+        applyDualTile(dual, nngp, ntk, q1, q2, rows, cols, scratch);
+      },
+      perEntry: { kind: 'dual', dual },
     },
   };
 }
