@@ -23,6 +23,8 @@ export { Elementwise, NAMED_ELEMENTWISE, type ElementwiseOptions } from './activ
 export { activationLayer, type ActivationSpec, type ClosedForm } from './activation.js';
 export {
   Conv,
+  ConvTranspose,
+  ConvLocal,
   AvgPool,
   GlobalAvgPool,
   SumPool,
@@ -31,6 +33,8 @@ export {
   needsFullSpatial,
   type ConvOptions,
   type ConvLayer,
+  type ConvTransposeOptions,
+  type ConvLocalOptions,
   type AvgPoolOptions,
   type SumPoolOptions,
   type Padding,

@@ -20,6 +20,8 @@ import { rbfType } from './descriptors/rbf.js';
 import { reluType } from './descriptors/relu.js';
 import { serialType } from './descriptors/serial.js';
 import { sinType } from './descriptors/sin.js';
+import { convTransposeType } from './descriptors/convTranspose.js';
+import { convLocalType } from './descriptors/convLocal.js';
 import { sumPoolType } from './descriptors/sumPool.js';
 import { globalSumPoolType } from './descriptors/globalSumPool.js';
 import { layerNormType } from './descriptors/layerNorm.js';
@@ -50,6 +52,8 @@ export const LAYER_TYPES: readonly LayerDescriptor[] = [
   avgPoolType,
   globalAvgPoolType,
   flattenType,
+  convTransposeType,
+  convLocalType,
   sumPoolType,
   globalSumPoolType,
   layerNormType,
