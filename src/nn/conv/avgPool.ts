@@ -3,6 +3,18 @@ import type { Layer } from '../types.js';
 import type { Padding } from './geometry.js';
 import { windowPool } from './poolWindows.js';
 
+/** Options of AvgPool: the window, strides (default: the window), padding (default 'VALID') and normalize_edges. */
+export interface AvgPoolOptions {
+  /** Window shape: [h, w] (2-D) or [n] (1-D). */
+  readonly window: readonly number[];
+  /** Strides per spatial axis (default: the window). */
+  readonly strides?: readonly number[];
+  /** 'VALID' (default), 'SAME' or 'CIRCULAR'. */
+  readonly padding?: Padding;
+  /** Divide by the non-padded entries of each window instead of the window size (default false). */
+  readonly normalize_edges?: boolean;
+}
+
 /**
  * Average pooling over windows (neural-tangents `stax.AvgPool`): strides default to the window, padding to
  * 'VALID'. With normalize_edges = false (the default here) y(o, c) = (1/|window|)·Σ_a x(src(o, a), c), padding
@@ -12,14 +24,6 @@ import { windowPool } from './poolWindows.js';
  *   Σ'(o, o') = w(o)·w(o')·Σ_{a, a'} Σ(src(o, a), src(o', a')), w = 1/|window| or 1/n(o), the same for Θ
  * (./poolWindows.ts); it needs the all-pairs layout and keeps isGaussian.
  */
-export interface AvgPoolOptions {
-  readonly window: readonly number[];
-  readonly strides?: readonly number[];
-  readonly padding?: Padding;
-  /** Divide by the non-padded entries of each window instead of the window size (default false). */
-  readonly normalize_edges?: boolean;
-}
-
 export function AvgPool(opts: AvgPoolOptions): Layer {
   if (opts === null || typeof opts !== 'object')
     throw new NtkTypeError(

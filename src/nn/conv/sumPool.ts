@@ -1,5 +1,16 @@
 import type { Layer } from '../types.js';
-import { windowPool, type PoolWindowOptions } from './poolWindows.js';
+import type { Padding } from './geometry.js';
+import { windowPool } from './poolWindows.js';
+
+/** Options of SumPool: the window, strides (default: the window) and padding (default 'VALID'). */
+export interface SumPoolOptions {
+  /** Window shape: [h, w] (2-D) or [n] (1-D). */
+  readonly window: readonly number[];
+  /** Strides per spatial axis (default: the window). */
+  readonly strides?: readonly number[];
+  /** 'VALID' (default), 'SAME' or 'CIRCULAR'. */
+  readonly padding?: Padding;
+}
 
 /**
  * Sum pooling over windows (neural-tangents `stax.SumPool`): y(o, c) = Σ_a x(src(o, a), c), padding entries
@@ -7,8 +18,6 @@ import { windowPool, type PoolWindowOptions } from './poolWindows.js';
  *   Σ'(o, o') = Σ_{a, a'} Σ(src(o, a), src(o', a')), the same for Θ,
  * that is |window|² times the AvgPool kernel (normalize_edges = false) of the same geometry.
  */
-export type SumPoolOptions = PoolWindowOptions;
-
 export function SumPool(opts: SumPoolOptions): Layer {
   return windowPool('SumPool', opts, 'sum');
 }

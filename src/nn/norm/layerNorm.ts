@@ -6,6 +6,26 @@ import { rootProduct } from '../../special/rootProduct.js';
 import { single, singleShape } from '../tensor.js';
 import type { Cache, Flow, Kernel, Params, Tensor } from '../types.js';
 
+/** The entries LayerNorm normalizes together: an example's features at each position, or all its entries. */
+export type LayerNormAxis = 'features' | 'all';
+
+/** Options of LayerNorm. */
+export interface LayerNormOptions {
+  /** 'features' (default; per position for images) or 'all'. */
+  readonly axis?: LayerNormAxis;
+  /** Added to the variance before the square root (default 1e-12). */
+  readonly eps?: number;
+}
+
+interface NormCache {
+  shape: number[];
+  /** Normalized output y (the same layout as x). */
+  y: Float64Array;
+  /** s = √(v + eps) per group. */
+  s: Float64Array;
+  group: number;
+}
+
 /**
  * Layer normalization without parameters (Ba et al. 2016, eqs. 3–4 with gain 1 and bias 0; neural-tangents
  * `stax.LayerNorm`). Each group G of entries of one example — its C features at one position (axis
@@ -24,22 +44,6 @@ import type { Cache, Flow, Kernel, Params, Tensor } from '../types.js';
  * whose features have a non-zero mean) the centring changes the kernel in a way the record cannot express, so
  * the map refuses it.
  */
-export type LayerNormAxis = 'features' | 'all';
-
-export interface LayerNormOptions {
-  readonly axis?: LayerNormAxis;
-  readonly eps?: number;
-}
-
-interface NormCache {
-  shape: number[];
-  /** Normalized output y (the same layout as x). */
-  y: Float64Array;
-  /** s = √(v + eps) per group. */
-  s: Float64Array;
-  group: number;
-}
-
 export function LayerNorm(opts: LayerNormOptions = {}): EntrywiseLayer {
   if (opts === null || typeof opts !== 'object')
     throw new NtkTypeError(`LayerNorm: expected options { axis?, eps? }, got ${String(opts)}`);
