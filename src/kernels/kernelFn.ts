@@ -169,6 +169,7 @@ function kernelFnChecked(
       maxTile: tile,
       threads,
       diagonalSpatial: opts.diagonalSpatial,
+      memoryLimitBytes: opts.memoryLimitBytes,
       onProgress: opts.onProgress,
     });
     return result(

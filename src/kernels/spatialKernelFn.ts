@@ -1,5 +1,6 @@
 import { Matrix } from '../linalg/matrix.js';
 import type { Layer, Tensor } from '../nn/types.js';
+import { planSpatialKernelMemory } from './kernelMemory.js';
 import { planSpatial, runSpatialTask, entriesPerPairOf } from './spatialTiles.js';
 import {
   availableCores,
@@ -26,6 +27,7 @@ export interface SpatialKernelFnOptions {
   readonly threads?: number;
   readonly diagonalSpatial?: boolean;
   readonly budgetBytes?: number;
+  readonly memoryLimitBytes?: number;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -69,6 +71,7 @@ export function spatialKernelFn(
       threads = 1;
     }
   }
+  planSpatialKernelMemory({ ...plan, spatial, threads, memoryLimitBytes: o.memoryLimitBytes });
   const alloc = (n: number): Float64Array =>
     threads > 1 ? new Float64Array(new SharedArrayBuffer(8 * n)) : new Float64Array(n);
   const nngp = alloc(n1 * n2);

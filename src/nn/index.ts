@@ -27,6 +27,8 @@ export {
   ConvLocal,
   AvgPool,
   GlobalAvgPool,
+  SumPool,
+  GlobalSumPool,
   Flatten,
   needsFullSpatial,
   type ConvOptions,
@@ -34,8 +36,10 @@ export {
   type ConvTransposeOptions,
   type ConvLocalOptions,
   type AvgPoolOptions,
+  type SumPoolOptions,
   type Padding,
 } from './conv/index.js';
+export { LayerNorm, type LayerNormOptions, type LayerNormAxis } from './norm/layerNorm.js';
 export { serial } from './combinators/serial.js';
 export { parallel } from './combinators/parallel.js';
 export { FanOut } from './combinators/fanOut.js';

@@ -33,6 +33,9 @@ import { sigmoidLikeType } from './descriptors/sigmoidLike.js';
 import { dropoutType } from './descriptors/dropout.js';
 import { convTransposeType } from './descriptors/convTranspose.js';
 import { convLocalType } from './descriptors/convLocal.js';
+import { sumPoolType } from './descriptors/sumPool.js';
+import { globalSumPoolType } from './descriptors/globalSumPool.js';
+import { layerNormType } from './descriptors/layerNorm.js';
 
 /**
  * The layer types of ntk-lab, in the order registry listings show them (src/nn/registry.ts reads this list).
@@ -73,4 +76,7 @@ export const LAYER_TYPES: readonly LayerDescriptor[] = [
   dropoutType,
   convTransposeType,
   convLocalType,
+  sumPoolType,
+  globalSumPoolType,
+  layerNormType,
 ] as LayerDescriptor[];

@@ -4,6 +4,8 @@ export { ConvTranspose, type ConvTransposeOptions } from './convTranspose.js';
 export { ConvLocal, type ConvLocalOptions } from './convLocal.js';
 export { AvgPool, type AvgPoolOptions } from './avgPool.js';
 export { GlobalAvgPool } from './globalAvgPool.js';
+export { SumPool, type SumPoolOptions } from './sumPool.js';
+export { GlobalSumPool } from './globalSumPool.js';
 export { Flatten } from './flatten.js';
 export { needsFullSpatial, poolThenNonlinearity } from './spatialNeeds.js';
 export type { Padding } from './geometry.js';
