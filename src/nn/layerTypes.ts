@@ -20,6 +20,7 @@ import { rbfType } from './descriptors/rbf.js';
 import { reluType } from './descriptors/relu.js';
 import { serialType } from './descriptors/serial.js';
 import { sinType } from './descriptors/sin.js';
+import { fanInProdType } from './descriptors/fanInProd.js';
 
 /**
  * The layer types of ntk-lab, in the order registry listings show them (src/nn/registry.ts reads this list).
@@ -47,4 +48,5 @@ export const LAYER_TYPES: readonly LayerDescriptor[] = [
   avgPoolType,
   globalAvgPoolType,
   flattenType,
+  fanInProdType,
 ] as LayerDescriptor[];
