@@ -37,6 +37,8 @@ export { parallel } from './combinators/parallel.js';
 export { FanOut } from './combinators/fanOut.js';
 export { FanInSum, FanInConcat } from './combinators/fanIn.js';
 export { FanInProd } from './combinators/fanInProd.js';
+export { GlobalSelfAttention } from './attention/globalSelfAttention.js';
+export type { GlobalSelfAttentionOptions } from './attention/options.js';
 export { initParams, apply, forward, backward, asTensor } from './network.js';
 export { flattenParams, unflattenParams, paramCount, zerosLikeParams } from './params.js';
 export { replaceKernel, requireGaussian, applyDual, type DualMap } from './kernelRecord.js';

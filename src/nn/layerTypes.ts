@@ -21,6 +21,7 @@ import { reluType } from './descriptors/relu.js';
 import { serialType } from './descriptors/serial.js';
 import { sinType } from './descriptors/sin.js';
 import { fanInProdType } from './descriptors/fanInProd.js';
+import { globalSelfAttentionType } from './descriptors/globalSelfAttention.js';
 
 /**
  * The layer types of ntk-lab, in the order registry listings show them (src/nn/registry.ts reads this list).
@@ -49,4 +50,5 @@ export const LAYER_TYPES: readonly LayerDescriptor[] = [
   globalAvgPoolType,
   flattenType,
   fanInProdType,
+  globalSelfAttentionType,
 ] as LayerDescriptor[];

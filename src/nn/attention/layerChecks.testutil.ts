@@ -74,18 +74,30 @@ export function relFrobenius(a: Matrix, b: Matrix): number {
 /**
  * The analytic NNGP and NTK of `narrow` (kernelFn; widths do not matter) against the Monte Carlo average over
  * `samples` seeded initializations of `wide` (the same architecture at width ≥ 256, its readout as wide too, so the
- * one-draw NNGP f·fᵀ/O averages over O outputs): relative Frobenius error of
+ * one-draw NNGP f·fᵀ/O averages over O outputs; `wideNtk`, when given, the same network with a one-unit readout
+ * for the NTK, whose traced per-draw estimate needs no wide readout): relative Frobenius error of
  * each ≤ `tol`. Returns the two errors for the test's diagnostics.
  */
 export function checkMonteCarlo(
   narrow: Layer,
   wide: Layer,
   x: Tensor,
-  opts: { samples?: number; seed?: number; tol?: number } = {},
+  opts: { samples?: number; seed?: number; tol?: number; wideNtk?: Layer } = {},
 ): { nngp: number; ntk: number } {
   const exact = kernelFn(narrow, x, null);
-  const mc = monteCarloKernel(wide, x, null, { samples: opts.samples ?? 32, key: PRNGKey(opts.seed ?? 7) });
-  const err = { nngp: relFrobenius(mc.nngp!, exact.nngp), ntk: relFrobenius(mc.ntk!, exact.ntk) };
+  const S = opts.samples ?? 32;
+  const key = PRNGKey(opts.seed ?? 7);
+  let nngp: Matrix;
+  let ntk: Matrix;
+  if (opts.wideNtk === undefined) {
+    const mc = monteCarloKernel(wide, x, null, { samples: S, key });
+    nngp = mc.nngp!;
+    ntk = mc.ntk!;
+  } else {
+    nngp = monteCarloKernel(wide, x, null, { samples: S, key, get: 'nngp' }).nngp!;
+    ntk = monteCarloKernel(opts.wideNtk, x, null, { samples: S, key, get: 'ntk' }).ntk!;
+  }
+  const err = { nngp: relFrobenius(nngp, exact.nngp), ntk: relFrobenius(ntk, exact.ntk) };
   const tol = opts.tol ?? 0.05;
   assert.ok(err.nngp <= tol, `NNGP: relative Frobenius error ${err.nngp.toFixed(4)} > ${tol}`);
   assert.ok(err.ntk <= tol, `NTK: relative Frobenius error ${err.ntk.toFixed(4)} > ${tol}`);
