@@ -3,6 +3,7 @@ import { oneKernel, positions, requireFullSpatial, requireSpatial } from '../con
 import { replaceKernel } from '../kernelRecord.js';
 import type { Flow, Kernel } from '../types.js';
 import { gemm, softmaxRows } from './gemm.js';
+import { planAttentionMemory } from './attentionMemory.js';
 import type { ResolvedAttention } from './options.js';
 
 /**
@@ -31,6 +32,7 @@ export function attentionKernel(o: ResolvedAttention, kf: Flow<Kernel>): Kernel 
   const n = k.n1;
   const P = positions(k.spatial);
   const PP = P * P;
+  planAttentionMemory(n, P, k.ntk !== null);
   const qk = o.W_query_std * o.W_key_std;
   const s2 = (o.W_out_std * o.W_value_std) ** 2;
   const b2 = o.b_std * o.b_std;

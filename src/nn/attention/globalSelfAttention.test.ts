@@ -112,3 +112,23 @@ test('GlobalSelfAttention refuses linear_scaling: false and unknown embeddings, 
     /n_chan_out/,
   );
 });
+
+test('GlobalSelfAttention: a kernel record over the memory limit is refused with its size and what fits', () => {
+  const before = process.env.NTK_MEMORY_LIMIT;
+  process.env.NTK_MEMORY_LIMIT = '1M';
+  try {
+    // one input at 256 positions: 256² entries per array (NNGP, NTK) + the attention matrix = 1.5 MiB
+    const x = randTensor(8, [1, 256, 2]);
+    assert.throws(
+      () => kernelFn(serial(attn(2, 1), GlobalAvgPool(), D(1)), x),
+      (e: Error) =>
+        e.name === 'NtkMemoryError' &&
+        /1 inputs at 256 positions needs 1\.5 MiB .* limit is 1\.0 MiB; at 256 positions 0 inputs per record fit, and a pair of inputs fits up to 114 positions/.test(
+          e.message,
+        ),
+    );
+  } finally {
+    if (before === undefined) delete process.env.NTK_MEMORY_LIMIT;
+    else process.env.NTK_MEMORY_LIMIT = before;
+  }
+});
