@@ -20,6 +20,8 @@ import { rbfType } from './descriptors/rbf.js';
 import { reluType } from './descriptors/relu.js';
 import { serialType } from './descriptors/serial.js';
 import { sinType } from './descriptors/sin.js';
+import { convTransposeType } from './descriptors/convTranspose.js';
+import { convLocalType } from './descriptors/convLocal.js';
 import { fanInProdType } from './descriptors/fanInProd.js';
 import { globalSelfAttentionType } from './descriptors/globalSelfAttention.js';
 
@@ -49,6 +51,8 @@ export const LAYER_TYPES: readonly LayerDescriptor[] = [
   avgPoolType,
   globalAvgPoolType,
   flattenType,
+  convTransposeType,
+  convLocalType,
   fanInProdType,
   globalSelfAttentionType,
 ] as LayerDescriptor[];

@@ -6,7 +6,7 @@ import { formatHash, parseHash } from './hashState.js';
 import { views } from './views/index.js';
 import type { ViewDef } from './views/types.js';
 import { Cancelled, LabWorker } from './workerClient.js';
-import type { LabBackendName } from './backend.js';
+import type { LabBackendChoice } from './backend.js';
 
 /**
  * The lab's page: a view chosen by the URL hash, its controls, figures drawn from the worker's result, data
@@ -15,7 +15,7 @@ import type { LabBackendName } from './backend.js';
 const worker = new LabWorker();
 const $ = <T extends HTMLElement>(sel: string): T => document.querySelector(sel) as T;
 
-let current: { view: ViewDef; params: LabParams; backend: string } | null = null;
+let current: { view: ViewDef; params: LabParams; backend: LabBackendChoice } | null = null;
 let lastResult: LabResult | null = null;
 let lastBackend = 'ts';
 /** The inputs of a dropped .npy file (kernel view, inputs = file); not part of the URL. */
@@ -43,7 +43,7 @@ function renderNav(active: string): void {
   );
 }
 
-function renderControls(view: ViewDef, params: LabParams, backend: string): void {
+function renderControls(view: ViewDef, params: LabParams, backend: LabBackendChoice): void {
   const box = $('#controls');
   box.replaceChildren();
   for (const c of view.controls) {
@@ -198,9 +198,11 @@ async function run(): Promise<void> {
   status.className = '';
   status.textContent = 'computing…';
   bar.value = 0;
+  // Marks where computations start: page load ends at the first one (the long-task check begins there).
+  performance.mark('lab:compute');
   try {
     const inputs: Record<string, LabArray> = dropped ? { x: dropped.x } : {};
-    const out = await worker.run(view.name, params, backend as LabBackendName, inputs, {
+    const out = await worker.run(view.name, params, backend, inputs, {
       progress: (done, total) => {
         bar.value = total > 0 ? done / total : 0;
       },

@@ -4,7 +4,7 @@
 import { setBackend } from '../../src/linalg/select.js';
 import { computations } from './compute/index.js';
 import type { LabInputs, LabResult } from './compute/result.js';
-import { selectBackend, type LabBackendName } from './backend.js';
+import { selectBackend, type LabBackendChoice } from './backend.js';
 import { NtkInputError } from '../../src/errors.js';
 
 export interface RunRequest {
@@ -12,7 +12,7 @@ export interface RunRequest {
   readonly id: number;
   readonly view: string;
   readonly params: Record<string, number | string>;
-  readonly backend: LabBackendName;
+  readonly backend: LabBackendChoice;
   readonly inputs: LabInputs;
 }
 

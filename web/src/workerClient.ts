@@ -1,5 +1,5 @@
 import type { LabInputs, LabResult } from './compute/result.js';
-import type { LabBackendName } from './backend.js';
+import type { LabBackendChoice } from './backend.js';
 import type { RunRequest, WorkerReply } from './worker.js';
 
 export interface RunHandlers {
@@ -46,7 +46,7 @@ export class LabWorker {
   run(
     view: string,
     params: Record<string, number | string>,
-    backend: LabBackendName,
+    backend: LabBackendChoice,
     inputs: LabInputs,
     h: RunHandlers = {},
   ): Promise<RunOutcome> {

@@ -27,8 +27,8 @@ export function needsFullSpatial(net: Layer): boolean {
 
 /**
  * True when a layer that reads the per-input variances (a nonlinearity) comes after a pooling layer in
- * depth-first order, or a layer reads them over all position pairs (attention): then cross records (x2 ≠ x1) lack the pooled variance (./pooledVariance.ts) and kernelFn
- * uses symmetric records.
+ * depth-first order, or a layer reads them over all position pairs (attention): then cross records (x2 ≠ x1)
+ * lack the pooled variance (./pooledVariance.ts) or Σ(x, x)(p, p'), and kernelFn uses symmetric records.
  */
 export function poolThenNonlinearity(net: Layer): boolean {
   let pooled = false;

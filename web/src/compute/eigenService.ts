@@ -2,6 +2,7 @@ import type { ModelJson } from '../../../src/nn/model.js';
 import type { Tensor } from '../../../src/nn/types.js';
 import type { Key } from '../../../src/random/key.js';
 import type { EigenRequest } from '../eigenWorker.js';
+import type { LabBackendName } from '../backend.js';
 import type { GramianEigen } from './gramianEigen.js';
 
 /**
@@ -15,9 +16,9 @@ export class EigenService {
   private done: GramianEigen[] = [];
   private failure: Error | null = null;
 
-  constructor(json: ModelJson, initKey: Key, x: Tensor, y: Float64Array, k: number) {
+  constructor(backend: LabBackendName, json: ModelJson, initKey: Key, x: Tensor, y: Float64Array, k: number) {
     this.worker = new Worker(new URL('../eigenWorker.ts', import.meta.url), { type: 'module' });
-    const init: EigenRequest = { type: 'init', json, initKey, x, y, k };
+    const init: EigenRequest = { type: 'init', backend, json, initKey, x, y, k };
     this.worker.postMessage(init);
   }
 

@@ -1,10 +1,11 @@
 import { Matrix } from '../../../src/linalg/matrix.js';
+import { getBackend } from '../../../src/linalg/select.js';
+import type { LabBackendName } from '../backend.js';
 import { modelFromJson } from '../../../src/nn/model.js';
 import { tensor } from '../../../src/nn/tensor.js';
 import type { Tensor } from '../../../src/nn/types.js';
 import { predictGradientDescentMse } from '../../../src/predict/gradientDescentMse.js';
 import { PRNGKey, split } from '../../../src/random/keys.js';
-import { eighDescending } from '../../../src/spectral/alignment.js';
 import { gatherRows, makeBatcher } from '../../../src/train/batches.js';
 import { mse } from '../../../src/train/loss.js';
 import { networkModel } from '../../../src/train/model.js';
@@ -14,6 +15,21 @@ import { EigenService } from './eigenService.js';
 import { trainingSpec } from './specs.js';
 import { matrix, num, str, vector, type LabCompute, type LabResult } from './result.js';
 import { NtkInputError } from '../../../src/errors.js';
+
+/**
+ * One turn of the event loop by a message to ourselves: unlike setTimeout(0), whose nested calls browsers
+ * clamp to 4 ms (HTML timers), it costs microseconds, so yielding every 20 ms does not slow the steps.
+ */
+function yieldTurn(): Promise<void> {
+  return new Promise((resolve) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => {
+      ch.port1.close();
+      resolve();
+    };
+    ch.port2.postMessage(null);
+  });
+}
 
 /** Number of leading eigenvectors of G_0 whose residual projections are tracked (Jacot et al. 2018, §5). */
 const MODES = 5;
@@ -77,8 +93,25 @@ export const trainingCompute: LabCompute = async (p, emit) => {
   const minibatch = opt !== 'gd' && batch < n;
   const batcher = minibatch ? makeBatcher(shuffleKey, n, batch) : null;
 
-  const G0 = model.ntk(theta, x);
-  const eig0 = eighDescending(G0);
+  // G_t eigenpairs on a second worker, so the training steps never wait for them; started first, so that
+  // it loads while this one computes G₀ and the kernel prediction.
+  const eigen = new EigenService(getBackend().name as LabBackendName, json, initKey, x, y.data, k);
+  let pred: ReturnType<typeof predictGradientDescentMse>;
+  try {
+    // Kernel prediction, one step at a time in G₀'s eigenbasis: m_{s+1} = (1 − ηλᵢ/N)·m_s per mode.
+    pred = predictGradientDescentMse({
+      kTrain: model.ntk(theta, x),
+      yTrain: y,
+      lr,
+      fTrain0: new Matrix(n, 1, model.evaluate(theta, x).f.slice()),
+    });
+  } catch (e) {
+    eigen.close();
+    throw e;
+  }
+  // G₀'s eigenpairs, descending: the predictor's own decomposition (no second eigh).
+  const modes0 = pred.residualModes([0], 'gd');
+  const eig0 = { values: modes0.eigenvalues, vectors: modes0.eigenvectors };
   const loss = new Float64Array(T + 1);
   const kernelLoss = new Float64Array(T + 1);
   const modes = new Float64Array((T + 1) * MODES);
@@ -93,19 +126,10 @@ export const trainingCompute: LabCompute = async (p, emit) => {
   let stepsDone = 0;
   const t0 = performance.now();
 
-  // Kernel prediction, one step at a time in G₀'s eigenbasis: m_{s+1} = (1 − ηλᵢ/N)·m_s per mode.
-  const pred = predictGradientDescentMse({
-    kTrain: G0,
-    yTrain: y,
-    lr,
-    fTrain0: new Matrix(n, 1, model.evaluate(theta, x).f.slice()),
-  });
   const predSteps = Array.from({ length: T + 1 }, (_, s) => s);
   const predicted = pred.predict(predSteps, 'gd').fTrain;
   for (let s = 0; s <= T; s++) kernelLoss[s] = mse.evaluate(predicted[s].data, y.data, 1);
 
-  // G_t eigenpairs on a second worker, so the training steps never wait for them.
-  const eigen = new EigenService(json, initKey, x, y.data, k);
   let lastVectors: Float64Array | null = null;
   const collect = (): void => {
     for (const e of eigen.take()) {
@@ -179,7 +203,7 @@ export const trainingCompute: LabCompute = async (p, emit) => {
       optimizer.update(theta, g, lr);
       if (performance.now() - lastYield > 20) {
         // A turn of the event loop, to receive the eigen worker's results.
-        await new Promise((resolve) => setTimeout(resolve, 0));
+        await yieldTurn();
         lastYield = performance.now();
         collect();
       }

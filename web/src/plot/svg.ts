@@ -54,7 +54,13 @@ function linearTicks(lo: number, hi: number): number[] {
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => span / s <= 6) ?? 10 * mag;
   const out: number[] = [];
-  for (let t = Math.ceil(lo / step) * step; t <= hi + 1e-12 * span; t += step) out.push(t);
+  const first = Math.ceil(lo / step);
+  // t = (first + i)·step, not t += step: a step below the rounding of |t| would never advance t
+  for (let i = 0; i <= 10; i++) {
+    const t = (first + i) * step;
+    if (t > hi + 1e-12 * span) break;
+    out.push(t);
+  }
   return out;
 }
 
@@ -89,8 +95,10 @@ export function linePlot(series: readonly Series[], o: PlotOptions): string {
     }
   }
   if (!Number.isFinite(x0)) { x0 = 0; x1 = 1; y0 = 0; y1 = 1; } // prettier-ignore
-  if (x1 === x0) x1 = x0 + 1;
-  if (y1 === y0) { y0 -= 0.5; y1 += 0.5; } // prettier-ignore
+  // a range within rounding of its magnitude (e.g. one eigenvalue at two nearby steps) is drawn as flat
+  const flat = (lo: number, hi: number) => hi - lo <= 1e-9 * Math.max(Math.abs(lo), Math.abs(hi));
+  if (flat(x0, x1)) x1 = x0 + 1;
+  if (flat(y0, y1)) { y0 -= 0.5; y1 += 0.5; } // prettier-ignore
   const pad = 0.04 * (y1 - y0);
   y0 -= pad;
   y1 += pad;
