@@ -36,6 +36,8 @@ import { convLocalType } from './descriptors/convLocal.js';
 import { sumPoolType } from './descriptors/sumPool.js';
 import { globalSumPoolType } from './descriptors/globalSumPool.js';
 import { layerNormType } from './descriptors/layerNorm.js';
+import { fanInProdType } from './descriptors/fanInProd.js';
+import { globalSelfAttentionType } from './descriptors/globalSelfAttention.js';
 
 /**
  * The layer types of ntk-lab, in the order registry listings show them (src/nn/registry.ts reads this list).
@@ -79,4 +81,6 @@ export const LAYER_TYPES: readonly LayerDescriptor[] = [
   sumPoolType,
   globalSumPoolType,
   layerNormType,
+  fanInProdType,
+  globalSelfAttentionType,
 ] as LayerDescriptor[];

@@ -5,9 +5,9 @@ import { checkOutputs, type NamedPath } from '../../io/outputPlan.js';
 import { assertSidecarsAreNotInputs, writeResultSet, type Sidecar } from '../../io/resultSet.js';
 import { getBackend } from '../../linalg/index.js';
 import type { Matrix } from '../../linalg/matrix.js';
-import { predictGradientDescentMse, type Dynamics } from '../../predict/index.js';
+import { predictGradientDescent, predictGradientDescentMse, type Dynamics } from '../../predict/index.js';
 import { assertFinite, assertSymmetricKernel } from '../../predict/validate.js';
-import { mse } from '../../train/loss.js';
+import { lossByName, mse } from '../../train/loss.js';
 import { choice, parseNumber } from '../args.js';
 import { resultJson } from '../jsonResult.js';
 import { deferSignals } from '../signals.js';
@@ -26,6 +26,8 @@ interface PredictCliOptions {
   diagReg: string;
   diagRegAbsolute?: boolean;
   modes?: boolean;
+  momentum?: string;
+  loss: string;
   out: string;
 }
 
@@ -103,11 +105,16 @@ async function runPredict(o: PredictCliOptions): Promise<void> {
   const inputs = predictInputs(o);
   checkOutputs([{ flag: '--out', path: o.out, kind: 'file' }], inputs);
   assertSidecarsAreNotInputs('--out', o.out, inputs);
-  if (isTileRun(o.kernelTrain))
+  if (isTileRun(o.kernelTrain)) {
+    if (o.momentum !== undefined || o.loss !== 'mse')
+      throw new NtkInputError(
+        '--momentum and --loss cross-entropy need a kernel .npy: a tile run folder gives t = inf for MSE only',
+      );
     return tiledPredict(
       o,
       inputs.map((i) => i.path),
     ); // a tile run folder: conjugate gradients over the tiles
+  }
   const lr = parseNumber('--lr', o.lr, { minExclusive: 0 });
   const dynamics: Dynamics = choice('--dynamics', o.dynamics, ['gd', 'flow'] as const);
   const times = parseTimes(o.times);
@@ -141,6 +148,10 @@ async function runPredict(o: PredictCliOptions): Promise<void> {
   if (f0t && Kt && (f0t.rows !== Kt.rows || f0t.cols !== y.cols)) {
     throw new NtkInputError(`--f0-test must be ${Kt.rows}×${y.cols}, got ${f0t.rows}×${f0t.cols}`);
   }
+  const momentum = o.momentum === undefined ? undefined : parseMomentum(o.momentum);
+  const loss = choice('--loss', o.loss, ['mse', 'cross-entropy'] as const);
+  const common = { K, y, Kt, yTest, f0, f0t, lr, times, dynamics, momentum };
+  if (loss === 'cross-entropy') return crossEntropyPredict(o, common, inputs);
   const warnings: string[] = [];
   const p = predictGradientDescentMse({
     kTrain: K,
@@ -151,6 +162,7 @@ async function runPredict(o: PredictCliOptions): Promise<void> {
     ...(f0t ? { fTest0: f0t } : {}),
     diagReg: parseNumber('--diag-reg', o.diagReg, { min: 0 }),
     diagRegAbsolute: !!o.diagRegAbsolute,
+    ...(momentum !== undefined ? { momentum } : {}),
     onWarning: (m) => {
       warnings.push(m);
       process.stderr.write(`ntk predict: warning: ${m}\n`);
@@ -166,8 +178,13 @@ async function runPredict(o: PredictCliOptions): Promise<void> {
     kernelTrain: o.kernelTrain,
     kernelTest: o.kernelTest ?? null,
     dynamics,
+    loss: 'mse',
     lr,
-    normalization: 'L = (1/2N)·Σ‖f − y‖²; GD: f ← f − (η/N)·K·(f − y); continuous time t = η·steps',
+    momentum: momentum ?? null,
+    normalization:
+      momentum === undefined
+        ? 'L = (1/2N)·Σ‖f − y‖²; GD: f ← f − (η/N)·K·(f − y); continuous time t = η·steps'
+        : MOMENTUM_NORMALIZATION,
     diagReg: p.diagReg,
     maxLearningRate: p.maxLearningRate(),
     steps: times.map((t) => (t === Infinity ? 'inf' : t)),
@@ -199,9 +216,114 @@ async function runPredict(o: PredictCliOptions): Promise<void> {
       note: 'residual m_t = Σ_i coefficients[t, i, :] ⊗ v_i, eigenvalues descending (Kopitkov & Indelman 2020)',
     };
   }
+  const written = writeOutputs(o.out, sidecars, json, inputs);
+  process.stdout.write(
+    `ntk predict: ${times.length} times (${dynamics}); max learning rate ${momentum === undefined ? '2N/λ_max' : '2(1 + μ)N/λ_max'} = ${p.maxLearningRate().toPrecision(6)}; wrote ${written.join(', ')}\n`,
+  );
+}
+
+const MOMENTUM_NORMALIZATION =
+  'L = (1/2N)·Σ‖f − y‖²; heavy ball v ← μ·v + ∇θL, θ ← θ − η·v from v = 0 (gd, per step); ' +
+  'flow: the continuous heavy ball in τ = √η·steps (neural-tangents gradient_descent with momentum)';
+
+function parseMomentum(s: string): number {
+  const mu = parseNumber('--momentum', s, { min: 0 });
+  if (!(mu < 1))
+    throw new NtkInputError(
+      `--momentum must be a number in [0, 1) (heavy ball converges only for μ < 1), got '${s}'`,
+    );
+  return mu;
+}
+
+interface CommonInputs {
+  K: Matrix;
+  y: Matrix;
+  Kt?: Matrix;
+  yTest?: Matrix;
+  f0?: Matrix;
+  f0t?: Matrix;
+  lr: number;
+  times: number[];
+  dynamics: Dynamics;
+  momentum?: number;
+}
+
+/**
+ * --loss cross-entropy: predictGradientDescent, the function-space gradient-flow ODE df/ds = −η·K·∂L/∂f solved
+ * by Dormand–Prince (or its continuous heavy ball with --momentum), at finite steps only.
+ */
+function crossEntropyPredict(o: PredictCliOptions, c: CommonInputs, inputs: NamedPath[]): void {
+  if (c.dynamics !== 'flow')
+    throw new NtkInputError(
+      '--loss cross-entropy needs --dynamics flow: its outputs come from the gradient-flow ODE (no closed form for discrete steps)',
+    );
+  if (c.times.includes(Infinity))
+    throw new NtkInputError(
+      "--loss cross-entropy: --times must be finite ('inf' has no limit: the logits grow without bound)",
+    );
+  if (o.modes)
+    throw new NtkInputError('--modes is for --loss mse (the residual modes of the linear dynamics)');
+  if (parseNumber('--diag-reg', o.diagReg, { min: 0 }) !== 0)
+    throw new NtkInputError('--diag-reg is for --loss mse (the ODE uses the kernel as given)');
+  if (c.y.cols < 2)
+    throw new NtkInputError(
+      `--loss cross-entropy needs targets with O ≥ 2 classes (N×O), got ${c.y.rows}×${c.y.cols}`,
+    );
+  const p = predictGradientDescent({
+    loss: 'cross-entropy',
+    kTrain: c.K,
+    yTrain: c.y,
+    lr: c.lr,
+    ...(c.Kt ? { kTestTrain: c.Kt } : {}),
+    ...(c.f0 ? { fTrain0: c.f0 } : {}),
+    ...(c.f0t ? { fTest0: c.f0t } : {}),
+    ...(c.momentum !== undefined ? { momentum: c.momentum } : {}),
+  });
+  const res = p.predict(c.times);
+  assertFiniteOutputs('fTrain', res.fTrain, c.times);
+  if (res.fTest) assertFiniteOutputs('fTest', res.fTest, c.times);
+  const ce = lossByName('cross-entropy');
+  const sidecars: Sidecar[] = [{ suffix: 'fTrain', ...stack(res.fTrain) }];
+  if (res.fTest) sidecars.push({ suffix: 'fTest', ...stack(res.fTest) });
+  const json: Record<string, unknown> = {
+    command: 'ntk predict',
+    kernelTrain: o.kernelTrain,
+    kernelTest: o.kernelTest ?? null,
+    dynamics: c.dynamics,
+    loss: 'cross-entropy',
+    lr: c.lr,
+    momentum: c.momentum ?? null,
+    normalization:
+      c.momentum === undefined
+        ? 'L = −(1/N)·Σ y·log softmax f; gradient flow df/ds = −η·K·∂L/∂f (Dormand–Prince, rtol 1e-9, atol 1e-12)'
+        : 'L = −(1/N)·Σ y·log softmax f; ' + MOMENTUM_NORMALIZATION.split('; ').slice(1).join('; '),
+    steps: c.times,
+    trainLoss: res.fTrain.map((f) => ce.evaluate(f.data, c.y.data, c.y.cols)),
+    testLoss:
+      c.yTest && res.fTest ? res.fTest.map((f) => ce.evaluate(f.data, c.yTest!.data, c.y.cols)) : null,
+    fTrain: { suffix: 'fTrain', shape: stack(res.fTrain).shape, axes: ['time', 'example', 'output'] },
+    fTest: res.fTest
+      ? { suffix: 'fTest', shape: stack(res.fTest).shape, axes: ['time', 'example', 'output'] }
+      : null,
+    solver: res.solver,
+    backend: getBackend().name,
+  };
+  const written = writeOutputs(o.out, sidecars, json, inputs);
+  process.stdout.write(
+    `ntk predict: ${c.times.length} times (cross-entropy, gradient-flow ODE: ${res.solver.acceptedSteps} steps); wrote ${written.join(', ')}\n`,
+  );
+}
+
+/** The JSON and its sidecars through the result set (sidecars first, manifest last), signals deferred. */
+function writeOutputs(
+  out: string,
+  sidecars: Sidecar[],
+  json: Record<string, unknown>,
+  inputs: NamedPath[],
+): string[] {
   deferSignals();
-  const written = writeResultSet(
-    o.out,
+  return writeResultSet(
+    out,
     sidecars,
     (runId, records) => {
       // each { suffix } placeholder becomes the file name beside the JSON (and its SHA-256)
@@ -228,16 +350,13 @@ async function runPredict(o: PredictCliOptions): Promise<void> {
     },
     inputs.map((i) => i.path),
   );
-  process.stdout.write(
-    `ntk predict: ${times.length} times (${dynamics}); max learning rate 2N/λ_max = ${p.maxLearningRate().toPrecision(6)}; wrote ${written.join(', ')}\n`,
-  );
 }
 
 export function registerPredict(program: Command): void {
   program
     .command('predict')
     .description(
-      'closed-form MSE training dynamics from a kernel: outputs at any steps (GD or gradient flow), t = ∞ kernel regression',
+      'training dynamics from a kernel: MSE in closed form (GD, heavy ball or gradient flow; t = ∞ kernel regression), cross-entropy by the gradient-flow ODE',
     )
     .requiredOption(
       '--kernel-train <file>',
@@ -257,6 +376,15 @@ export function registerPredict(program: Command): void {
     .option('--diag-reg <eps>', 'diagonal regularization, relative to the mean diagonal', '0')
     .option('--diag-reg-absolute', 'take --diag-reg in absolute units')
     .option('--modes', 'also write the residual per eigendirection (Kopitkov & Indelman 2020)')
+    .option(
+      '--momentum <mu>',
+      'heavy-ball momentum μ ∈ [0, 1): per step for gd, the continuous heavy ball (time √η·steps) for flow',
+    )
+    .option(
+      '--loss <name>',
+      'mse (closed form) | cross-entropy (targets N×O, the gradient-flow ODE; --dynamics flow, finite --times)',
+      'mse',
+    )
     .requiredOption('--out <file>', 'JSON; arrays go beside it as <out>.*.npy')
     .addHelpText(
       'after',
@@ -266,7 +394,11 @@ Examples:
   ntk predict --kernel-train k.npy --kernel-test kt.npy --y y.npy --f0 f0.npy --f0-test ft0.npy \\
               --lr 0.5 --times 0,100,1000,inf --dynamics flow --diag-reg 1e-6 --modes --out p.json
 
-The loss is L = (1/2N)·Σ‖f − y‖²; the largest stable learning rate is 2N/λ_max (reported).
+  ntk predict --kernel-train k.npy --y y.npy --lr 1 --momentum 0.9 --times 0:200:10 --out p.json
+  ntk predict --kernel-train k.npy --y onehot.npy --loss cross-entropy --dynamics flow --lr 1 --times 0,10,100 --out p.json
+
+The MSE loss is L = (1/2N)·Σ‖f − y‖²; the largest stable learning rate is 2N/λ_max, 2(1 + μ)N/λ_max with
+momentum μ (reported as maxLearningRate).
 'inf' is the kernel-regression limit f_test = f_test,0 + K_*X·(K + εI)⁻¹·(y − f₀).`,
     )
     .action(async (opts: PredictCliOptions) => runPredict(opts));

@@ -27,13 +27,15 @@ export function needsFullSpatial(net: Layer): boolean {
 
 /**
  * True when a layer that reads the per-input variances (a nonlinearity) comes after a pooling layer in
- * depth-first order: then cross records (x2 ≠ x1) lack the pooled variance (./pooledVariance.ts) and kernelFn
- * uses symmetric records.
+ * depth-first order, or a layer reads them over all position pairs (attention): then cross records (x2 ≠ x1)
+ * lack the pooled variance (./pooledVariance.ts) or Σ(x, x)(p, p'), and kernelFn uses symmetric records.
  */
 export function poolThenNonlinearity(net: Layer): boolean {
   let pooled = false;
   for (const l of leavesInOrder(net)) {
     const r = requirementsOf(l);
+    // a layer that reads variances over all position pairs (GlobalSelfAttention) reads Σ(x, x)(p, p') itself
+    if (r.fullSpatial && r.variances) return true;
     if (r.fullSpatial) pooled = true;
     else if (pooled && r.variances) return true;
   }
