@@ -1,7 +1,7 @@
 import { Matrix } from '../linalg/matrix.js';
 import type { Layer, Tensor } from '../nn/types.js';
 import { planSpatialKernelMemory } from './kernelMemory.js';
-import { planSpatial, runSpatialTask, entriesPerPairOf } from './spatialTiles.js';
+import { planSpatial, runSpatialTask, entriesPerPairOf, type SpatialPatterns } from './spatialTiles.js';
 import {
   availableCores,
   nodeWorkers,
@@ -29,6 +29,8 @@ export interface SpatialKernelFnOptions {
   readonly budgetBytes?: number;
   readonly memoryLimitBytes?: number;
   readonly onProgress?: (done: number, total: number) => void;
+  /** Graph inputs: the adjacencies [N, V, V] of x1 and x2 (Aggregate), sliced by rows with the inputs; one thread. */
+  readonly patterns?: SpatialPatterns | null;
 }
 
 export interface SpatialKernelFnOut {
@@ -64,6 +66,8 @@ export function spatialKernelFn(
   const wt = nodeWorkers();
   let threads = Math.min(o.threads ?? availableCores(), total);
   if (wt === null || n1 * n2 * E < PARALLEL_MIN_WORK) threads = 1;
+  // graphs are small: the adjacencies are not shipped to worker threads
+  if (o.patterns) threads = 1;
   if (threads > 1) {
     const why = whyNotInWorkers(net);
     if (why !== null) {
@@ -78,7 +82,7 @@ export function spatialKernelFn(
   const ntk = o.wantNtk ? alloc(n1 * n2) : null;
   const var1 = alloc(n1);
   const var2 = symmetric ? var1 : alloc(n2);
-  const run = (t: number): void => runSpatialTask(net, plan, t1, t2, t, nngp, ntk, var1, var2);
+  const run = (t: number): void => runSpatialTask(net, plan, t1, t2, t, nngp, ntk, var1, var2, o.patterns);
   if (threads > 1) {
     const job = sharedJob(total);
     const share = (a: Float64Array): SharedArrayBuffer => {
