@@ -70,9 +70,11 @@ export interface GraphBatch {
 }
 
 /**
- * `net` for tools that run its forward pass on row ranges of known inputs (monteCarloKernel, empiricalNtk, the
- * linearization): each forward call on a row range [r0, r1) of one of `graphs`' x (a subarray view of its data, as
- * those tools pass) binds the adjacency rows [r0, r1); any other input is refused. Everything else is `net`'s own.
+ * `net` for tools that run its forward pass on parts of known inputs (monteCarloKernel, empiricalNtk, the
+ * linearization, minibatch training): each forward call binds, for every row of its input, the adjacency of that
+ * graph among `graphs` — found as a row range of one of their x (a subarray view, as the kernel tools pass) or else
+ * by equal node features (gathered minibatches). Rows not found, or whose features occur with two different
+ * adjacencies, are refused. Everything else is `net`'s own.
  */
 export function graphNetwork(net: Layer, graphs: readonly GraphBatch[]): Layer {
   for (const [g, { x, adjacency }] of graphs.entries()) {
@@ -82,6 +84,26 @@ export function graphNetwork(net: Layer, graphs: readonly GraphBatch[]): Layer {
       );
     checkAdjacency(adjacency, x.shape[0], x.shape[1], `graphNetwork: graphs[${g}].adjacency`);
   }
+  const rowKey = (d: Float64Array, r: number, per: number): string =>
+    Array.prototype.join.call(d.subarray(r * per, (r + 1) * per), ',');
+  // the adjacency rows by node features, built on the first gathered batch; null = features with two adjacencies
+  let byFeatures: Map<string, Float64Array | null> | null = null;
+  const featureIndex = (): Map<string, Float64Array | null> => {
+    if (byFeatures !== null) return byFeatures;
+    const m = new Map<string, Float64Array | null>();
+    for (const { x, adjacency } of graphs) {
+      const per = x.data.length / x.shape[0];
+      const B = adjacency.data.length / x.shape[0];
+      for (let r = 0; r < x.shape[0]; r++) {
+        const key = rowKey(x.data, r, per);
+        const a = adjacency.data.subarray(r * B, (r + 1) * B);
+        const seen = m.get(key);
+        if (seen === undefined) m.set(key, a);
+        else if (seen !== null && seen.some((v, i) => v !== a[i])) m.set(key, null);
+      }
+    }
+    return (byFeatures = m);
+  };
   const rowsOf = (xb: Tensor): Tensor => {
     for (const { x, adjacency } of graphs) {
       const per = x.data.length / x.shape[0];
@@ -90,15 +112,27 @@ export function graphNetwork(net: Layer, graphs: readonly GraphBatch[]): Layer {
       const r0 = off / per;
       const r1 = r0 + xb.shape[0];
       if (r0 < 0 || r1 > x.shape[0]) continue;
-      const V2 = adjacency.data.length / x.shape[0];
-      return {
-        shape: [r1 - r0, ...adjacency.shape.slice(1)],
-        data: adjacency.data.subarray(r0 * V2, r1 * V2),
-      };
+      const B = adjacency.data.length / x.shape[0];
+      return { shape: [r1 - r0, ...adjacency.shape.slice(1)], data: adjacency.data.subarray(r0 * B, r1 * B) };
     }
-    throw new NtkInputError(
-      `graphNetwork: the forward input [${xb.shape.join(', ')}] is not a row range of the graph inputs the network was given`,
-    );
+    const n = xb.shape[0];
+    const per = n === 0 ? 0 : xb.data.length / n;
+    const V = xb.shape[1];
+    const out = new Float64Array(n * V * V);
+    const index = featureIndex();
+    for (let r = 0; r < n; r++) {
+      const a = index.get(rowKey(xb.data, r, per));
+      if (a === null)
+        throw new NtkInputError(
+          `graphNetwork: row ${r} of the forward input has the node features of two given graphs with different adjacencies`,
+        );
+      if (a === undefined || a.length !== V * V)
+        throw new NtkInputError(
+          `graphNetwork: row ${r} of the forward input [${xb.shape.join(', ')}] is none of the graphs the network was given`,
+        );
+      out.set(a, r * V * V);
+    }
+    return { shape: [n, V, V], data: out };
   };
   return {
     ...net,

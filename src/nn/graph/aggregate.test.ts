@@ -129,6 +129,20 @@ test('Aggregate: kernelFn(x1, x2) with tiles equals the block of the one-piece s
   assert.ok(relFrobenius(sym.ntk, full.ntk) < 1e-14);
 });
 
+test('graphNetwork: gathered rows (minibatches) get the adjacencies of their own graphs', () => {
+  const net = graphNetwork(gnn(3, 2), [{ x, adjacency: A }]);
+  const params = net.init(PRNGKey(5), [V, C]);
+  const order = [2, 0, 3];
+  const per = V * C;
+  const gathered: Tensor = { shape: [3, V, C], data: new Float64Array(3 * per) };
+  order.forEach((r, k) => gathered.data.set(x.data.subarray(r * per, (r + 1) * per), k * per));
+  const all = net.forward(params, x).y as Tensor;
+  const some = net.forward(params, gathered).y as Tensor;
+  order.forEach((r, k) =>
+    assert.deepEqual(some.data.subarray(k * 2, k * 2 + 2), all.data.subarray(r * 2, r * 2 + 2)),
+  );
+});
+
 test('Aggregate: a missing or misshaped adjacency is an error naming it', () => {
   assert.throws(() => kernelFn(gnn(1, 1), x, null), /Aggregate: the kernel has no adjacency/);
   assert.throws(
@@ -141,7 +155,23 @@ test('Aggregate: a missing or misshaped adjacency is an error naming it', () => 
   );
   assert.throws(() => gnn(2, 1).forward(gnn(2, 1).init(PRNGKey(0), [V, C]), x), /no adjacency is bound/);
   const g = graphNetwork(gnn(2, 1), [{ x, adjacency: A }]);
-  assert.throws(() => g.forward(g.init(PRNGKey(0), [V, C]), randTensor(3, [1, V, C])), /not a row range/);
+  assert.throws(
+    () => g.forward(g.init(PRNGKey(0), [V, C]), randTensor(3, [1, V, C])),
+    /row 0 of the forward input \[1, 5, 3\] is none of the graphs/,
+  );
+  const twice = graphNetwork(gnn(2, 1), [
+    { x, adjacency: A },
+    { x, adjacency: randomAdjacency(15, N) },
+  ]);
+  const copy: Tensor = { shape: [1, V, C], data: x.data.slice(0, V * C) };
+  assert.throws(() => twice.forward(twice.init(PRNGKey(0), [V, C]), copy), /two given graphs with different/);
+  // all node pairs of 50 graphs of 30 nodes: refused before allocation under a 1 MiB limit
+  const big = randTensor(4, [50, 30, 2]);
+  const ones: Tensor = { shape: [50, 30, 30], data: new Float64Array(50 * 900).fill(1 / 30) };
+  assert.throws(
+    () => kernelFn(gnn(1, 1), big, null, { pattern: { x1: ones }, memoryLimitBytes: 2 ** 20 }),
+    (e: Error) => e.name === 'NtkMemoryError' && /all 30² position pairs/.test(e.message),
+  );
   assert.throws(
     () => graphForward(Aggregate(), {}, x, constantAdjacency(N, () => 1).data as unknown as Tensor),
     /graphForward: adjacency: the adjacency must be a Tensor/,
