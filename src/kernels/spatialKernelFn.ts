@@ -44,6 +44,8 @@ export interface SpatialKernelFnOut {
   tile: number;
   entriesPerPair: number;
   threads: number;
+  /** Which computation ran: the fused CNTK recursion or the record-level kernel maps. */
+  path: 'fused' | 'reference';
 }
 
 export const DEFAULT_SPATIAL_BUDGET = 32 * 2 ** 20;
@@ -76,6 +78,7 @@ export function spatialKernelFn(
         tile: r.tile,
         entriesPerPair: entriesPerPairOf(spatial, p.readout === 'flatten'),
         threads: r.threads,
+        path: 'fused',
       };
     }
     if (typeof p === 'string') noteSlowerPath(`kernelFn takes the record-level CNTK path: ${p}`);
@@ -143,6 +146,7 @@ export function spatialKernelFn(
     tile: plan.tile,
     entriesPerPair: E,
     threads,
+    path: 'reference',
   };
 }
 
