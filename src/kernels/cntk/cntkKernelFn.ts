@@ -18,6 +18,8 @@ export interface CntkKernelFnOut {
   var2: Float64Array;
   tile: number;
   threads: number;
+  /** With `taps`: Θ of the network cut after block b, GlobalAvgPool [2b] or Flatten [2b + 1], then the tail. */
+  taps: Float64Array[] | null;
 }
 
 /** Below this many position-pair updates one thread is used: worker start-up ≈ 0.1 s. */
@@ -37,8 +39,16 @@ export function cntkKernelFn(
   t1: Tensor,
   t2: Tensor,
   symmetric: boolean,
-  o: { wantNtk: boolean; maxTile: number; threads?: number; onProgress?: (d: number, t: number) => void },
+  o: {
+    wantNtk: boolean;
+    maxTile: number;
+    threads?: number;
+    onProgress?: (d: number, t: number) => void;
+    taps?: boolean;
+  },
 ): CntkKernelFnOut {
+  if (o.taps === true && (!o.wantNtk || p.tail.some((l) => l.entrywise.perEntry?.kind !== 'affine')))
+    throw new RangeError('cntkKernelFn: taps need the NTK and a tail of affine layers only');
   const n1 = t1.shape[0];
   const n2 = t2.shape[0];
   const layout = varianceLayout(p);
@@ -85,6 +95,7 @@ export function cntkKernelFn(
     ntk: o.wantNtk ? alloc(n1 * n2) : null,
     var1: alloc(n1),
     var2: symmetric ? new Float64Array(0) : alloc(n2),
+    taps: o.taps === true ? alloc(2 * p.blocks.length * n1 * n2) : null,
   };
   const sc = cntkScratch(p);
   const run = (t: number): void => runCntkTask(plan, io, t, sc);
@@ -108,6 +119,7 @@ export function cntkKernelFn(
         ntk: buf(io.ntk),
         var1: buf(io.var1),
         var2: buf(io.var2),
+        taps: buf(io.taps),
       },
       job,
       threads - 1,
@@ -124,7 +136,11 @@ export function cntkKernelFn(
   const nngp = Float64Array.from(io.nngp);
   const ntk = io.ntk === null ? null : Float64Array.from(io.ntk);
   applyTail(p, nngp, ntk, var1, var2, n1, n2, symmetric);
-  return { nngp, ntk, var1, var2, tile: plan.tile, threads };
+  const taps =
+    io.taps === null
+      ? null
+      : Array.from({ length: 2 * p.blocks.length }, (_, k) => io.taps!.slice(k * n1 * n2, (k + 1) * n1 * n2));
+  return { nngp, ntk, var1, var2, tile: plan.tile, threads, taps };
 }
 
 /** The layers after the readout, by their entrywise kernel maps on the whole matrix (variances updated in place). */

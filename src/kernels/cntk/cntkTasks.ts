@@ -48,6 +48,11 @@ export interface CntkInputs {
   readonly ntk: Float64Array | null;
   readonly var1: Float64Array;
   readonly var2: Float64Array;
+  /**
+   * Optional: Θ of the network cut after every block b and ended by GlobalAvgPool (tap 2b) or Flatten (tap 2b + 1),
+   * then the tail (affine layers only), each N1×N2 at offset tap·N1·N2.
+   */
+  readonly taps: Float64Array | null;
 }
 
 export function cntkScratch(p: CntkProgram): PairScratch {
@@ -60,6 +65,9 @@ export function runCntkTask(plan: CntkPlan, io: CntkInputs, t: number, sc: PairS
   const per = p.H * p.W * p.C;
   const vs = layout.stride;
   const out = new Float64Array(2);
+  const taps = io.taps === null ? null : new Float64Array(4 * p.blocks.length);
+  const ts = new Float64Array(1);
+  const tt = new Float64Array(1);
   const r0 = plan.tasks[2 * t];
   const c0 = plan.tasks[2 * t + 1];
   if (r0 < 0) {
@@ -76,7 +84,18 @@ export function runCntkTask(plan: CntkPlan, io: CntkInputs, t: number, sc: PairS
   for (let i = r0; i < r1; i++)
     for (let j = symmetric ? Math.max(i, c0) : c0; j < c1; j++) {
       const self = symmetric && i === j;
-      pairKernel(p, layout, x1, i * per, x2, j * per, v1, i * vs, v2, j * vs, self, wantNtk, sc, out);
+      pairKernel(p, layout, x1, i * per, x2, j * per, v1, i * vs, v2, j * vs, self, wantNtk, sc, out, taps);
+      if (taps !== null) {
+        const nn = n1 * n2;
+        for (let k = 0; k < 2 * p.blocks.length; k++) {
+          ts[0] = taps[2 * k];
+          tt[0] = taps[2 * k + 1];
+          // affine tail layers (./cntkKernelFn.ts checks): no variances read
+          p.tail.forEach((l, m) => l.entrywise.tile(ts, tt, ts, ts, 1, 1, p.tailChannels[m]));
+          io.taps![k * nn + i * n2 + j] = tt[0];
+          if (symmetric) io.taps![k * nn + j * n2 + i] = tt[0];
+        }
+      }
       nngp[i * n2 + j] = out[0];
       if (ntk !== null) ntk[i * n2 + j] = out[1];
       if (self) io.var1[i] = out[0];

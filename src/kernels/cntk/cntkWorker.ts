@@ -20,6 +20,7 @@ interface CntkJobData {
   ntk: SharedArrayBuffer | null;
   var1: SharedArrayBuffer;
   var2: SharedArrayBuffer;
+  taps: SharedArrayBuffer | null;
   control: SharedArrayBuffer;
   errorText: SharedArrayBuffer;
 }
@@ -44,6 +45,7 @@ try {
     ntk: data.ntk === null ? null : new Float64Array(data.ntk),
     var1: new Float64Array(data.var1),
     var2: new Float64Array(data.var2),
+    taps: data.taps === null ? null : new Float64Array(data.taps),
   };
   const sc = cntkScratch(program);
   workOn(job, (t) => runCntkTask(data.plan, io, t, sc));

@@ -64,6 +64,72 @@ function zeroRing(
     }
 }
 
+/**
+ * The hot case of runBlock, written out: a 3×3 'ntk' Conv on Σ and Θ then Relu, taps summed in the same order
+ * (row-major over the window), the same per-entry operations.
+ */
+function conv3x3Relu(
+  oh: number,
+  ow: number,
+  S: Float64Array,
+  T: Float64Array,
+  dS: Float64Array,
+  dT: Float64Array,
+  bw: number,
+  nextTop: number,
+  nextLeft: number,
+  w2: number,
+  bb: number,
+  inv: number,
+  v1: Float64Array,
+  r1: number,
+  v2: Float64Array,
+  r2: number,
+  wOut: number,
+  sh: number,
+  sw: number,
+  pin: number,
+): void {
+  for (let u = 0; u < oh; u++) {
+    const i0 = u * bw;
+    const i1 = i0 + bw;
+    const i2 = i1 + bw;
+    const rowOut = (u + nextTop) * bw + nextLeft;
+    const pRow = (u + sh) * wOut + sw;
+    for (let v = 0; v < ow; v++) {
+      const accS =
+        S[i0 + v] +
+        S[i0 + v + 1] +
+        S[i0 + v + 2] +
+        S[i1 + v] +
+        S[i1 + v + 1] +
+        S[i1 + v + 2] +
+        S[i2 + v] +
+        S[i2 + v + 1] +
+        S[i2 + v + 2];
+      const accT =
+        T[i0 + v] +
+        T[i0 + v + 1] +
+        T[i0 + v + 2] +
+        T[i1 + v] +
+        T[i1 + v + 1] +
+        T[i1 + v + 2] +
+        T[i2 + v] +
+        T[i2 + v + 1] +
+        T[i2 + v + 2];
+      let s = w2 * (inv * accS) + bb;
+      const t = s + w2 * (inv * accT);
+      if (pin >= 0) s = v1[pin + pRow + v];
+      const n = rootProduct(v1[r1 + pRow + v], v2[r2 + pRow + v]);
+      const cc = n === 0 ? 0 : s / n;
+      const rho = cc > 1 ? 1 : cc < -1 ? -1 : cc;
+      const piMinusTheta = PI - Math.acos(rho);
+      dS[rowOut + v] = n * (Math.sqrt(1 - rho * rho) + piMinusTheta * rho) * INV_2PI;
+      dT[rowOut + v] = t * (piMinusTheta * INV_2PI);
+    }
+  }
+}
+
 /** One block (stencil + per-entry ops) on the region of displacement (dh, dw): src → dst (padded for the next block). */
 function runBlock(
   b: Block,
@@ -110,6 +176,11 @@ function runBlock(
   const single = nOps === 1 && ops[0].op === OP_RELU ? ops[0] : null;
   const relu1 = single === null ? 0 : b1 + offsets[single.varIndex];
   const relu2 = single === null ? 0 : b2 + offsets[single.varIndex] + shift;
+  if (single !== null && conv !== null && fh === 3 && fw === 3 && isNtk && wantNtk && !tZero) {
+    const pin = pinBase >= 0 && dh === 0 && dw === 0 ? pinBase : -1;
+    conv3x3Relu(oh, ow, S, T, dS, dT, bw, next.top, next.left, w2, bb, inv, v1, relu1, v2, relu2, wOut, sh, sw, pin);
+    return;
+  }
   for (let u = 0; u < oh; u++) {
     const rowIn = u * bw;
     const rowOut = (u + next.top) * bw + next.left;
@@ -186,7 +257,8 @@ function padsOf(b: Block | undefined): { top: number; left: number; bottom: numb
  * Σ and Θ after the readout (GlobalAvgPool or Flatten, before the tail) of the pair (x, x'): images at offsets
  * o1 / o2 of x1 / x2 (H·W·C floats each, NHWC), their variances at b1 / b2 of v1 / v2. `self` = the pair of an
  * image with itself inside a symmetric record (equal positions pinned to the variances). Writes out[0] = Σ,
- * out[1] = Θ (0 when !wantNtk).
+ * out[1] = Θ (0 when !wantNtk). With `taps` (4 floats per block), also the readouts after every block, as if the
+ * network ended there: taps[4b .. 4b + 3] = Σ, Θ after GlobalAvgPool and Σ, Θ after Flatten (blocks of SAME Convs).
  */
 export function pairKernel(
   p: CntkProgram,
@@ -203,8 +275,10 @@ export function pairKernel(
   wantNtk: boolean,
   sc: PairScratch,
   out: Float64Array,
+  taps: Float64Array | null = null,
 ): void {
   const { H, W, C, blocks, bufW: bw } = p;
+  if (taps !== null) taps.fill(0);
   const offsets = layout.offsets;
   const last = blocks.length === 0 ? null : blocks[blocks.length - 1];
   const hL = last === null ? H : last.hOut;
@@ -212,6 +286,7 @@ export function pairKernel(
   const gap = p.readout === 'gap';
   const rh = gap ? hL - 1 : 0;
   const rw = gap ? wL - 1 : 0;
+  const pads = blocks.map((_, bi) => padsOf(blocks[bi + 1]));
   const pads0 = padsOf(blocks[0]);
   let sumS = 0;
   let sumT = 0;
@@ -252,7 +327,7 @@ export function pairKernel(
           bi === 0,
           sc.S[nx],
           sc.T[nx],
-          padsOf(blocks[bi + 1]),
+          pads[bi],
           bw,
           v1,
           b1,
@@ -268,6 +343,24 @@ export function pairKernel(
           lw = lw + c.padLeft + c.padRight - c.fw + 1;
         }
         cur = nx;
+        if (taps !== null) {
+          const { top, left } = pads[bi];
+          const S = sc.S[cur];
+          const T = sc.T[cur];
+          let a = 0;
+          let t = 0;
+          for (let u = 0; u < lh; u++)
+            for (let v = 0; v < lw; v++) {
+              a += S[(u + top) * bw + v + left];
+              if (wantNtk) t += T[(u + top) * bw + v + left];
+            }
+          taps[4 * bi] += a;
+          taps[4 * bi + 1] += t;
+          if (dh === 0 && dw === 0) {
+            taps[4 * bi + 2] = a;
+            taps[4 * bi + 3] = t;
+          }
+        }
       }
       const S = sc.S[cur];
       const T = sc.T[cur];
@@ -281,4 +374,12 @@ export function pairKernel(
   const B = gap ? hL * wL * (hL * wL) : hL * wL;
   out[0] = sumS / B;
   out[1] = sumT / B;
+  if (taps !== null)
+    for (let bi = 0; bi < blocks.length; bi++) {
+      const Pb = blocks[bi].hOut * blocks[bi].wOut;
+      taps[4 * bi] /= Pb * Pb;
+      taps[4 * bi + 1] /= Pb * Pb;
+      taps[4 * bi + 2] /= Pb;
+      taps[4 * bi + 3] /= Pb;
+    }
 }
