@@ -20,12 +20,20 @@ export function cntkByDepth(
 ): { v: Matrix[]; gap: Matrix[] } {
   const layers: Layer[] = [];
   for (let d = 0; d < depth; d++)
-    layers.push(Conv({ channels: 1, filter: [3, 3], padding: 'SAME', W_std: Math.SQRT2, b_std: null }), Relu());
+    layers.push(
+      Conv({ channels: 1, filter: [3, 3], padding: 'SAME', W_std: Math.SQRT2, b_std: null }),
+      Relu(),
+    );
   const net = serial(...layers, GlobalAvgPool(), Dense({ width: 1, W_std: 1, b_std: null }));
   const p = compileCntk(net, x1.shape.slice(1, -1), x1.shape[x1.shape.length - 1]);
   if (typeof p === 'string') throw new Error(`cntkByDepth: the fused CNTK does not apply (${p})`);
   const xb = x2 ?? x1;
-  const r = cntkKernelFn(net, p, x1, xb, x2 === null, { wantNtk: true, maxTile: tile, taps: true, onProgress });
+  const r = cntkKernelFn(net, p, x1, xb, x2 === null, {
+    wantNtk: true,
+    maxTile: tile,
+    taps: true,
+    onProgress,
+  });
   const n1 = x1.shape[0];
   const n2 = xb.shape[0];
   const at = (k: number): Matrix => new Matrix(n1, n2, r.taps![k]);

@@ -1,7 +1,14 @@
 import type { Tensor } from '../../nn/types.js';
 import type { Layer } from '../../nn/types.js';
 import { inputScale } from '../inputCovariance.js';
-import { availableCores, nodeWorkers, noteSlowerPath, sharedJob, startShared, whyNotInWorkers } from '../threads.js';
+import {
+  availableCores,
+  nodeWorkers,
+  noteSlowerPath,
+  sharedJob,
+  startShared,
+  whyNotInWorkers,
+} from '../threads.js';
 import { cntkScratch, planCntk, runCntkTask, type CntkInputs } from './cntkTasks.js';
 import { imageVariances, varianceLayout } from './imageVariances.js';
 import { compileCntk, type CntkProgram } from './program.js';

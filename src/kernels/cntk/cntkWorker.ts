@@ -33,7 +33,8 @@ const job: SharedJob = {
 };
 try {
   const program = compileCntk(rebuildLayer(data.config), data.spatial, data.channels);
-  if (typeof program === 'string') throw new Error(`the fused CNTK program does not compile here (${program})`);
+  if (typeof program === 'string')
+    throw new Error(`the fused CNTK program does not compile here (${program})`);
   const io = {
     program,
     layout: varianceLayout(program),

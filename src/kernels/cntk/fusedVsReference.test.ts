@@ -13,7 +13,10 @@ import { spatialKernelFn } from '../spatialKernelFn.js';
 
 const images = (seed: number, shape: number[]): Tensor => ({
   shape,
-  data: normal(PRNGKey(seed), shape.reduce((a, b) => a * b, 1)),
+  data: normal(
+    PRNGKey(seed),
+    shape.reduce((a, b) => a * b, 1),
+  ),
 });
 
 function maxRel(a: Float64Array, b: Float64Array): number {
@@ -27,7 +30,13 @@ function maxRel(a: Float64Array, b: Float64Array): number {
 type Act = 'relu' | 'erf' | 'leaky';
 const act = (a: Act): Layer => (a === 'relu' ? Relu() : a === 'erf' ? Erf() : LeakyRelu({ alpha: 0.2 }));
 
-function cnn(depth: number, a: Act, padding: 'SAME' | 'VALID', readout: 'gap' | 'flatten', oneD: boolean): Layer {
+function cnn(
+  depth: number,
+  a: Act,
+  padding: 'SAME' | 'VALID',
+  readout: 'gap' | 'flatten',
+  oneD: boolean,
+): Layer {
   const layers: Layer[] = [];
   const f = oneD ? [3] : [3, 2];
   for (let d = 0; d < depth; d++)
@@ -42,7 +51,11 @@ function cnn(depth: number, a: Act, padding: 'SAME' | 'VALID', readout: 'gap' | 
       }),
       act(a),
     );
-  return serial(...layers, readout === 'gap' ? GlobalAvgPool() : Flatten(), Dense({ width: 1, W_std: 1.1, b_std: 0.1 }));
+  return serial(
+    ...layers,
+    readout === 'gap' ? GlobalAvgPool() : Flatten(),
+    Dense({ width: 1, W_std: 1.1, b_std: 0.1 }),
+  );
 }
 
 function compare(net: Layer, x1: Tensor, x2: Tensor | null, label: string): void {
@@ -59,7 +72,10 @@ function compare(net: Layer, x1: Tensor, x2: Tensor | null, label: string): void
     ['var2', fused.var2, ref.var2],
   ] as const) {
     const e = maxRel(a, b);
-    assert.ok(e <= 1e-13, `${label}: ${name} differs by ${e.toExponential(2)} (relative to its largest entry)`);
+    assert.ok(
+      e <= 1e-13,
+      `${label}: ${name} differs by ${e.toExponential(2)} (relative to its largest entry)`,
+    );
   }
 }
 
@@ -95,4 +111,20 @@ test('fused CNTK = record-level maps: Dense on positions, a generic dual, and a 
   );
   compare(net, x1, null, 'x2 = x1');
   compare(net, x1, x2, 'x2 ≠ x1');
+});
+
+test('fused CNTK: 2 threads = 1 thread bit for bit (tiles of image pairs on a worker thread)', () => {
+  const x1 = images(5, [24, 8, 8, 1]);
+  const x2 = images(6, [12, 8, 8, 1]);
+  const net = cnn(2, 'relu', 'SAME', 'gap', false);
+  for (const x of [null, x2]) {
+    const o = { wantNtk: true, maxTile: 4 };
+    const one = spatialKernelFn(net, x1, x ?? x1, x === null, { ...o, threads: 1 });
+    const two = spatialKernelFn(net, x1, x ?? x1, x === null, { ...o, threads: 2 });
+    assert.equal(two.threads, 2);
+    assert.deepEqual(two.nngp.data, one.nngp.data);
+    assert.deepEqual(two.ntk!.data, one.ntk!.data);
+    assert.deepEqual(two.var1, one.var1);
+    assert.deepEqual(two.var2, one.var2);
+  }
 });

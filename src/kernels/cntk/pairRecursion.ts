@@ -178,7 +178,28 @@ function runBlock(
   const relu2 = single === null ? 0 : b2 + offsets[single.varIndex] + shift;
   if (single !== null && conv !== null && fh === 3 && fw === 3 && isNtk && wantNtk && !tZero) {
     const pin = pinBase >= 0 && dh === 0 && dw === 0 ? pinBase : -1;
-    conv3x3Relu(oh, ow, S, T, dS, dT, bw, next.top, next.left, w2, bb, inv, v1, relu1, v2, relu2, wOut, sh, sw, pin);
+    conv3x3Relu(
+      oh,
+      ow,
+      S,
+      T,
+      dS,
+      dT,
+      bw,
+      next.top,
+      next.left,
+      w2,
+      bb,
+      inv,
+      v1,
+      relu1,
+      v2,
+      relu2,
+      wOut,
+      sh,
+      sw,
+      pin,
+    );
     return;
   }
   for (let u = 0; u < oh; u++) {

@@ -136,7 +136,8 @@ export function compileCntk(net: Layer, spatial: readonly number[], C: number): 
       if (cfg.filter.length !== spatial.length) return 'a Conv filter rank differs from the input rank';
       const fh = spatial.length === 2 ? cfg.filter[0] : 1;
       const fw = spatial.length === 2 ? cfg.filter[1] : cfg.filter[0];
-      if (cfg.padding === 'VALID' && (fh > h || fw > w)) return 'a VALID Conv filter is larger than its input';
+      if (cfg.padding === 'VALID' && (fh > h || fw > w))
+        return 'a VALID Conv filter is larger than its input';
       const same = cfg.padding === 'SAME';
       const padTop = same ? Math.floor((fh - 1) / 2) : 0;
       const padLeft = same ? Math.floor((fw - 1) / 2) : 0;
