@@ -38,7 +38,7 @@ function cnn(
   oneD: boolean,
 ): Layer {
   const layers: Layer[] = [];
-  const f = oneD ? [3] : [3, 2];
+  const f = oneD ? [3] : [3, 3];
   for (let d = 0; d < depth; d++)
     layers.push(
       Conv({

@@ -90,13 +90,78 @@ function conv3x3Relu(
   sw: number,
   pin: number,
 ): void {
+  const k = INV_2PI;
   for (let u = 0; u < oh; u++) {
     const i0 = u * bw;
     const i1 = i0 + bw;
     const i2 = i1 + bw;
     const rowOut = (u + nextTop) * bw + nextLeft;
     const pRow = (u + sh) * wOut + sw;
-    for (let v = 0; v < ow; v++) {
+    let v = 0;
+    // two entries per step: independent chains (window sums → √ → ÷ → arccos → √) overlap in the pipeline
+    for (; v + 1 < ow; v += 2) {
+      const accS =
+        S[i0 + v] +
+        S[i0 + v + 1] +
+        S[i0 + v + 2] +
+        S[i1 + v] +
+        S[i1 + v + 1] +
+        S[i1 + v + 2] +
+        S[i2 + v] +
+        S[i2 + v + 1] +
+        S[i2 + v + 2];
+      const accS2 =
+        S[i0 + v + 1] +
+        S[i0 + v + 2] +
+        S[i0 + v + 3] +
+        S[i1 + v + 1] +
+        S[i1 + v + 2] +
+        S[i1 + v + 3] +
+        S[i2 + v + 1] +
+        S[i2 + v + 2] +
+        S[i2 + v + 3];
+      const accT =
+        T[i0 + v] +
+        T[i0 + v + 1] +
+        T[i0 + v + 2] +
+        T[i1 + v] +
+        T[i1 + v + 1] +
+        T[i1 + v + 2] +
+        T[i2 + v] +
+        T[i2 + v + 1] +
+        T[i2 + v + 2];
+      const accT2 =
+        T[i0 + v + 1] +
+        T[i0 + v + 2] +
+        T[i0 + v + 3] +
+        T[i1 + v + 1] +
+        T[i1 + v + 2] +
+        T[i1 + v + 3] +
+        T[i2 + v + 1] +
+        T[i2 + v + 2] +
+        T[i2 + v + 3];
+      let s = w2 * (inv * accS) + bb;
+      let s2 = w2 * (inv * accS2) + bb;
+      const t = s + w2 * (inv * accT);
+      const t2 = s2 + w2 * (inv * accT2);
+      if (pin >= 0) {
+        s = v1[pin + pRow + v];
+        s2 = v1[pin + pRow + v + 1];
+      }
+      const n = rootProduct(v1[r1 + pRow + v], v2[r2 + pRow + v]);
+      const n2 = rootProduct(v1[r1 + pRow + v + 1], v2[r2 + pRow + v + 1]);
+      const cc = n === 0 ? 0 : s / n;
+      const cc2 = n2 === 0 ? 0 : s2 / n2;
+      const rho = cc > 1 ? 1 : cc < -1 ? -1 : cc;
+      const rho2 = cc2 > 1 ? 1 : cc2 < -1 ? -1 : cc2;
+      const pmt = PI - Math.acos(rho);
+      const pmt2 = PI - Math.acos(rho2);
+      dS[rowOut + v] = n * (Math.sqrt(1 - rho * rho) + pmt * rho) * k;
+      dS[rowOut + v + 1] = n2 * (Math.sqrt(1 - rho2 * rho2) + pmt2 * rho2) * k;
+      dT[rowOut + v] = t * (pmt * k);
+      dT[rowOut + v + 1] = t2 * (pmt2 * k);
+    }
+    for (; v < ow; v++) {
       const accS =
         S[i0 + v] +
         S[i0 + v + 1] +
@@ -123,9 +188,9 @@ function conv3x3Relu(
       const n = rootProduct(v1[r1 + pRow + v], v2[r2 + pRow + v]);
       const cc = n === 0 ? 0 : s / n;
       const rho = cc > 1 ? 1 : cc < -1 ? -1 : cc;
-      const piMinusTheta = PI - Math.acos(rho);
-      dS[rowOut + v] = n * (Math.sqrt(1 - rho * rho) + piMinusTheta * rho) * INV_2PI;
-      dT[rowOut + v] = t * (piMinusTheta * INV_2PI);
+      const pmt = PI - Math.acos(rho);
+      dS[rowOut + v] = n * (Math.sqrt(1 - rho * rho) + pmt * rho) * k;
+      dT[rowOut + v] = t * (pmt * k);
     }
   }
 }
