@@ -1,14 +1,15 @@
 /**
  * `npm run bench -- tiles`: an N = 40000 depth-5 analytic NTK (5 × (Dense(W_std 1.4, b_std 0.1) → Relu) →
  * Dense, d = 10) in tiles of 4000 (55 upper tiles), computed (1) in one process (`ntk tiles run RUN`, all
- * cores) and (2) through the local Slurm (`ntk tiles submit RUN --slurm --cpus 1`, one task per core),
+ * cores) and (2) through the local Slurm (`ntk tiles submit RUN --slurm --cpus 1 --tiles-per-task K`, with K
+ * = ⌈tiles / cores⌉ so there is one array task per core, each running its share of tiles balanced by work),
  * then merged, and `ntk eig --top 20` on the tiles. Acceptance: Slurm wall time within 1.15× of the single
  * process, peak RSS per task ≤ 1.5 GiB. NTK_BENCH_TILES_N / NTK_BENCH_TILES_TILE shrink it for a trial.
  * Needs a reachable Slurm (scripts/slurm-local.sh start) for part (2); disk: N²·8 bytes per copy of K.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchCase } from '../harness.js';
 import { writeMatrix } from '../../src/io/npyFile.js';
@@ -86,9 +87,20 @@ export const benchCase: BenchCase = {
       const slurm = join(dir, 'slurm');
       if (sh('sinfo', ['-h']).status === 0) {
         plan(slurm);
-        ctx.log('local Slurm: ntk tiles submit --slurm --cpus 1 --no-merge');
+        const perTask = Math.ceil(readPlan(slurm).tiles / availableParallelism());
+        ctx.log(`local Slurm: ntk tiles submit --slurm --cpus 1 --tiles-per-task ${perTask} --no-merge`);
         tSlurm = wall(() => {
-          const r = ntk(['tiles', 'submit', slurm, '--slurm', '--cpus', '1', '--no-merge']);
+          const r = ntk([
+            'tiles',
+            'submit',
+            slurm,
+            '--slurm',
+            '--cpus',
+            '1',
+            '--tiles-per-task',
+            String(perTask),
+            '--no-merge',
+          ]);
           if (r.status !== 0) throw new Error(r.stderr);
           const subs = JSON.parse(readFileSync(join(slurm, 'slurm', 'submissions.json'), 'utf8')) as {
             arrayJob: string;
@@ -101,7 +113,7 @@ export const benchCase: BenchCase = {
         ctx.record({
           task: 'tiles (compute)',
           size,
-          impl: 'slurm array',
+          impl: `slurm array, ${perTask} tiles per task`,
           seconds: tSlurm,
           note: `peak RSS per task ${(rss / 2 ** 30).toFixed(2)} GiB`,
         });

@@ -23,12 +23,16 @@ export { Elementwise, NAMED_ELEMENTWISE, type ElementwiseOptions } from './activ
 export { activationLayer, type ActivationSpec, type ClosedForm } from './activation.js';
 export {
   Conv,
+  ConvTranspose,
+  ConvLocal,
   AvgPool,
   GlobalAvgPool,
   Flatten,
   needsFullSpatial,
   type ConvOptions,
   type ConvLayer,
+  type ConvTransposeOptions,
+  type ConvLocalOptions,
   type AvgPoolOptions,
   type Padding,
 } from './conv/index.js';

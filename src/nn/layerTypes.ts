@@ -20,6 +20,8 @@ import { rbfType } from './descriptors/rbf.js';
 import { reluType } from './descriptors/relu.js';
 import { serialType } from './descriptors/serial.js';
 import { sinType } from './descriptors/sin.js';
+import { convTransposeType } from './descriptors/convTranspose.js';
+import { convLocalType } from './descriptors/convLocal.js';
 
 /**
  * The layer types of ntk-lab, in the order registry listings show them (src/nn/registry.ts reads this list).
@@ -47,4 +49,6 @@ export const LAYER_TYPES: readonly LayerDescriptor[] = [
   avgPoolType,
   globalAvgPoolType,
   flattenType,
+  convTransposeType,
+  convLocalType,
 ] as LayerDescriptor[];

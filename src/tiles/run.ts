@@ -8,6 +8,8 @@ import { forgetTile, sweepTile, tileState, writeFailure, writeTile, type TileSta
 export interface RunOptions {
   /** Only this tile (default: every tile not done). */
   index?: number;
+  /** Only these tiles (an array task of grouped tiles; default: every tile not done). */
+  indices?: readonly number[];
   /** Threads per tile (default: all cores). */
   threads?: number;
   /** Called before and after each tile. */
@@ -49,11 +51,15 @@ export async function runTiles(dir: string, o: RunOptions = {}): Promise<RunSumm
   const plan = readPlan(dir);
   checkPlanCurrent(plan, dir);
   const all = planTiles(plan);
-  if (o.index !== undefined && !(Number.isInteger(o.index) && o.index >= 0 && o.index < all.length))
-    throw new NtkInputError(
-      `tile index must be an integer in [0, ${all.length - 1}] (the plan of '${dir}' has ${all.length} tiles), got ${o.index}`,
-    );
-  const todo = o.index === undefined ? all : [all[o.index]];
+  if (o.index !== undefined && o.indices !== undefined)
+    throw new NtkInputError('runTiles: give one tile (index) or a list (indices), not both');
+  const wanted = o.index !== undefined ? [o.index] : o.indices;
+  for (const i of wanted ?? [])
+    if (!(Number.isInteger(i) && i >= 0 && i < all.length))
+      throw new NtkInputError(
+        `tile index must be an integer in [0, ${all.length - 1}] (the plan of '${dir}' has ${all.length} tiles), got ${i}`,
+      );
+  const todo = wanted === undefined ? all : wanted.map((i) => all[i]);
   const summary: RunSummary = { computed: [], skipped: [], failed: [], interrupted: false };
   let ctx: TileContext | null = null;
   for (const t of todo) {

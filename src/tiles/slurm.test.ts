@@ -163,6 +163,47 @@ test(
 );
 
 test(
+  'slurm: --tiles-per-task 3 — 6 tiles in 2 array tasks, merge equals `ntk kernel`; a deleted tile is resubmitted alone',
+  { skip },
+  async () => {
+    ensureCluster();
+    denseModel(p('mg.json'), 2);
+    inputs(p('xg.npy'), 300, 10, 4);
+    const run = p('grouped');
+    assert.equal(
+      ntk(['tiles', 'plan', '--model', p('mg.json'), '--x1', p('xg.npy'), '--tile', '100', '--dir', run])
+        .status,
+      0,
+    );
+    const s1 = submit(run, ['--tiles-per-task', '3']) as ReturnType<typeof submit> & { tasks: number[][] };
+    assert.deepEqual(s1.indices, [0, 1, 2, 3, 4, 5]);
+    assert.equal(s1.tasks.length, 2);
+    assert.deepEqual(s1.tasks.flat().sort(), [0, 1, 2, 3, 4, 5]);
+    assert.match(
+      readFileSync(join(run, 'slurm', 'tiles.sbatch'), 'utf8'),
+      /--tiles "\$\{TASKS\[\$SLURM_ARRAY_TASK_ID\]\}"/,
+    );
+    await waitIdle([s1.arrayJob, s1.mergeJob], 120);
+    assert.equal(tilesStatus(run, true).done, 6);
+    const jobs = new Set(planTiles(readPlan(run)).map((t) => readRecord(run, t.index)!.job));
+    assert.deepEqual([...jobs].sort(), [`slurm ${s1.arrayJob}_0`, `slurm ${s1.arrayJob}_1`]);
+    reference(p('mg.json'), p('xg.npy'), p('refg.npy'));
+    const a = readMatrix(join(run, 'kernel.npy'));
+    const b = readMatrix(p('refg.npy'));
+    const tol = getBackend().name === 'ts' ? 0 : 1e-14;
+    for (let k = 0; k < b.data.length; k++)
+      assert.ok(Math.abs(a.data[k] - b.data[k]) <= tol * Math.abs(b.data[k]), `entry ${k}`);
+    unlinkSync(tilePath(run, 4));
+    unlinkSync(join(run, 'kernel.npy'));
+    const s2 = submit(run, ['--tiles-per-task', '3']) as ReturnType<typeof submit> & { tasks: number[][] };
+    assert.deepEqual(s2.tasks, [[4]]);
+    await waitIdle([s2.arrayJob, s2.mergeJob], 120);
+    assert.equal(tilesStatus(run, true).done, 6);
+    assert.ok(existsSync(join(run, 'kernel.npy')));
+  },
+);
+
+test(
   'slurm: a resubmit while the first array still runs leaves its tiles to it; the merge waits for both',
   { skip },
   async () => {

@@ -7,11 +7,12 @@ import { ntkCommand, shellQuote } from './engine.js';
 import { indexRanges } from './grid.js';
 import { planTiles, readPlan } from './plan.js';
 import { tileState } from './store.js';
+import { groupTiles } from './taskGroups.js';
 
 /**
  * Slurm job arrays for a tile plan (DESIGN.md §8): ntk-lab writes the batch scripts and calls `sbatch`,
  * Slurm schedules. One array task per pending tile (the task id is the tile index, read by `ntk tiles run`
- * from SLURM_ARRAY_TASK_ID), and a merge job that starts only when every task succeeded
+ * from SLURM_ARRAY_TASK_ID) or, with `tilesPerTask`, per group of tiles balanced by work; and a merge job that starts only when every task succeeded
  * (`--dependency=afterok`, and `--kill-on-invalid-dep=yes` so a failed or cancelled task cancels the merge
  * instead of leaving it pending forever; resubmitting then runs the missing tiles and a new merge).
  */
@@ -25,6 +26,11 @@ export interface SlurmOptions {
   time?: string;
   /** At most this many array tasks at once (`--array=…%K`). */
   maxRunning?: number;
+  /**
+   * About this many tiles per array task (default 1: the task id is the tile index). Above 1 the pending
+   * tiles are grouped by work (src/tiles/taskGroups.ts) and task k runs group k.
+   */
+  tilesPerTask?: number;
   /** Merged kernel (default RUN/kernel.npy); null = no merge job. */
   out?: string | null;
   /** Extra `#SBATCH` lines' worth of arguments, e.g. ['--account=x']. */
@@ -38,6 +44,8 @@ export interface SlurmScripts {
   /** The tiles the array covers. */
   indices: number[];
   array: string | null;
+  /** With tilesPerTask > 1: the tiles of each array task (task k runs tasks[k]). */
+  tasks?: number[][];
 }
 
 function header(name: string, log: string, o: SlurmOptions): string[] {
@@ -62,9 +70,12 @@ export function writeSlurmScripts(
     throw new NtkInputError(`--cpus must be a positive integer, got ${o.cpus}`);
   if (o.maxRunning !== undefined && !(Number.isInteger(o.maxRunning) && o.maxRunning >= 1))
     throw new NtkInputError(`--max-running must be a positive integer, got ${o.maxRunning}`);
-  const indices = planTiles(plan)
-    .filter((t) => !exclude.has(t.index) && tileState(run, t, true) !== 'done')
-    .map((t) => t.index);
+  const perTask = o.tilesPerTask ?? 1;
+  if (!Number.isInteger(perTask) || perTask < 1)
+    throw new NtkInputError(`--tiles-per-task must be a positive integer, got ${o.tilesPerTask}`);
+  const pending = planTiles(plan).filter((t) => !exclude.has(t.index) && tileState(run, t, true) !== 'done');
+  const indices = pending.map((t) => t.index);
+  const tasks = perTask > 1 ? groupTiles(pending, perTask, plan.symmetric) : undefined;
   const sdir = join(run, 'slurm');
   mkdirSync(join(sdir, 'logs'), { recursive: true });
   const ntk = ntkCommand().map(shellQuote).join(' ');
@@ -75,10 +86,20 @@ export function writeSlurmScripts(
     [
       ...header('ntk-tiles', join(sdir, 'logs', 'tile-%A_%a.out'), o),
       `#SBATCH --cpus-per-task=${cpus}`,
-      '# one kernel tile per array task; the tile index is $SLURM_ARRAY_TASK_ID',
-      'set -euo pipefail',
-      env,
-      `exec ${ntk} tiles run ${shellQuote(run)} --threads "\${SLURM_CPUS_PER_TASK:-${cpus}}"`,
+      ...(tasks === undefined
+        ? [
+            '# one kernel tile per array task; the tile index is $SLURM_ARRAY_TASK_ID',
+            'set -euo pipefail',
+            env,
+            `exec ${ntk} tiles run ${shellQuote(run)} --threads "\${SLURM_CPUS_PER_TASK:-${cpus}}"`,
+          ]
+        : [
+            `# ${tasks.length} array tasks of about ${perTask} tiles each (balanced by work); task k runs TASKS[k]`,
+            'set -euo pipefail',
+            env,
+            `TASKS=(${tasks.map((g) => `'${g.join(',')}'`).join(' ')})`,
+            `exec ${ntk} tiles run ${shellQuote(run)} --tiles "\${TASKS[$SLURM_ARRAY_TASK_ID]}" --threads "\${SLURM_CPUS_PER_TASK:-${cpus}}"`,
+          ]),
       '',
     ].join('\n'),
     { label: 'ntk tiles submit' },
@@ -101,9 +122,9 @@ export function writeSlurmScripts(
       { label: 'ntk tiles submit' },
     );
   }
-  const array =
-    indices.length === 0 ? null : `${indexRanges(indices)}${o.maxRunning ? `%${o.maxRunning}` : ''}`;
-  return { tiles, merge, indices, array };
+  const ids = tasks === undefined ? indices : tasks.map((_, k) => k);
+  const array = ids.length === 0 ? null : `${indexRanges(ids)}${o.maxRunning ? `%${o.maxRunning}` : ''}`;
+  return { tiles, merge, indices, array, ...(tasks === undefined ? {} : { tasks }) };
 }
 
 /** What `submitSlurm` submitted: the array and merge job ids and the tile indices the array covers. */
@@ -111,6 +132,8 @@ export interface Submission {
   arrayJob: string | null;
   mergeJob: string | null;
   indices: number[];
+  /** With --tiles-per-task above 1: the tiles of each array task. */
+  tasks?: number[][];
   submitted: string;
 }
 
@@ -139,7 +162,8 @@ function stillQueued(prev: Submission[], cwd: string): { tiles: Set<number>; job
   for (const line of r.stdout.trim().split('\n')) {
     const [job, task] = line.trim().split(/\s+/);
     if (job === undefined || task === undefined || !/^\d+$/.test(task)) continue;
-    tiles.add(Number(task));
+    const groups = prev.find((p) => p.arrayJob === job)?.tasks;
+    for (const t of groups === undefined ? [Number(task)] : (groups[Number(task)] ?? [])) tiles.add(t);
     jobs.add(job);
   }
   return { tiles, jobs: [...jobs] };
@@ -171,7 +195,13 @@ export function submitSlurm(dir: string, o: SlurmOptions = {}): Submission {
             : [`--dependency=${deps.join(',')}`, '--kill-on-invalid-dep=yes', s.merge],
           sdir,
         );
-  const sub: Submission = { arrayJob, mergeJob, indices: s.indices, submitted: new Date().toISOString() };
+  const sub: Submission = {
+    arrayJob,
+    mergeJob,
+    indices: s.indices,
+    ...(s.tasks === undefined ? {} : { tasks: s.tasks }),
+    submitted: new Date().toISOString(),
+  };
   writeFileAtomic(log, `${JSON.stringify([...prev, sub], null, 2)}\n`, { label: 'ntk tiles submit' });
   return sub;
 }

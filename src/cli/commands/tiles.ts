@@ -4,6 +4,7 @@ import { mergeTiles } from '../../tiles/merge.js';
 import { makePlan, writePlan } from '../../tiles/plan.js';
 import { runTiles } from '../../tiles/run.js';
 import { tilesStatus } from '../../tiles/status.js';
+import { parseTileList } from '../../tiles/taskGroups.js';
 import { parseSeed } from '../args.js';
 import { registerTilesEngines } from './tilesEngines.js';
 import { optionalPositiveInt as positiveInt } from '../args.js';
@@ -92,13 +93,20 @@ export function registerTiles(program: Command): void {
   tiles
     .command('run')
     .description(
-      'compute tiles: --index I (default $SLURM_ARRAY_TASK_ID or $JOB_COMPLETION_INDEX), or with neither every tile not done; finished tiles are skipped, missing, corrupt or failed ones computed',
+      'compute tiles: --index I (default $SLURM_ARRAY_TASK_ID or $JOB_COMPLETION_INDEX), --tiles LIST (an array task of grouped tiles), or with neither every tile not done; finished tiles are skipped, missing, corrupt or failed ones computed',
     )
     .argument('<run>', 'run folder')
     .option('--index <i>', 'tile index')
+    .option(
+      '--tiles <list>',
+      "these tiles, e.g. '3,5,9' or '0-4,7' (what `submit --tiles-per-task` gives each task)",
+    )
     .option('--threads <n>', 'threads per tile (default: all cores)')
-    .action(async (dir: string, o: { index?: string; threads?: string }) => {
-      const index = tileIndex(o.index);
+    .action(async (dir: string, o: { index?: string; tiles?: string; threads?: string }) => {
+      if (o.index !== undefined && o.tiles !== undefined)
+        throw new NtkInputError('ntk tiles run: give --index or --tiles, not both');
+      const indices = o.tiles === undefined ? undefined : parseTileList(o.tiles);
+      const index = indices === undefined ? tileIndex(o.index) : undefined;
       const controller = new AbortController();
       const stop = (sig: string) => (): void => {
         process.stderr.write(`ntk tiles run: ${sig} — stopping after the current tile\n`);
@@ -109,6 +117,7 @@ export function registerTiles(program: Command): void {
       try {
         const r = await runTiles(dir, {
           index,
+          indices,
           threads: positiveInt('--threads', o.threads),
           signal: controller.signal,
           onTile: (e) => {

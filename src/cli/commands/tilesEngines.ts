@@ -19,6 +19,11 @@ export function registerTilesEngines(tiles: Command): void {
     .option('--mem <m>', 'memory per task, e.g. 2G')
     .option('--time <t>', 'time limit per task, e.g. 01:00:00')
     .option('--max-running <k>', 'at most K array tasks at once')
+    .option(
+      '--tiles-per-task <k>',
+      'group about K tiles into each array task (balanced by work), so a task’s start-up and Slurm’s per-task scheduling are paid once per group',
+      '1',
+    )
     .option('--out <file>', 'merged kernel .npy (default RUN/kernel.npy)')
     .option('--no-merge', 'no merge job')
     .action(
@@ -31,6 +36,7 @@ export function registerTilesEngines(tiles: Command): void {
           mem?: string;
           time?: string;
           maxRunning?: string;
+          tilesPerTask: string;
           out?: string;
           merge: boolean;
         },
@@ -45,10 +51,11 @@ export function registerTilesEngines(tiles: Command): void {
           mem: o.mem,
           time: o.time,
           maxRunning: positiveInt('--max-running', o.maxRunning),
+          tilesPerTask: positiveInt('--tiles-per-task', o.tilesPerTask),
           out: o.merge ? o.out : null,
         });
         process.stdout.write(
-          `ntk tiles submit: ${s.arrayJob === null ? 'no pending tiles' : `array job ${s.arrayJob} over ${s.indices.length} tiles`}${s.mergeJob ? `, merge job ${s.mergeJob}${s.arrayJob ? ' (afterok)' : ''}` : ''}\n`,
+          `ntk tiles submit: ${s.arrayJob === null ? 'no pending tiles' : `array job ${s.arrayJob} over ${s.indices.length} tiles${s.tasks === undefined ? '' : ` in ${s.tasks.length} tasks`}`}${s.mergeJob ? `, merge job ${s.mergeJob}${s.arrayJob ? ' (afterok)' : ''}` : ''}\n`,
         );
       },
     );

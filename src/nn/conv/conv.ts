@@ -6,7 +6,17 @@ import { split } from '../../random/keys.js';
 import type { Key } from '../../random/key.js';
 import { replaceKernel } from '../kernelRecord.js';
 import { single, singleShape } from '../tensor.js';
-import type { BackwardTap, Cache, Flow, Kernel, Layer, Params, Parameterization, Tensor } from '../types.js';
+import type {
+  BackwardTap,
+  Cache,
+  Flow,
+  Kernel,
+  Layer,
+  LayerConfig,
+  Params,
+  Parameterization,
+  Tensor,
+} from '../types.js';
 import {
   checkPadding,
   checkWindow,
@@ -20,13 +30,15 @@ import { col2im, im2col } from './patches.js';
 import { oneKernel, requireSpatial } from './spatialKernel.js';
 
 /**
- * Convolution, stride 1, 1-D or 2-D (neural-tangents `stax.Conv`; Arora et al. 2019, §3 and eqs. 7–8),
- * inputs NHWC [N, H, W, C] (2-D) or [N, L, C] (1-D), filter W of shape [f_h, f_w, C, C_out] ([f, C, C_out]):
- *  - 'ntk':      y(p) = (W_std/√(C·|f|))·Σ_{a, c} x_c(p + a)·W_{a, c, ·} + b_std·b,  W, b ~ N(0, 1);
- *  - 'standard': y(p) = Σ_{a, c} x_c(p + a)·W_{a, c, ·} + b with W ~ N(0, W_std²/(C·|f|)), b ~ N(0, b_std²);
- * p + a runs over the window with the padding of ./geometry.ts (zeros for SAME, wrap-around for CIRCULAR).
+ * Convolution, 1-D or 2-D, with strides and dilation (neural-tangents `stax.Conv`; Arora et al. 2019, §3 and
+ * eqs. 7–8; dilation as XLA's `rhs_dilation`, which neural-tangents does not expose), inputs NHWC [N, H, W, C]
+ * (2-D) or [N, L, C] (1-D), filter W of shape [f_h, f_w, C, C_out] ([f, C, C_out]):
+ *  - 'ntk':      y(o) = (W_std/√(C·|f|))·Σ_{a, c} x_c(src(o, a))·W_{a, c, ·} + b_std·b,  W, b ~ N(0, 1);
+ *  - 'standard': y(o) = Σ_{a, c} x_c(src(o, a))·W_{a, c, ·} + b with W ~ N(0, W_std²/(C·|f|)), b ~ N(0, b_std²);
+ * src(o, a) = o·s + a·d − before per axis, with the padding of ./geometry.ts (zeros for SAME, wrap-around for
+ * CIRCULAR). The transposed convolution (./convTranspose.ts) is the same layer on another window map.
  *
- * Kernel map, with the filter average `A[K](p, p') = (1/|f|)·Σ_a K(p + a, p' + a)` (padding terms are 0):
+ * Kernel map, with the filter average `A[K](o, o') = (1/|f|)·Σ_a K(src(o, a), src(o', a))` (padding terms are 0):
  *   Σ' = W_std²·A[Σ] + b_std²;
  *   Θ' = Σ' + W_std²·A[Θ]                                   ('ntk');
  *   Θ' = C·|f|·A[Σ] + [1 if bias] + W_std²·A[Θ]              ('standard': ∂y/∂W gives Σ_{a,c} x_c x'_c = C·|f|·A[Σ]).
@@ -36,6 +48,10 @@ export interface ConvOptions {
   readonly channels: number;
   /** [f_h, f_w] (2-D) or [f] (1-D). */
   readonly filter: readonly number[];
+  /** One per spatial axis, default 1. */
+  readonly strides?: readonly number[];
+  /** Filter dilation (XLA's rhs_dilation), one per spatial axis, default 1. */
+  readonly dilation?: readonly number[];
   readonly padding?: Padding;
   readonly W_std?: number;
   /** null = no bias. Default null, as Dense. */
@@ -50,54 +66,120 @@ interface ConvCache {
   patches: Float64Array;
 }
 
-/** A convolution layer with its channel count, filter shape and padding. */
+/** A convolution layer with its channel count, filter shape, strides, dilation and padding. */
 export interface ConvLayer extends Layer {
   readonly channels: number;
   readonly filter: readonly number[];
+  readonly strides: readonly number[];
+  readonly dilation: readonly number[];
   readonly padding: Padding;
 }
 
-/** A 1-D / 2-D convolution (neural-tangents `stax.Conv`), z = (W_std/√(|f|·C))·W ⋆ x + b_std·b; kernel map Σ'(p, p') = W_std²·(1/|f|)·Σ_a Σ(p + a, p' + a) + b_std² (Arora et al. 2019, eq. 7), Θ' = Σ' + W_std²·(1/|f|)·Σ_a Θ(p + a, p' + a). */
-export function Conv(opts: ConvOptions): ConvLayer {
+/** The checked hyper-parameters common to the convolution layers (Conv, ConvTranspose, ConvLocal). */
+export interface ConvHyper {
+  readonly channels: number;
+  readonly filter: number[];
+  readonly strides: number[];
+  readonly dilation: number[];
+  readonly padding: Padding;
+  readonly W_std: number;
+  readonly b_std: number | null;
+  readonly parameterization: Parameterization;
+}
+
+/** Check the options of a convolution layer `name`, with clear errors naming the argument. */
+export function checkConvOptions(name: string, opts: ConvOptions): ConvHyper {
   if (opts === null || typeof opts !== 'object')
     throw new NtkTypeError(
-      `Conv: expected options { channels, filter, padding?, W_std?, b_std?, parameterization? }, got ${String(opts)}`,
+      `${name}: expected options { channels, filter, strides?, padding?, W_std?, b_std?, parameterization? }, got ${String(opts)}`,
     );
   const { channels } = opts;
   if (!Number.isInteger(channels) || channels < 1)
-    throw new NtkInputError(`Conv: channels must be a positive integer, got ${String(channels)}`);
-  const filter = checkWindow(opts.filter, 'Conv', 'filter');
-  const padding = checkPadding(opts.padding ?? 'SAME', 'Conv');
+    throw new NtkInputError(`${name}: channels must be a positive integer, got ${String(channels)}`);
+  const filter = checkWindow(opts.filter, name, 'filter');
+  const perAxis = (v: readonly number[] | undefined, what: string): number[] => {
+    if (v === undefined) return filter.map(() => 1);
+    const r = checkWindow(v, name, what);
+    if (r.length !== filter.length)
+      throw new NtkInputError(
+        `${name}: ${what} must have one entry per spatial axis of the filter [${filter.join(', ')}], got ${JSON.stringify(v)}`,
+      );
+    return r;
+  };
+  const strides = perAxis(opts.strides, 'strides');
+  const dilation = perAxis(opts.dilation, 'dilation');
+  const padding = checkPadding(opts.padding ?? 'SAME', name);
   const W_std = opts.W_std ?? 1;
   const b_std = opts.b_std === undefined ? null : opts.b_std;
   const parameterization = opts.parameterization ?? 'ntk';
   if (typeof W_std !== 'number' || !Number.isFinite(W_std) || W_std < 0)
-    throw new NtkInputError(`Conv: W_std must be a finite number ≥ 0, got ${String(W_std)}`);
+    throw new NtkInputError(`${name}: W_std must be a finite number ≥ 0, got ${String(W_std)}`);
   if (b_std !== null && (typeof b_std !== 'number' || !Number.isFinite(b_std) || b_std < 0))
     throw new NtkInputError(
-      `Conv: b_std must be a finite number ≥ 0 or null (no bias), got ${String(b_std)}`,
+      `${name}: b_std must be a finite number ≥ 0 or null (no bias), got ${String(b_std)}`,
     );
   if (parameterization !== 'ntk' && parameterization !== 'standard')
     throw new NtkInputError(
-      `Conv: parameterization must be 'ntk' or 'standard', got ${String(parameterization)}`,
+      `${name}: parameterization must be 'ntk' or 'standard', got ${String(parameterization)}`,
     );
+  return { channels, filter, strides, dilation, padding, W_std, b_std, parameterization };
+}
+
+/** The input feature shape [...S, C] of a convolution layer split into spatial shape and channels, checked. */
+export function splitConvInput(
+  name: string,
+  rank: number,
+  shape: readonly number[],
+  where: string,
+): { S: number[]; C: number } {
+  if (shape.length !== rank + 1 || shape[shape.length - 1] < 1)
+    throw new NtkInputError(
+      `${name}.${where}: a ${rank}-D convolution expects input feature shape ${rank === 2 ? '[H, W, C]' : '[L, C]'} ` +
+        `(inputs ${rank === 2 ? '(N, H, W, C)' : '(N, L, C)'}), got [${shape.join(', ')}]`,
+    );
+  return { S: shape.slice(0, -1), C: shape[shape.length - 1] };
+}
+
+/** The layer config: strides and dilation are written only when some entry is not 1, so stride-1 configs stay as before. */
+function convConfig(name: string, h: ConvHyper): LayerConfig {
+  const { channels, filter, strides, dilation, padding, W_std, b_std, parameterization } = h;
+  const c: { [k: string]: unknown } = { type: name, channels, filter };
+  if (strides.some((s) => s !== 1)) c.strides = strides;
+  if (dilation.some((s) => s !== 1)) c.dilation = dilation;
+  Object.assign(c, { padding, W_std, b_std, parameterization });
+  return c as LayerConfig;
+}
+
+/** A 1-D / 2-D convolution (neural-tangents `stax.Conv`), z = (W_std/√(|f|·C))·W ⋆ x + b_std·b, with strides and dilation; kernel map Σ'(o, o') = W_std²·(1/|f|)·Σ_a Σ(src(o, a), src(o', a)) + b_std² (Arora et al. 2019, eq. 7), Θ' = Σ' + W_std²·(1/|f|)·Σ_a Θ(src(o, a), src(o', a)). */
+export function Conv(opts: ConvOptions): ConvLayer {
+  const h = checkConvOptions('Conv', opts);
+  return sharedWeightConv('Conv', h, (S, where) =>
+    geometry(S, h.filter, h.strides, h.padding, where, h.dilation),
+  );
+}
+
+/**
+ * A convolution with one filter shared by all output positions on the window map `geom` gives (./geometry.ts):
+ * Conv (strided, dilated windows) and ConvTranspose (the transposed map). Forward, VJP, JVP, per-example
+ * gradients and the kernel map read only the map's src(o, a), so both layers share them.
+ */
+export function sharedWeightConv(
+  name: string,
+  hyper: ConvHyper,
+  geom: (S: readonly number[], where: string) => Geometry,
+): ConvLayer {
+  const { channels, filter, strides, dilation, padding, W_std, b_std, parameterization } = hyper;
   const hasBias = b_std !== null;
   const w2 = W_std * W_std;
   const b2 = hasBias ? b_std * b_std : 0;
   const isNtk = parameterization === 'ntk';
   const size = filter.reduce((a, b) => a * b, 1);
-  const ones = filter.map(() => 1);
-  const config = { type: 'Conv', channels, filter, padding, W_std, b_std, parameterization };
+  const config = convConfig(name, hyper);
 
   /** Spatial shape and channel count of an input feature shape [...S, C]. */
   const split_ = (shape: readonly number[], where: string): { S: number[]; C: number; g: Geometry } => {
-    if (shape.length !== filter.length + 1 || shape[shape.length - 1] < 1)
-      throw new NtkInputError(
-        `Conv.${where}: a ${filter.length}-D convolution expects input feature shape ${filter.length === 2 ? '[H, W, C]' : '[L, C]'} ` +
-          `(inputs ${filter.length === 2 ? '(N, H, W, C)' : '(N, L, C)'}), got [${shape.join(', ')}]`,
-      );
-    const S = shape.slice(0, -1);
-    return { S, C: shape[shape.length - 1], g: geometry(S, filter, ones, padding, `Conv.${where}`) };
+    const { S, C } = splitConvInput(name, filter.length, shape, where);
+    return { S, C, g: geom(S, `${name}.${where}`) };
   };
   /** Forward scale of W and b for C input channels. */
   const scales = (C: number): [number, number] =>
@@ -107,7 +189,7 @@ export function Conv(opts: ConvOptions): ConvLayer {
     const want = [...filter, C, channels];
     if (!W || W.shape.length !== want.length || W.shape.some((s, i) => s !== want[i]))
       throw new NtkInputError(
-        `Conv: params.W must have shape [${want.join(', ')}], got ${W ? `[${W.shape.join(', ')}]` : 'none'}`,
+        `${name}: params.W must have shape [${want.join(', ')}], got ${W ? `[${W.shape.join(', ')}]` : 'none'}`,
       );
     return W;
   };
@@ -116,7 +198,7 @@ export function Conv(opts: ConvOptions): ConvLayer {
     const b = (params as { b?: Tensor }).b;
     if (!b || b.data.length !== channels)
       throw new NtkInputError(
-        `Conv: params.b must have shape [${channels}], got ${b ? `[${b.shape.join(', ')}]` : 'none'}`,
+        `${name}: params.b must have shape [${channels}], got ${b ? `[${b.shape.join(', ')}]` : 'none'}`,
       );
     return b;
   };
@@ -148,18 +230,20 @@ export function Conv(opts: ConvOptions): ConvLayer {
   };
 
   const layer: ConvLayer = {
-    type: 'Conv',
+    type: name,
     config,
     children: [],
     channels,
     filter,
+    strides,
+    dilation,
     padding,
     outShape(inShape: Flow<readonly number[]>): number[] {
-      const { g } = split_(singleShape(inShape, 'Conv'), 'outShape');
+      const { g } = split_(singleShape(inShape, name), 'outShape');
       return [...g.outSpatial, channels];
     },
     init(key: Key, inShape: Flow<readonly number[]>): Params {
-      const { C } = split_(singleShape(inShape, 'Conv'), 'init');
+      const { C } = split_(singleShape(inShape, name), 'init');
       const [kW, kb] = split(key, 2);
       const W = normal(kW, size * C * channels);
       if (!isNtk) for (let i = 0; i < W.length; i++) W[i] *= W_std / Math.sqrt(C * size);
@@ -172,7 +256,7 @@ export function Conv(opts: ConvOptions): ConvLayer {
       return params;
     },
     forward(params: Params, xf: Flow<Tensor>) {
-      const x = single(xf, 'Conv');
+      const x = single(xf, name);
       const { C, g } = split_(x.shape.slice(1), 'forward');
       const N = x.shape[0];
       const patches = im2col(g, x.data, N, C);
@@ -183,12 +267,12 @@ export function Conv(opts: ConvOptions): ConvLayer {
     },
     backward(params: Params, cache: Cache, gyf: Flow<Tensor>, tap?: BackwardTap) {
       const { x, g, C, patches } = cache as ConvCache;
-      const gy = single(gyf, 'Conv.backward');
+      const gy = single(gyf, `${name}.backward`);
       const N = x.shape[0];
       const rows = N * g.pOut;
       if (gy.data.length !== rows * channels)
         throw new NtkInputError(
-          `Conv.backward: cotangent has ${gy.data.length} entries, expected ${rows * channels}`,
+          `${name}.backward: cotangent has ${gy.data.length} entries, expected ${rows * channels}`,
         );
       const [cw, cb] = scales(C);
       const W = getW(params, C);
@@ -218,7 +302,7 @@ export function Conv(opts: ConvOptions): ConvLayer {
         for (let i = 0; i < ty.length; i++) ty[i] += t[i];
       }
       if (txf !== null) {
-        const tx = single(txf, 'Conv.jvp');
+        const tx = single(txf, `${name}.jvp`);
         const t = affine(im2col(g, tx.data, N, C), rows, C, getW(params, C), null, cw, cb);
         for (let i = 0; i < ty.length; i++) ty[i] += t[i];
       }
@@ -232,11 +316,11 @@ export function Conv(opts: ConvOptions): ConvLayer {
       const rowLen = K * channels + (hasBias ? channels : 0);
       if (out.length !== N * rowLen)
         throw new NtkInputError(
-          `Conv.perExampleGrads: out has length ${out.length}, expected N·P_layer = ${N}·${rowLen}`,
+          `${name}.perExampleGrads: out has length ${out.length}, expected N·P_layer = ${N}·${rowLen}`,
         );
       if (gy.data.length !== N * g.pOut * channels)
         throw new NtkInputError(
-          `Conv.perExampleGrads: gy has ${gy.data.length} entries, expected ${N * g.pOut * channels}`,
+          `${name}.perExampleGrads: gy has ${gy.data.length} entries, expected ${N * g.pOut * channels}`,
         );
       const patches = im2col(g, x.data, N, C);
       for (let n = 0; n < N; n++) {
@@ -258,9 +342,9 @@ export function Conv(opts: ConvOptions): ConvLayer {
       }
     },
     kernel(kf: Flow<Kernel>): Kernel {
-      const k = oneKernel(kf, 'Conv');
-      requireSpatial(k, 'Conv');
-      const g = geometry(k.spatial, filter, ones, padding, 'Conv');
+      const k = oneKernel(kf, name);
+      requireSpatial(k, name);
+      const g = geom(k.spatial, name);
       const C = k.channels;
       const Pin = g.pIn;
       const Q = g.pOut;

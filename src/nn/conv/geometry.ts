@@ -1,11 +1,12 @@
 import { NtkInputError } from '../../errors.js';
 /**
  * Spatial geometry of stride-s windows over 1-D or 2-D inputs (neural-tangents / XLA conventions):
- * for an axis of size n, window f and stride s,
- *  - 'VALID':    m = ⌊(n − f)/s⌋ + 1 outputs, no padding;
- *  - 'SAME':     m = ⌈n/s⌉, zero padding of total t = max((m − 1)·s + f − n, 0), ⌊t/2⌋ before;
+ * for an axis of size n, window f, stride s and dilation d (effective window f_d = (f − 1)·d + 1),
+ *  - 'VALID':    m = ⌊(n − f_d)/s⌋ + 1 outputs, no padding;
+ *  - 'SAME':     m = ⌈n/s⌉, zero padding of total t = max((m − 1)·s + f_d − n, 0), ⌊t/2⌋ before, the extra one
+ *                after (XLA's `padtype_to_pads`);
  *  - 'CIRCULAR': as 'SAME' but the padding wraps around (periodic boundary).
- * Output position o and window offset a read input position o·s + a − before (−1 = a zero of the padding).
+ * Output position o and window offset a read input position o·s + a·d − before (−1 = a zero of the padding).
  * A 1-D layer is the 2-D one with a height-1 axis and a height-1 window, so every layer has one code path.
  */
 export type Padding = 'SAME' | 'VALID' | 'CIRCULAR';
@@ -15,30 +16,39 @@ export const PADDINGS: readonly Padding[] = ['SAME', 'VALID', 'CIRCULAR'];
 /** One axis: the input index read at (output o, offset a), −1 for a padding zero; row-major [m, f]. */
 export interface AxisMap {
   readonly n: number;
+  /** Step of the input index between consecutive outputs at one offset (the window sums' runs follow it). */
   readonly stride: number;
   readonly m: number;
   readonly f: number;
   readonly src: Int32Array;
 }
 
-export function axisMap(n: number, f: number, stride: number, padding: Padding, where: string): AxisMap {
+export function axisMap(
+  n: number,
+  f: number,
+  stride: number,
+  padding: Padding,
+  where: string,
+  dilation = 1,
+): AxisMap {
+  const fd = (f - 1) * dilation + 1;
   let m: number;
   let before: number;
   if (padding === 'VALID') {
-    if (f > n)
+    if (fd > n)
       throw new NtkInputError(
-        `${where}: window ${f} is larger than the input size ${n} along an axis with padding 'VALID'`,
+        `${where}: window ${fd}${dilation > 1 ? ` (filter ${f} at dilation ${dilation})` : ''} is larger than the input size ${n} along an axis with padding 'VALID'`,
       );
-    m = Math.floor((n - f) / stride) + 1;
+    m = Math.floor((n - fd) / stride) + 1;
     before = 0;
   } else {
     m = Math.ceil(n / stride);
-    before = Math.floor(Math.max((m - 1) * stride + f - n, 0) / 2);
+    before = Math.floor(Math.max((m - 1) * stride + fd - n, 0) / 2);
   }
   const src = new Int32Array(m * f);
   for (let o = 0; o < m; o++)
     for (let a = 0; a < f; a++) {
-      let i = o * stride + a - before;
+      let i = o * stride + a * dilation - before;
       if (padding === 'CIRCULAR') i = ((i % n) + n) % n;
       else if (i < 0 || i >= n) i = -1;
       src[o * f + a] = i;
@@ -66,6 +76,59 @@ export function geometry(
   strides: readonly number[],
   padding: Padding,
   where: string,
+  dilation?: readonly number[],
+): Geometry {
+  const d = dilation ?? window.map(() => 1);
+  return geometryOf(spatial, window, where, (n, f, i) => axisMap(n, f, strides[i], padding, where, d[i]));
+}
+
+/**
+ * The geometry of a transposed convolution (`lax.conv_transpose` with `transpose_kernel=False`, as
+ * neural-tangents' `stax.ConvTranspose`): the input is dilated by the stride s (s − 1 zeros between entries),
+ * padded with (p_a, p_b) and convolved with stride 1, where for filter f (XLA's `_conv_transpose_padding`)
+ *  - 'SAME':  m = n·s, p_a = f − 1 if s > f − 1 else ⌈(f + s − 2)/2⌉;
+ *  - 'VALID': m = n·s + max(f − s, 0), p_a = f − 1;
+ * so output o at offset a reads input (o + a − p_a)/s when that is an integer in [0, n) (else a zero).
+ * 'CIRCULAR' (neural-tangents): the 'VALID' output folded periodically onto the m = n·s positions of 'SAME',
+ * with the crop c = ⌊max(f − s, 0)/2⌋ in front: output o at offset a reads input ((o + c + a − (f − 1))/s) mod n
+ * when o + c + a − (f − 1) is a multiple of s.
+ */
+export function transposeGeometry(
+  spatial: readonly number[],
+  window: readonly number[],
+  strides: readonly number[],
+  padding: Padding,
+  where: string,
+): Geometry {
+  return geometryOf(spatial, window, where, (n, f, i) => transposeAxisMap(n, f, strides[i], padding));
+}
+
+/** One axis of a transposed convolution (see transposeGeometry). */
+export function transposeAxisMap(n: number, f: number, s: number, padding: Padding): AxisMap {
+  const m = padding === 'VALID' ? n * s + Math.max(f - s, 0) : n * s;
+  let shift: number;
+  if (padding === 'SAME') shift = s > f - 1 ? f - 1 : Math.ceil((f + s - 2) / 2);
+  else if (padding === 'VALID') shift = f - 1;
+  else shift = f - 1 - Math.floor(Math.max(f - s, 0) / 2);
+  const src = new Int32Array(m * f);
+  for (let o = 0; o < m; o++)
+    for (let a = 0; a < f; a++) {
+      const t = o + a - shift;
+      let i = -1;
+      if (padding === 'CIRCULAR') {
+        if (((t % s) + s) % s === 0) i = (((t / s) % n) + n) % n;
+      } else if (t >= 0 && t % s === 0 && t / s < n) i = t / s;
+      src[o * f + a] = i;
+    }
+  // consecutive outputs at one offset step the input index by 1 only at stride 1 (else every other is a zero)
+  return { n, stride: 1, m, f, src };
+}
+
+function geometryOf(
+  spatial: readonly number[],
+  window: readonly number[],
+  where: string,
+  axis: (n: number, f: number, i: number) => AxisMap,
 ): Geometry {
   if (spatial.length !== window.length) {
     throw new NtkInputError(
@@ -77,9 +140,9 @@ export function geometry(
   const two = (v: readonly number[]): [number, number] => (rank === 1 ? [1, v[0]] : [v[0], v[1]]);
   const [H, W] = two(spatial);
   const [fh, fw] = two(window);
-  const [sh, sw] = two(strides);
-  const h = axisMap(H, fh, sh, padding, where);
-  const w = axisMap(W, fw, sw, padding, where);
+  // the height-1 axis of a 1-D layer is the identity map
+  const h = rank === 1 ? axisMap(1, 1, 1, 'VALID', where) : axis(H, fh, 0);
+  const w = axis(W, fw, rank - 1);
   return {
     rank,
     h,

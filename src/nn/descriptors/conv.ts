@@ -3,7 +3,7 @@ import { PADDINGS, type Padding } from '../conv/geometry.js';
 import { layerType, NO_REQUIREMENTS } from '../descriptor.js';
 import { nonNegative, parameterization } from './schemaParts.js';
 
-/** Conv (src/nn/conv/conv.ts): {"type": "Conv", "channels": 256, "filter": [3, 3], "padding": "SAME"}. */
+/** Conv (src/nn/conv/conv.ts): {"type": "Conv", "channels": 256, "filter": [3, 3], "strides": [2, 2], "dilation": [1, 1], "padding": "SAME"}. */
 export const convType = layerType({
   type: 'Conv',
   neuralTangents: 'stax.Conv',
@@ -12,6 +12,8 @@ export const convType = layerType({
       type: z.literal('Conv'),
       channels: z.number().int().positive(),
       filter: z.array(z.number().int().positive()).min(1).max(2),
+      strides: z.array(z.number().int().positive()).min(1).max(2).optional(),
+      dilation: z.array(z.number().int().positive()).min(1).max(2).optional(),
       padding: z.enum(PADDINGS as [Padding, ...Padding[]]).optional(),
       W_std: nonNegative(z).optional(),
       b_std: nonNegative(z).nullable().optional(),
@@ -21,6 +23,8 @@ export const convType = layerType({
     Conv({
       channels: c.channels,
       filter: c.filter,
+      strides: c.strides,
+      dilation: c.dilation,
       padding: c.padding,
       W_std: c.W_std,
       b_std: c.b_std,
