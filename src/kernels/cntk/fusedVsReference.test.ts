@@ -128,3 +128,21 @@ test('fused CNTK: 2 threads = 1 thread bit for bit (tiles of image pairs on a wo
     assert.deepEqual(two.var2, one.var2);
   }
 });
+
+test('strided or dilated Convs and CIRCULAR padding take the record-level path', () => {
+  const x = images(7, [2, 6, 6, 1]);
+  for (const conv of [
+    Conv({ channels: 1, filter: [3, 3], strides: [2, 1] }),
+    Conv({ channels: 1, filter: [3, 3], dilation: [1, 2] }),
+    Conv({ channels: 1, filter: [3, 3], padding: 'CIRCULAR' }),
+  ]) {
+    const r = spatialKernelFn(serial(conv, Relu(), GlobalAvgPool()), x, x, true, {
+      wantNtk: true,
+      maxTile: 4,
+    });
+    assert.equal(r.path, 'reference');
+  }
+  const ones = Conv({ channels: 1, filter: [3, 3], strides: [1, 1], dilation: [1, 1] });
+  const r = spatialKernelFn(serial(ones, Relu(), GlobalAvgPool()), x, x, true, { wantNtk: true, maxTile: 4 });
+  assert.equal(r.path, 'fused');
+});
