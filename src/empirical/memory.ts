@@ -1,6 +1,6 @@
 import { NtkInputError } from '../errors.js';
 /**
- * Memory accounting for the empirical NTK (memory bounded and planned up front, DESIGN.md §7): every path estimates its peak
+ * Memory accounting for the empirical NTK (memory bounded and planned up front, docs/conventions.md §4): every path estimates its peak
  * memory before it allocates, and a request above the limit is refused with an error that says what
  * would fit instead of crashing the process.
  */
