@@ -1,5 +1,5 @@
 import { NtkInputError } from '../../errors.js';
-import { parseBytes } from '../../empirical/memory.js';
+import { parseBytes } from '../../memoryLimit.js';
 import { readNpy } from '../../io/npyFile.js';
 import { kernelFn } from '../../kernels/kernelFn.js';
 import type { Model } from '../../nn/model.js';
