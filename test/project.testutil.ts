@@ -128,5 +128,13 @@ export function writeFixtures(dir: string): void {
   npy(join(dir, 'a.npy'), x);
   npy(join(dir, 'x.npy'), x);
   npy(join(dir, 'y.npy'), new Matrix(3, 1, normal(PRNGKey(1), 3)));
+  npy(
+    join(dir, 'onehot.npy'),
+    Matrix.fromRows([
+      [1, 0],
+      [0, 1],
+      [1, 0],
+    ]),
+  );
   npy(join(dir, 'images.npy'), { shape: [4, 8, 8, 1], data: normal(PRNGKey(2), 4 * 64) });
 }

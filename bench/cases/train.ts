@@ -107,7 +107,14 @@ function runChild(mode: string, args: string[], backend: string): { stdout: stri
   return { stdout: r.stdout, seconds };
 }
 
+/** Parts: `train:lab` (the lab size on wasm), `train:eig` (top-k NTK eigenpairs), `train:steps` (vs PyTorch). */
 async function run(ctx: BenchContext): Promise<void> {
+  if (ctx.wants('lab')) labSize(ctx);
+  if (ctx.wants('eig')) eigenpairs(ctx);
+  if (ctx.wants('steps')) steps(ctx);
+}
+
+function labSize(ctx: BenchContext): void {
   const lab = `N=${LAB.n} width=${LAB.width} depth=${LAB.depth} steps=${LAB.steps}`;
   const l = runChild('--child', [LAB.n, LAB.width, LAB.depth, LAB.steps].map(String), 'wasm');
   const labRate = stepsPerSecond(l.stdout);
@@ -119,7 +126,9 @@ async function run(ctx: BenchContext): Promise<void> {
     rate: labRate ? { value: labRate, unit: 'steps/s' } : undefined,
   });
   ctx.accept('lab size on wasm: steps/s (≥ 30 in the browser)', labRate, { min: 40 });
+}
 
+function eigenpairs(ctx: BenchContext): void {
   const eigSize = `N=${N} width=${WIDTH} depth=${DEPTH} k=${EIG_K}`;
   const e = runChild('--eig', [N, WIDTH, DEPTH, EIG_K].map(String), 'blas');
   const m = /: ([\d.]+) s/.exec(e.stdout);
@@ -130,7 +139,9 @@ async function run(ctx: BenchContext): Promise<void> {
     seconds: m ? Number(m[1]) : null,
     note: 'blas',
   });
+}
 
+function steps(ctx: BenchContext): void {
   const size = `N=${N} width=${WIDTH} depth=${DEPTH} steps=${STEPS}`;
   const args = [String(N), String(WIDTH), String(DEPTH), String(STEPS)];
   const r = runChild('--child', args, 'blas');

@@ -1,5 +1,5 @@
 /**
- * Signals of the `ntk` commands (DESIGN.md §7): SIGINT, SIGTERM and SIGHUP are handled alike.
+ * Signals of the `ntk` commands (docs/conventions.md §4): SIGINT, SIGTERM and SIGHUP are handled alike.
  * A long command that can stop at a checkpoint registers `onStopSignal`: the first signal asks it to stop
  * (it then writes what was computed), a second one exits at once. While outputs are written,
  * `deferSignals` makes a signal wait for the (synchronous) write to finish, then exit — so a signal never

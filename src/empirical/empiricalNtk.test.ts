@@ -13,7 +13,7 @@ import type { Layer, Parameterization } from '../nn/types.js';
 import { PRNGKey, split, normal } from '../random/index.js';
 import { empiricalNtk, planEmpiricalNtk, type EmpiricalImplementation } from './empiricalNtk.js';
 import { ntkOperator } from './ntkOperator.js';
-import { parseBytes } from './memory.js';
+import { parseBytes } from '../memoryLimit.js';
 import {
   naiveABt,
   refJacobian,

@@ -5,15 +5,8 @@ import type { Layer, Params, Tensor } from '../nn/types.js';
 import { computeBlock, makePlan } from './blocks.js';
 import { asBatch, collectFeatures, batchRows, type Features } from './features.js';
 import { Linearization } from './linearization.js';
-import {
-  estimateNtvp,
-  estimateTiled,
-  flopsTiled,
-  formatBytes,
-  memoryLimit,
-  type MemoryEstimate,
-  type NtkProblem,
-} from './memory.js';
+import { estimateNtvp, estimateTiled, flopsTiled, type MemoryEstimate, type NtkProblem } from './memory.js';
+import { formatBytes, memoryLimit } from '../memoryLimit.js';
 import { ntvpKernel } from './ntvp.js';
 import { outerProductRule, type OuterProductRule } from './outerProductRule.js';
 import { paramLeaves, type ParamLeaf } from './paramLeaves.js';

@@ -25,7 +25,7 @@ export {
   mseHessianOperator,
 } from './paramSpace.js';
 export type { HvpOptions } from './paramSpace.js';
-export { DEFAULT_MEMORY_LIMIT_BYTES, memoryLimit, parseBytes } from './memory.js';
+export { DEFAULT_MEMORY_LIMIT_BYTES, memoryLimit, parseBytes } from '../memoryLimit.js';
 export type { MemoryEstimate } from './memory.js';
 export { paramLeaves } from './paramLeaves.js';
 export type { ParamLeaf } from './paramLeaves.js';

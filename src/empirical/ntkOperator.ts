@@ -2,7 +2,7 @@ import { NtkInputError } from '../errors.js';
 import type { Matrix } from '../linalg/matrix.js';
 import type { Layer, Params, Tensor } from '../nn/types.js';
 import { asBatch, batchRows, collectFeatures } from './features.js';
-import { formatBytes, memoryLimit } from './memory.js';
+import { formatBytes, memoryLimit } from '../memoryLimit.js';
 import { Linearization } from './linearization.js';
 import { ntkOperatorOf, type NtkOperator } from './ntvp.js';
 import { outerProductRule, type OuterProductRule } from './outerProductRule.js';

@@ -1,7 +1,7 @@
 import type { ParamLeaf } from './paramLeaves.js';
 
 /**
- * The structured form of a Dense layer's per-example gradient. For y = c_W·x·W + c_b·b (DESIGN.md §3:
+ * The structured form of a Dense layer's per-example gradient. For y = c_W·x·W + c_b·b (docs/conventions.md §1:
  * 'ntk' has c_W = W_std/√n_in, c_b = b_std; 'standard' has c_W = c_b = 1),
  *   ∂⟨gy, y⟩/∂W = c_W·x ⊗ gy,   ∂⟨gy, y⟩/∂b = c_b·gy,
  * so the leaf's NTK contribution between examples n and m is (backup slides of seed 004)

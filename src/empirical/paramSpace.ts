@@ -13,7 +13,7 @@ import { paramLeaves, totalParams } from './paramLeaves.js';
  * The parameter-space view of a finite network (seed 003, Yarotsky: "NTK = JJᵀ vs Hessian ≈ JᵀJ near a
  * minimum"). J = ∂f(x)/∂θ is N·O × P with rows ordered (n, o) and columns in `flattenParams` order.
  * The empirical NTK (full) is J Jᵀ; the Gauss–Newton matrix of the MSE loss L = (1/2N)·Σ‖f(x_n) − y_n‖²
- * (DESIGN.md §3) is Jᵀ J / N, and ∇²L = Jᵀ J / N + (1/N)·Σ_{n,o} r_{n,o}·∇²f_o(x_n), r = f − y.
+ * (docs/conventions.md §1) is Jᵀ J / N, and ∇²L = Jᵀ J / N + (1/N)·Σ_{n,o} r_{n,o}·∇²f_o(x_n), r = f − y.
  */
 
 /** J explicitly (N·O × P): for small P. Built from each layer's per-example gradient rule. */

@@ -6,7 +6,7 @@ import type { Params, Tensor } from '../nn/types.js';
  * Test support (not exported from the package): an independent, loop-by-loop reference of an MLP's
  * per-example Jacobian, written without the layer rules, so tests of the empirical NTK compare against
  * something other than the code under test. The MLP is Dense → φ → Dense → φ → … → Dense with the
- * DESIGN.md §3 conventions: 'ntk': z = (W_std/√n_in)·x·W + b_std·b; 'standard': z = x·W + b.
+ * docs/conventions.md §1 conventions: 'ntk': z = (W_std/√n_in)·x·W + b_std·b; 'standard': z = x·W + b.
  */
 export interface RefDense {
   W: Float64Array; // n_in × n_out

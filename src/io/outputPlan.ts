@@ -32,7 +32,7 @@ function writableFolder(flag: string, dir: string): void {
 }
 
 /**
- * Check every output of a command before any computation (DESIGN.md §7): missing parent folders are
+ * Check every output of a command before any computation (docs/conventions.md §4): missing parent folders are
  * created; an output that is a FIFO, device, folder (for a file output) or read-only file is refused; an
  * output that resolves (through symlinks) to one of the command's inputs, or to another output, is
  * refused. Errors name the flags and paths.

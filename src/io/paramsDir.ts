@@ -3,7 +3,7 @@
  * every parameterized leaf layer, in network order (depth-first), is numbered per layer type, and each
  * of its tensors goes to DIR/{type}{i}.{name}.npy — for Dense layers DIR/dense{i}.W.npy (shape in×out)
  * and DIR/dense{i}.b.npy (shape out). Values are the trainable parameters as stored in Params: for the
- * 'ntk' parameterization the raw N(0,1) draws before the W_std/√n_in scaling (DESIGN.md §3).
+ * 'ntk' parameterization the raw N(0,1) draws before the W_std/√n_in scaling (docs/conventions.md §1).
  * Node only.
  */
 import { mkdirSync, readdirSync, rmSync, statSync, existsSync } from 'node:fs';

@@ -36,7 +36,7 @@ function previousSidecars(out: string): string[] {
 }
 
 /**
- * Write a result as a consistent set (DESIGN.md §7): a JSON manifest at `out` and its arrays beside it as
+ * Write a result as a consistent set (docs/conventions.md §4): a JSON manifest at `out` and its arrays beside it as
  * `<base>.<suffix>.npy`. The manifest text — built by `manifest(runId, records)`, holding the run id, the
  * sidecar names (`sidecars`) and their SHA-256 — is made first, so a refused result writes nothing. Then, on
  * disk: the old manifest is replaced by a placeholder naming the new run (a kill never leaves the previous

@@ -227,7 +227,7 @@ const INV_2PI = 1 / (2 * Math.PI);
  * The per-entry interpreter: each entry of the block goes through all layers with Σ and Θ in registers,
  * reading the per-layer variances q1[l][i], q2[l][j] (packed per row / tile), in place in the output
  * (Σ⁰ there on entry); with `mirror` the transposed entry is written too.
- * Dense (DESIGN.md §3): Σ' = W²Σ + b², Θ' = Σ' + W²Θ ('ntk') or n_in·Σ + [bias] + W²Θ ('standard');
+ * Dense (docs/conventions.md §1): Σ' = W²Σ + b², Θ' = Σ' + W²Θ ('ntk') or n_in·Σ + [bias] + W²Θ ('standard');
  * activation: (Σ', Σ̇) = dual(Σ, q1, q2), Θ' = Σ̇·Θ — the same maps as the layers' record-level kernels.
  * Relu, ABRelu and Erf are written out here with the same floating-point operations, in the same order,
  * as their `dual` functions (src/nn/activations/abRelu.ts, erf.ts; checked bit for bit by fusedDuals.test.ts):

@@ -18,7 +18,7 @@ import type { Layer, Tensor } from '../nn/types.js';
 import { kernelFn } from './kernelFn.js';
 
 /**
- * Identical inputs give bit-identical kernel entries (DESIGN.md §7): when rows i and j of x are equal,
+ * Identical inputs give bit-identical kernel entries (docs/conventions.md §4): when rows i and j of x are equal,
  * K[i, j] = K[i, i] exactly, on every path; and K(x1, x2)[i, j] = K(x1, x1)[i, i] when x2's row j is x1's row i.
  * (Before, the off-diagonal Σ⁰ came from the GEMM and the diagonal from a separate sum, so ρ = Σ/√(q·q) fell
  * just short of 1 and arccos, steep at 1, turned the last-bit difference into a relative 1e-9.)

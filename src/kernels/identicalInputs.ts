@@ -1,5 +1,5 @@
 /**
- * Identical inputs give bit-identical kernel entries (DESIGN.md §7). Σ⁰ off the diagonal comes from the GEMM and
+ * Identical inputs give bit-identical kernel entries (docs/conventions.md §4). Σ⁰ off the diagonal comes from the GEMM and
  * var⁰ = Σ⁰(x, x) from a separate sum, which round differently; for two equal inputs x = x' the correlation
  * ρ = Σ⁰/√(var⁰·var⁰) then falls one ulp short of 1, and arccos (steep at 1: arccos(1 − ε) ≈ √(2ε)) turns that
  * into a relative 1e-9 in a ReLU kernel. Writing var⁰ at every pair of equal inputs makes such a pair take the

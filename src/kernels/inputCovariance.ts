@@ -3,7 +3,7 @@ import { Matrix } from '../linalg/matrix.js';
 import { pinIdenticalInputs } from './identicalInputs.js';
 
 /**
- * The input covariance Σ⁰(x, x') = ⟨x, x'⟩/d and variance var⁰(x) = ‖x‖²/d (DESIGN.md §3) in scaled form:
+ * The input covariance Σ⁰(x, x') = ⟨x, x'⟩/d and variance var⁰(x) = ‖x‖²/d (docs/conventions.md §1) in scaled form:
  * when an entry is large enough for the sums of products to overflow (|x| > 2^400), the inputs are divided
  * by a power of two c ≥ max|x| first and the sums multiplied back by c twice — exact scalings, so the result
  * is the true value whenever it is representable (|x| ≈ 1e150 with d = 1000: Σ⁰ ≈ 1e300). Below the threshold

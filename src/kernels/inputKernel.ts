@@ -6,7 +6,7 @@ import type { Kernel, Tensor } from '../nn/types.js';
 import { inputCovariance, inputScale, inputVariances } from './inputCovariance.js';
 
 /**
- * The kernel record of the network input (DESIGN.md §3; neural-tangents `kernel_fn` on raw inputs):
+ * The kernel record of the network input (docs/conventions.md §1; neural-tangents `kernel_fn` on raw inputs):
  * Σ⁰(x, x') = ⟨x, x'⟩/C over the C features (last axis), Θ⁰ = 0, var = ‖x‖²/C; not Gaussian, so a
  * nonlinearity applied directly to the input is an error. Inputs of shape [N, ...S, C] (spatial S, e.g. images
  * [N, H, W, C]) give Σ⁰ per position pair: [n1, n2, ...S] (diagonalSpatial) or [n1, n2, ...S, ...S].

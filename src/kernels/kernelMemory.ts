@@ -1,4 +1,4 @@
-import { formatBytes, memoryLimit } from '../empirical/memory.js';
+import { formatBytes, memoryLimit } from '../memoryLimit.js';
 import { NtkMemoryError } from '../errors.js';
 
 /**

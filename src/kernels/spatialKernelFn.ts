@@ -1,6 +1,7 @@
 import { Matrix } from '../linalg/matrix.js';
 import type { Layer, Tensor } from '../nn/types.js';
 import { planSpatialKernelMemory } from './kernelMemory.js';
+import { cntkKernelFn, fusedCntkProgram } from './cntk/cntkKernelFn.js';
 import { planSpatial, runSpatialTask, entriesPerPairOf, type SpatialPatterns } from './spatialTiles.js';
 import {
   availableCores,
@@ -31,6 +32,11 @@ export interface SpatialKernelFnOptions {
   readonly onProgress?: (done: number, total: number) => void;
   /** Graph inputs: the adjacencies [N, V, V] of x1 and x2 (Aggregate), sliced by rows with the inputs; one thread. */
   readonly patterns?: SpatialPatterns | null;
+  /**
+   * 'fused' (default): chains of stride-1 Conv / Dense / activations ending in GlobalAvgPool or Flatten go through
+   * the fused displacement-wise recursion (src/kernels/cntk/); 'reference': always the record-level kernel maps.
+   */
+  readonly path?: 'fused' | 'reference';
 }
 
 export interface SpatialKernelFnOut {
@@ -42,6 +48,8 @@ export interface SpatialKernelFnOut {
   tile: number;
   entriesPerPair: number;
   threads: number;
+  /** Which computation ran: the fused CNTK recursion or the record-level kernel maps. */
+  path: 'fused' | 'reference';
 }
 
 export const DEFAULT_SPATIAL_BUDGET = 32 * 2 ** 20;
@@ -60,6 +68,26 @@ export function spatialKernelFn(
   const spatial = t1.shape.slice(1, -1);
   const budget = o.budgetBytes ?? DEFAULT_SPATIAL_BUDGET;
   if (!(budget > 0)) throw new RangeError(`kernelFn: budgetBytes must be positive, got ${budget}`);
+  // graph networks (patterns) have no fused program: Aggregate is a record-level map
+  if (o.path !== 'reference' && !o.patterns) {
+    const p = fusedCntkProgram(net, t1, t2);
+    const forcedDiagonal = o.diagonalSpatial === true && typeof p !== 'string' && p.readout === 'gap';
+    if (typeof p !== 'string' && !forcedDiagonal) {
+      const r = cntkKernelFn(net, p, t1, t2, symmetric, o);
+      checkNotNaN(r.nngp, r.ntk, r.var1, r.var2);
+      return {
+        nngp: new Matrix(n1, n2, r.nngp),
+        ntk: r.ntk === null ? null : new Matrix(n1, n2, r.ntk),
+        var1: r.var1,
+        var2: r.var2,
+        tile: r.tile,
+        entriesPerPair: entriesPerPairOf(spatial, p.readout === 'flatten'),
+        threads: r.threads,
+        path: 'fused',
+      };
+    }
+    if (typeof p === 'string') noteSlowerPath(`kernelFn takes the record-level CNTK path: ${p}`);
+  }
   const plan = planSpatial(net, spatial, n1, n2, symmetric, o.wantNtk, o.diagonalSpatial, o.maxTile, budget);
   const E = entriesPerPairOf(spatial, plan.diagonalSpatial);
   const total = plan.tasks.length / 2;
@@ -117,6 +145,26 @@ export function spatialKernelFn(
       o.onProgress?.(t + 1, total);
     }
   }
+  checkNotNaN(nngp, ntk, var1, var2);
+  return {
+    nngp: new Matrix(n1, n2, nngp),
+    ntk: ntk === null ? null : new Matrix(n1, n2, ntk),
+    var1,
+    var2,
+    tile: plan.tile,
+    entriesPerPair: E,
+    threads,
+    path: 'reference',
+  };
+}
+
+/** A NaN never reaches a result (a layer got an undefined variance). */
+function checkNotNaN(
+  nngp: Float64Array,
+  ntk: Float64Array | null,
+  var1: Float64Array,
+  var2: Float64Array,
+): void {
   for (const [name, a] of [
     ['nngp', nngp],
     ['ntk', ntk],
@@ -128,13 +176,4 @@ export function spatialKernelFn(
         `kernelFn: the ${name} of a spatial network came out NaN (a layer got an undefined variance); please report the architecture`,
       );
   }
-  return {
-    nngp: new Matrix(n1, n2, nngp),
-    ntk: ntk === null ? null : new Matrix(n1, n2, ntk),
-    var1,
-    var2,
-    tile: plan.tile,
-    entriesPerPair: E,
-    threads,
-  };
 }

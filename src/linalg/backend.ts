@@ -1,7 +1,7 @@
 import type { Matrix } from './matrix.js';
 
 /**
- * The narrow compute interface that both backends implement (DESIGN.md §4): BLAS level 2/3 and the
+ * The narrow compute interface that both backends implement (docs/conventions.md §2): BLAS level 2/3 and the
  * LAPACK routines ntk-lab needs, on contiguous row-major float64 matrices. Arguments are assumed
  * valid here: shape, symmetry and finiteness checks live in the public functions of `linalg/`.
  */

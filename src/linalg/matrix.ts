@@ -1,5 +1,5 @@
 /**
- * Dense float64 matrix, row-major (DESIGN.md §3: inputs are N×d, batch first).
+ * Dense float64 matrix, row-major (docs/conventions.md §1: inputs are N×d, batch first).
  * A Matrix owns or views a contiguous Float64Array of rows·cols entries; `rowBlock` returns a
  * view that shares memory, so tiles of a large kernel cost nothing to take.
  */

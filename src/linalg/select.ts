@@ -5,7 +5,7 @@ import { tsBackend } from './ts/index.js';
 import { createWasmBackend } from './wasm/index.js';
 
 /**
- * Backend selection (DESIGN.md §4). `NTK_BACKEND=ts|wasm|blas` forces one; otherwise the first that
+ * Backend selection (docs/conventions.md §2). `NTK_BACKEND=ts|wasm|blas` forces one; otherwise the first that
  * loads of: the native OpenBLAS/LAPACKE backend (Node with the libraries), the WebAssembly SIMD backend
  * (any engine with wasm SIMD), pure TypeScript. The choice is made once, on first use, and announced in
  * one line on stderr (silence it with NTK_QUIET=1). `NTK_WASM_THREADS` sets the wasm backend's threads

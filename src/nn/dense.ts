@@ -11,7 +11,7 @@ import type { BackwardTap, Cache, Flow, Kernel, Layer, Params, Parameterization,
 
 /**
  * Dense (fully connected) layer acting on the last (feature) axis, neural-tangents `stax.Dense`
- * (DESIGN.md §3; Jacot et al. 2018 eq. 1; Lee et al. 2019 eq. 1):
+ * (docs/conventions.md §1; Jacot et al. 2018 eq. 1; Lee et al. 2019 eq. 1):
  *  - 'ntk':      y = (W_std/√n_in)·x·W + b_std·b,  W ~ N(0, 1) [n_in, n_out], b ~ N(0, 1) [n_out];
  *  - 'standard': y = x·W + b with W ~ N(0, W_std²/n_in), b ~ N(0, b_std²) stored as the trainable values.
  * `b_std: null` = no bias (no `b` tensor).

@@ -20,7 +20,7 @@ export { Erf } from './activations/erf.js';
 export { Gelu } from './activations/gelu.js';
 export { Sin, Cos, Rbf } from './activations/sin.js';
 export { Elementwise, NAMED_ELEMENTWISE, type ElementwiseOptions } from './activations/elementwise.js';
-export { activationLayer, type ActivationSpec, type ClosedForm } from './activation.js';
+export { activationLayer, type ActivationLayer, type ActivationSpec, type ClosedForm } from './activation.js';
 export {
   Conv,
   ConvTranspose,

@@ -8,7 +8,7 @@ export function replaceKernel(k: Kernel, changes: Partial<Kernel>): Kernel {
   return { ...k, ...changes };
 }
 
-/** Throw unless the record is Gaussian (right after an affine layer): nonlinearities need it (DESIGN.md §3). */
+/** Throw unless the record is Gaussian (right after an affine layer): nonlinearities need it (docs/conventions.md §1). */
 export function requireGaussian(k: Kernel, where: string): void {
   if (!k.isGaussian) {
     throw new NtkInputError(

@@ -1,7 +1,7 @@
 import type { Key } from '../random/key.js';
 
 /**
- * The layer contract of ntk-lab, stax-style (neural-tangents `stax`, DESIGN.md §6): a layer owns its
+ * The layer contract of ntk-lab, stax-style (neural-tangents `stax`): a layer owns its
  * parameter init, its forward map over a batch, its backward (VJP) and forward-mode (JVP) rules, and
  * its infinite-width kernel map. Combinators (serial, parallel, FanOut, FanInSum, FanInConcat) are
  * layers too. Data that flows between layers is a Tensor, or a list of Tensors between FanOut and FanIn.
@@ -54,7 +54,7 @@ export interface Kernel {
   readonly channels: number;
   /**
    * True when the current values are Gaussian with these covariances — right after an affine layer
-   * (Dense, Conv); false at the input and after a nonlinearity. Nonlinearities require it (DESIGN.md §3)
+   * (Dense, Conv); false at the input and after a nonlinearity. Nonlinearities require it (docs/conventions.md §1)
    * and clear it.
    */
   readonly isGaussian: boolean;

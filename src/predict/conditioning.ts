@@ -2,7 +2,7 @@ import type { Matrix } from '../linalg/matrix.js';
 import { meanDiagonal } from './dense.js';
 
 /**
- * Diagonal regularization and conditioning diagnostics for kernel solves (DESIGN.md §5: NTK matrices
+ * Diagonal regularization and conditioning diagnostics for kernel solves (docs/conventions.md §3: NTK matrices
  * are badly conditioned; users want diagonal regularization and clear warnings).
  */
 

@@ -16,7 +16,7 @@ import {
  * wide or linearized network; Lee et al. 2019, eq. 7), solved by an adaptive Runge–Kutta
  * (Dormand–Prince 5(4), src/special/dormandPrince.ts) — neural-tangents' `predict.gradient_descent`.
  *
- * Conventions (DESIGN.md §3): outputs f ∈ ℝ^{N×O}, loss L(f, y) with L's own normalization ('mse':
+ * Conventions (docs/conventions.md §1): outputs f ∈ ℝ^{N×O}, loss L(f, y) with L's own normalization ('mse':
  * (1/2N)·Σ‖f − y‖²; 'cross-entropy': −(1/N)·Σ y·log softmax f; src/train/loss.ts), step η, s = steps:
  *
  *   gradient flow:  df/ds = −η·K·∂L/∂f,   f_test(s) = f_test,0 − η·K_*X·∫₀ˢ ∂L/∂f dσ,

@@ -27,7 +27,7 @@ import {
 
 /**
  * Closed-form MSE training dynamics in function space, for a constant kernel K (the NTK of a wide or
- * linearized network). Conventions (DESIGN.md §3):
+ * linearized network). Conventions (docs/conventions.md §1):
  *
  *   loss L = (1/2N)·Σₙ‖f(xₙ) − yₙ‖², outputs f ∈ ℝ^{N×O}, kernel K ∈ ℝ^{N×N} (Θ ⊗ I_O);
  *   discrete GD with step η:   f_{s+1} = f_s − (η/N)·K·(f_s − y)                      (Kopitkov & Indelman 2020)

@@ -1,5 +1,5 @@
 /**
- * Seeded, counter-based, splittable randomness (DESIGN.md §3 "Randomness"): Threefry-2x32 keys as
+ * Seeded, counter-based, splittable randomness (docs/conventions.md §1 "Randomness"): Threefry-2x32 keys as
  * in JAX. Same key → same numbers on every backend, engine and machine.
  * @module
  */

@@ -7,7 +7,7 @@ import { preciseLayersFromConfig } from '../nn/registry.js';
 /**
  * Dot-product kernels K(x, x') = Φ(⟨x, x'⟩/d) of networks (Yang & Salman 2019, §2). For a fully-connected network
  * and inputs of equal norm the infinite-width kernel depends on the inputs only through
- * t = ⟨x, x'⟩/d (DESIGN.md §3: Σ⁰ = ⟨x, x'⟩/d), so Φ is read off the kernel map WITHOUT inputs: a
+ * t = ⟨x, x'⟩/d (docs/conventions.md §1: Σ⁰ = ⟨x, x'⟩/d), so Φ is read off the kernel map WITHOUT inputs: a
  * record with var1 = var2 = r² (the common ‖x‖²/d; r² = 1 for ‖x‖² = d, the convention of every
  * spectrum here) and nngp = the requested t·r² is pushed through the network.
  */

@@ -4,7 +4,7 @@ import { gaussGegenbauer } from './quadrature.js';
 /**
  * Spectrum of a dot-product kernel K(x, x') = Φ(⟨x, x'⟩/d) on the sphere of radius √d in ℝᵈ
  * (‖x‖² = d, so ⟨x, x'⟩/d is the cosine of the angle — the convention of Yang & Salman 2019 and of
- * DESIGN.md §3's Σ⁰ = ⟨x, x'⟩/d), under the uniform probability measure. By the Funk–Hecke formula the
+ * docs/conventions.md §1's Σ⁰ = ⟨x, x'⟩/d), under the uniform probability measure. By the Funk–Hecke formula the
  * degree-k spherical harmonics are eigenfunctions with
  *
  *   μ_k = E_t[Φ(t)·P_k(t)],   t ~ ν_d,  dν_d ∝ (1 − t²)^{(d−3)/2} dt on [−1, 1],

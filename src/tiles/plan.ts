@@ -10,7 +10,7 @@ import { sha256Dir, sha256File, tileCodeVersion } from './hash.js';
 import { tileGrid, type Tile } from './grid.js';
 
 /**
- * A tile plan (DESIGN.md §8): the manifest `plan.json` of a run folder, naming everything a tile's numbers
+ * A tile plan (docs/conventions.md §5): the manifest `plan.json` of a run folder, naming everything a tile's numbers
  * depend on — the model file and the inputs by content hash, the kernel kind, the method (analytic
  * infinite-width kernelFn, or the empirical NTK of given parameters), the tile grid, the code version and
  * the linear-algebra backend. Every tile is computed against it and refused when any of them changed.

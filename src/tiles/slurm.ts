@@ -10,7 +10,7 @@ import { tileState } from './store.js';
 import { groupTiles } from './taskGroups.js';
 
 /**
- * Slurm job arrays for a tile plan (DESIGN.md §8): ntk-lab writes the batch scripts and calls `sbatch`,
+ * Slurm job arrays for a tile plan (docs/conventions.md §5): ntk-lab writes the batch scripts and calls `sbatch`,
  * Slurm schedules. One array task per pending tile (the task id is the tile index, read by `ntk tiles run`
  * from SLURM_ARRAY_TASK_ID) or, with `tilesPerTask`, per group of tiles balanced by work; and a merge job that starts only when every task succeeded
  * (`--dependency=afterok`, and `--kill-on-invalid-dep=yes` so a failed or cancelled task cancels the merge

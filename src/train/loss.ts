@@ -3,7 +3,7 @@
  * writes ∂L/∂f into `grad` (same layout); the 1/N average makes the gradient scale independent of
  * the batch size.
  *
- *  - 'mse': L = (1/2N)·Σₙ‖fₙ − yₙ‖², ∂L/∂f = (f − y)/N (DESIGN.md §3; seed 000 with l = ½(f − y)²).
+ *  - 'mse': L = (1/2N)·Σₙ‖fₙ − yₙ‖², ∂L/∂f = (f − y)/N (docs/conventions.md §1; seed 000 with l = ½(f − y)²).
  *  - 'cross-entropy': L = −(1/N)·Σₙ Σₒ yₙₒ·log softmax(fₙ)ₒ, ∂L/∂fₙ = (softmax(fₙ)·Σₒyₙₒ − yₙ)/N,
  *    for one-hot or probability targets (log-sum-exp shifted by the row maximum).
  */

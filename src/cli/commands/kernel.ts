@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { NtkInputError } from '../../errors.js';
-import { parseBytes } from '../../empirical/memory.js';
+import { parseBytes } from '../../memoryLimit.js';
 import { readMatrix } from '../../io/npyFile.js';
 import { checkOutputs, type NamedPath } from '../../io/outputPlan.js';
 import { kernelFn, type KernelGet } from '../../kernels/kernelFn.js';

@@ -1,6 +1,6 @@
 import { empiricalNtk, type EmpiricalImplementation } from '../../empirical/empiricalNtk.js';
 import { empiricalNngp } from '../../empirical/empiricalNngp.js';
-import { parseBytes } from '../../empirical/memory.js';
+import { parseBytes } from '../../memoryLimit.js';
 import { readParamsDir } from '../../io/paramsDir.js';
 import { monteCarloKernel } from '../../empirical/monteCarlo.js';
 import { Matrix } from '../../linalg/matrix.js';

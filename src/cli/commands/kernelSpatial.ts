@@ -1,5 +1,5 @@
 import { NtkInputError } from '../../errors.js';
-import { parseBytes } from '../../empirical/memory.js';
+import { parseBytes } from '../../memoryLimit.js';
 import { readNpy } from '../../io/npyFile.js';
 import { loadGraphs } from '../../data/graphs.js';
 import { kernelFn } from '../../kernels/kernelFn.js';

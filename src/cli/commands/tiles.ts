@@ -45,7 +45,7 @@ interface PlanCli {
 }
 
 /**
- * `ntk tiles …`: a kernel as a grid of independent tiles (DESIGN.md §8) — plan, run (one tile or all
+ * `ntk tiles …`: a kernel as a grid of independent tiles (docs/conventions.md §5) — plan, run (one tile or all
  * pending), status, merge; `submit --slurm` and `k8s` (tilesEngines.ts) hand the tiles to a cluster.
  */
 export function registerTiles(program: Command): void {

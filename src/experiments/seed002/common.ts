@@ -9,7 +9,7 @@ import type { PreciseLayer } from '../../spectral/index.js';
 /** Shared pieces of the 002 experiments (Arora et al. 2019; Yang & Salman 2019). */
 
 /**
- * A fully-connected network in neural-tangents conventions ('ntk' parameterization, DESIGN.md §3):
+ * A fully-connected network in neural-tangents conventions ('ntk' parameterization, docs/conventions.md §1):
  * `depth` hidden layers [Dense(width, W_std, b_std), φ] then a readout Dense(outputs, W_std·outScale, b_std).
  * `firstW` overrides W_std of the first Dense (Arora's net has an unscaled first layer: W_std = 1).
  */

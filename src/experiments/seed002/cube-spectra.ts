@@ -11,7 +11,7 @@ import { cite, yangSalman2019 } from '../bibliography.js';
  * fractional variance is C(d, k)·μ_k / Σᵢ C(d, i)·μᵢ. Computed exactly (to float64) by the library's
  * high-precision recursion (src/spectral/cube.ts, cubeSpectrumOfStack).
  *
- * Networks (neural-tangents conventions, DESIGN.md §3; inputs x ∈ {±1}ᵈ with Σ⁰ = ⟨x, x'⟩/d):
+ * Networks (neural-tangents conventions, docs/conventions.md §1; inputs x ∈ {±1}ᵈ with Σ⁰ = ⟨x, x'⟩/d):
  *   "two-layer" = one hidden layer: Dense(n, W_std = σ_w, b_std = σ_b), φ, Dense(1, W_std = σ_w, b_std = σ_b),
  *   i.e. W ~ N(0, σ_w²/n_in) and b ~ N(0, σ_b²) in every layer, as in Yang & Salman;
  *   deeper nets repeat [Dense, φ]. φ = ReLU, or erf (neural-tangents Erf: a = b = 1, c = 0).

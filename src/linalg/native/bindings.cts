@@ -1,6 +1,6 @@
 /**
  * FFI bindings to the system's OpenBLAS (CBLAS interface) and LAPACKE, loaded at run time with
- * koffi (DESIGN.md §4, option 2). Float64Array arguments are passed as raw pointers to their memory
+ * koffi (docs/conventions.md §2, option 2). Float64Array arguments are passed as raw pointers to their memory
  * (koffi passes a typed array's data pointer, byteOffset included, without copying), so row-block
  * views of a larger matrix work in place.
  *

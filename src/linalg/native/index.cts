@@ -1,5 +1,5 @@
 /**
- * The native backend: LinalgBackend on the system's OpenBLAS (CBLAS) and LAPACKE (DESIGN.md §4).
+ * The native backend: LinalgBackend on the system's OpenBLAS (CBLAS) and LAPACKE (docs/conventions.md §2).
  * A CommonJS module so that select.ts can `require` it synchronously on first use; the Matrix
  * constructor is passed in so that this file needs no runtime import of the ESM sources.
  *

@@ -84,5 +84,5 @@ export function driverBackend(name: LinalgBackend['name'], kernels: DriverKernel
   };
 }
 
-/** The pure-TypeScript backend (DESIGN.md §4): runs everywhere, imports nothing Node-only. */
+/** The pure-TypeScript backend (docs/conventions.md §2): runs everywhere, imports nothing Node-only. */
 export const tsBackend: LinalgBackend = driverBackend('ts');

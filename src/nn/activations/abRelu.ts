@@ -4,7 +4,7 @@ import { rootProduct } from '../../special/rootProduct.js';
 
 /**
  * The rectifier family as layers, with the arc-cosine dual of Cho & Saul (2009) in the 1/(2π)
- * normalization of neural-tangents (DESIGN.md §3). With n = √(q1·q2), ρ = s/n, θ = arccos ρ, and
+ * normalization of neural-tangents (docs/conventions.md §1). With n = √(q1·q2), ρ = s/n, θ = arccos ρ, and
  * K(ρ) = n·(sin θ + (π − θ)·cos θ)/(2π) = E[relu(u)·relu(v)]:
  *  - Relu:        Σ' = K(ρ),  Σ̇ = (π − θ)/(2π),  var' = q/2;
  *  - ABRelu(a,b): φ(x) = a·min(x, 0) + b·max(x, 0) = b·relu(x) − a·relu(−x), so

@@ -20,7 +20,7 @@ test('closed-form activations: VJP and JVP = central differences of forward', ()
     RectifiedMonomial({ degree: 2 }),
     Exp({ a: 0.8, b: 0.6 }),
     Gaussian({ a: 1.5, b: -0.7 }),
-    Gabor({ a: 1.2, b: 0.3, omega: 1.5 }),
+    Gabor({ a: 1.2, b: 0.3, omega: 1.5, phase: 0.4 }),
     SigmoidLike(),
     Sign(),
   ];

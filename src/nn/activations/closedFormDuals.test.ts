@@ -97,13 +97,23 @@ test('Exp, Gaussian, Gabor, Sigmoid_like closed forms = Gauss–Hermite quadratu
     ),
     TOL,
   );
-  const [a, b, w] = [1.2, 0.3, 1.5];
+  const [a, b, w, psi] = [1.2, 0.3, 1.5, 0.4];
   compare(
     'Gabor',
-    Gabor({ a, b, omega: w }),
+    Gabor({ a, b, omega: w, phase: psi }),
     quad(
-      (x) => a * Math.exp(-b * x * x) * Math.cos(w * x),
-      (x) => a * Math.exp(-b * x * x) * (-2 * b * x * Math.cos(w * x) - w * Math.sin(w * x)),
+      (x) => a * Math.exp(-b * x * x) * Math.sin(w * x + psi),
+      (x) => a * Math.exp(-b * x * x) * (-2 * b * x * Math.sin(w * x + psi) + w * Math.cos(w * x + psi)),
+    ),
+    TOL,
+  );
+  // the defaults are neural-tangents' stax.Gabor: e^{−x²}·sin(x)
+  compare(
+    'Gabor()',
+    Gabor(),
+    quad(
+      (x) => Math.exp(-x * x) * Math.sin(x),
+      (x) => Math.exp(-x * x) * (-2 * x * Math.sin(x) + Math.cos(x)),
     ),
     TOL,
   );

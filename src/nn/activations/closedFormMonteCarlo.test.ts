@@ -56,7 +56,7 @@ const CASES: [string, () => Layer][] = [
   ['Exp', () => Exp({ a: 0.8, b: 0.6 })],
   ['Gaussian', () => Gaussian({ a: 1.5, b: -0.7 })],
   ['Sign', () => Sign()],
-  ['Gabor', () => Gabor({ a: 1.2, b: 0.3, omega: 1.5 })],
+  ['Gabor', () => Gabor({ a: 1.2, b: 0.3, omega: 1.5, phase: 0.4 })],
   ['Sigmoid_like', () => SigmoidLike()],
 ];
 

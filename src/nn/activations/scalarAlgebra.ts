@@ -3,18 +3,31 @@
  * forward-mode dual numbers v + d·ε, ε² = 0 (the exact derivative ∂Σ'/∂s, with no finite difference).
  */
 export interface ScalarAlgebra<T> {
+  /** The constant v (derivative 0). */
   c(v: number): T;
+  /** a + b. */
   add(a: T, b: T): T;
+  /** a − b. */
   sub(a: T, b: T): T;
+  /** a·b. */
   mul(a: T, b: T): T;
+  /** a / b. */
   div(a: T, b: T): T;
+  /** √a. */
   sqrt(a: T): T;
+  /** eᵃ. */
   exp(a: T): T;
+  /** ln a. */
   log(a: T): T;
+  /** arcsin a. */
   asin(a: T): T;
+  /** arccos a. */
   acos(a: T): T;
+  /** arctan a. */
   atan(a: T): T;
+  /** sin a. */
   sin(a: T): T;
+  /** cos a. */
   cos(a: T): T;
   /** aⁿ for an integer n. */
   powi(a: T, n: number): T;

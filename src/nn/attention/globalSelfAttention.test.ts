@@ -5,6 +5,7 @@ import { Dense, GlobalAvgPool, Relu, serial } from '../index.js';
 import type { Layer, Tensor } from '../types.js';
 import { checkGradients, checkMonteCarlo, randTensor } from './layerChecks.testutil.js';
 import { GlobalSelfAttention } from './globalSelfAttention.js';
+import { planAttentionMemory } from './attentionMemory.js';
 import type { GlobalSelfAttentionOptions } from './options.js';
 
 /**
@@ -119,8 +120,18 @@ test('GlobalSelfAttention: a kernel record over the memory limit is refused with
   try {
     // one input at 256 positions: 256² entries per array (NNGP, NTK) + the attention matrix = 1.5 MiB
     const x = randTensor(8, [1, 256, 2]);
+    // kernelFn's spatial plan (src/kernels/kernelMemory.ts) refuses first: all 256² position pairs per record
     assert.throws(
       () => kernelFn(serial(attn(2, 1), GlobalAvgPool(), D(1)), x),
+      (e: Error) =>
+        e.name === 'NtkMemoryError' &&
+        /needs [\d.]+ MiB .*all 256² position pairs.*above the memory limit of 1\.0 MiB.*at most \d+ positions fit/.test(
+          e.message,
+        ),
+    );
+    // the layer's own plan (its kernel map on a record built outside kernelFn's planner)
+    assert.throws(
+      () => planAttentionMemory(1, 256, true),
       (e: Error) =>
         e.name === 'NtkMemoryError' &&
         /1 inputs at 256 positions needs 1\.5 MiB .* limit is 1\.0 MiB; at 256 positions 0 inputs per record fit, and a pair of inputs fits up to 114 positions/.test(

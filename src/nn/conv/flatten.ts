@@ -6,7 +6,7 @@ import { oneKernel, positions } from './spatialKernel.js';
 /**
  * Flatten [N, ...S, C] → [N, P·C] (neural-tangents `stax.Flatten`; the CNTK-V of Arora et al. 2019 uses it
  * before the readout). Convention (as neural-tangents): the kernel of the flattened vector is normalized by
- * its length P·C, like every input kernel (Σ⁰ = ⟨x, x'⟩/d, DESIGN.md §3), so
+ * its length P·C, like every input kernel (Σ⁰ = ⟨x, x'⟩/d, docs/conventions.md §1), so
  *   Σ' = (1/P)·Σ_p Σ(p, p),  Θ' = (1/P)·Σ_p Θ(p, p),  var' = (1/P)·Σ_p var(p),  channels' = P·C;
  * then a Dense readout (W_std/√(P·C) scaling) gets exactly its usual kernel, and only equal positions are needed
  * (the diagonal-spatial layout is exact). The flattened coordinates have unequal variances across positions, so

@@ -31,7 +31,7 @@ test('a layer type added as one file: model file, registry check, fused and reco
   const p = compileFused(model.net, d);
   assert.ok(p !== null && p.interp !== null, 'the fused per-entry interpreter runs the new layer');
   const r = kernelFn(model.net, x, null, { threads: 1 });
-  // by hand (DESIGN.md §3): Σ¹ = 1.44·Σ⁰ + 0.09, Σ² = q1·q2 + 2(Σ¹)², Θ² = 4Σ¹·Σ¹; Σ³ = 0.49·Σ² + 0.01, Θ³ = Σ³ + 0.49·Θ²
+  // by hand (docs/conventions.md §1): Σ¹ = 1.44·Σ⁰ + 0.09, Σ² = q1·q2 + 2(Σ¹)², Θ² = 4Σ¹·Σ¹; Σ³ = 0.49·Σ² + 0.01, Θ³ = Σ³ + 0.49·Θ²
   const s0 = (i: number, j: number): number => {
     let s = 0;
     for (let c = 0; c < d; c++) s += x.data[i * d + c] * x.data[j * d + c];

@@ -4,7 +4,7 @@ import { acos, asin, div, fromNumber, mul, pi, sqrt, type Fixed } from './fixed.
 /**
  * The infinite-width NNGP/NTK recursion of a fully-connected network, in arbitrary-precision fixed
  * point, for inputs of equal norm (a dot-product kernel): every input has the same variance q, so the
- * kernel at correlation t is a function Φ(t) of t alone. Conventions are those of DESIGN.md §3
+ * kernel at correlation t is a function Φ(t) of t alone. Conventions are those of docs/conventions.md §1
  * ('ntk' parameterization, neural-tangents):
  *   input:  Σ⁰ = t·q⁰, Θ⁰ = 0;
  *   Dense:  Σ' = W_std²·Σ + b_std²,  Θ' = Σ' + W_std²·Θ,  q' = W_std²·q + b_std²;
