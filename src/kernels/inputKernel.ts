@@ -10,12 +10,13 @@ import { inputCovariance, inputScale, inputVariances } from './inputCovariance.j
  * Σ⁰(x, x') = ⟨x, x'⟩/C over the C features (last axis), Θ⁰ = 0, var = ‖x‖²/C; not Gaussian, so a
  * nonlinearity applied directly to the input is an error. Inputs of shape [N, ...S, C] (spatial S, e.g. images
  * [N, H, W, C]) give Σ⁰ per position pair: [n1, n2, ...S] (diagonalSpatial) or [n1, n2, ...S, ...S].
- * x2 omitted/null = x2 is x1 (symmetric record, var2 === var1).
+ * x2 omitted/null = x2 is x1 (symmetric record, var2 === var1). Graph inputs (N, V, C) may carry their
+ * adjacencies (pattern1 / pattern2, n·V·V each, row-major; kernelFn checks their shapes) for Aggregate.
  */
 export function inputKernel(
   x1: Matrix | Tensor,
   x2?: Matrix | Tensor | null,
-  opts: { ntk?: boolean; diagonalSpatial?: boolean } = {},
+  opts: { ntk?: boolean; diagonalSpatial?: boolean; pattern1?: Float64Array; pattern2?: Float64Array } = {},
 ): Kernel {
   const t1 = asTensor(x1, 'inputKernel: x1');
   const symmetric = x2 === undefined || x2 === null;
@@ -76,5 +77,8 @@ export function inputKernel(
     diagonalSpatial: P === 1 ? true : diagonalSpatial,
     channels: C,
     isGaussian: false,
+    ...(opts.pattern1 === undefined
+      ? {}
+      : { pattern1: opts.pattern1, pattern2: symmetric ? opts.pattern1 : opts.pattern2 }),
   };
 }

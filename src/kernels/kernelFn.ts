@@ -1,5 +1,6 @@
 import { NtkInputError, NtkNumericalError, NtkTypeError } from '../errors.js';
 import { Matrix } from '../linalg/matrix.js';
+import { checkAdjacency } from '../nn/graph/adjacency.js';
 import { asTensor } from '../nn/network.js';
 import { sameShape } from '../nn/tensor.js';
 import type { Kernel, Layer, Tensor } from '../nn/types.js';
@@ -49,6 +50,12 @@ export interface KernelFnOptions<G extends KernelGetSpec | undefined = KernelGet
    * is refused before allocation (NtkMemoryError, src/kernels/kernelMemory.ts).
    */
   readonly memoryLimitBytes?: number;
+  /**
+   * Graph inputs (N, V, C): the adjacency [N, V, V] of each row of x1 and of x2 (default: x1's when x2 is omitted),
+   * for the network's Aggregate layers (neural-tangents' `pattern`). Computed on the calling thread; tiles slice
+   * the adjacencies by rows together with the inputs.
+   */
+  readonly pattern?: { readonly x1: Tensor; readonly x2?: Tensor | null };
 }
 
 /** The names `get = G` guarantees: a literal name, or each literal name of a tuple; none for a wider type. */
@@ -162,6 +169,7 @@ function kernelFnChecked(
   if (!Number.isInteger(threads) || threads < 1)
     throw new RangeError(`kernelFn: threads must be a positive integer, got ${threads}`);
   const wantNtk = get.includes('ntk');
+  const patterns = opts.pattern === undefined ? null : checkedPatterns(opts.pattern, t1, t2, symmetric);
   if (t1.shape.length > 2) {
     // spatial inputs (N, ...S, C): tiles sized to a memory budget, on worker threads (src/kernels/spatialKernelFn.ts)
     const s = spatialKernelFn(net, t1, t2, symmetric, {
@@ -171,6 +179,7 @@ function kernelFnChecked(
       diagonalSpatial: opts.diagonalSpatial,
       memoryLimitBytes: opts.memoryLimitBytes,
       onProgress: opts.onProgress,
+      patterns,
     });
     return result(
       get,
@@ -188,6 +197,35 @@ function kernelFnChecked(
       return fusedKernelFn(net, p, t1, t2, symmetric, wantNtk, get, tile, threads, opts.onProgress);
   }
   return recordKernelFn(net, t1, t2, symmetric, wantNtk, get, tile, opts);
+}
+
+/** The adjacencies of `pattern`, checked against the graph inputs (N, V, C) they belong to. */
+function checkedPatterns(
+  pattern: NonNullable<KernelFnOptions['pattern']>,
+  t1: Tensor,
+  t2: Tensor,
+  symmetric: boolean,
+): { p1: Tensor; p2: Tensor } {
+  if (typeof pattern !== 'object' || pattern === null || pattern.x1 === undefined)
+    throw new NtkTypeError(`kernelFn: pattern must be { x1: Tensor [N1, V, V], x2?: Tensor [N2, V, V] }`);
+  if (t1.shape.length !== 3)
+    throw new NtkInputError(
+      `kernelFn: pattern (adjacencies) needs graph inputs x1 of shape [N, V, C], got [${t1.shape.join(', ')}]`,
+    );
+  const V = t1.shape[1];
+  checkAdjacency(pattern.x1, t1.shape[0], V, 'kernelFn: pattern.x1');
+  const x2 = pattern.x2 ?? null;
+  if (symmetric) {
+    if (x2 !== null)
+      throw new NtkInputError('kernelFn: pattern.x2 is given but x2 is not (x2 = x1 uses pattern.x1)');
+    return { p1: pattern.x1, p2: pattern.x1 };
+  }
+  if (x2 === null)
+    throw new NtkTypeError(
+      `kernelFn: x2 is given, so pattern.x2 (its adjacencies [${t2.shape[0]}, ${V}, ${V}]) is needed`,
+    );
+  checkAdjacency(x2, t2.shape[0], V, 'kernelFn: pattern.x2');
+  return { p1: pattern.x1, p2: x2 };
 }
 
 function normalizeGet(get: KernelFnOptions['get']): KernelGet[] {

@@ -2,7 +2,7 @@ import { Matrix } from '../linalg/matrix.js';
 import type { Layer, Tensor } from '../nn/types.js';
 import { planSpatialKernelMemory } from './kernelMemory.js';
 import { cntkKernelFn, fusedCntkProgram } from './cntk/cntkKernelFn.js';
-import { planSpatial, runSpatialTask, entriesPerPairOf } from './spatialTiles.js';
+import { planSpatial, runSpatialTask, entriesPerPairOf, type SpatialPatterns } from './spatialTiles.js';
 import {
   availableCores,
   nodeWorkers,
@@ -30,6 +30,8 @@ export interface SpatialKernelFnOptions {
   readonly budgetBytes?: number;
   readonly memoryLimitBytes?: number;
   readonly onProgress?: (done: number, total: number) => void;
+  /** Graph inputs: the adjacencies [N, V, V] of x1 and x2 (Aggregate), sliced by rows with the inputs; one thread. */
+  readonly patterns?: SpatialPatterns | null;
   /**
    * 'fused' (default): chains of stride-1 Conv / Dense / activations ending in GlobalAvgPool or Flatten go through
    * the fused displacement-wise recursion (src/kernels/cntk/); 'reference': always the record-level kernel maps.
@@ -66,7 +68,8 @@ export function spatialKernelFn(
   const spatial = t1.shape.slice(1, -1);
   const budget = o.budgetBytes ?? DEFAULT_SPATIAL_BUDGET;
   if (!(budget > 0)) throw new RangeError(`kernelFn: budgetBytes must be positive, got ${budget}`);
-  if (o.path !== 'reference') {
+  // graph networks (patterns) have no fused program: Aggregate is a record-level map
+  if (o.path !== 'reference' && !o.patterns) {
     const p = fusedCntkProgram(net, t1, t2);
     const forcedDiagonal = o.diagonalSpatial === true && typeof p !== 'string' && p.readout === 'gap';
     if (typeof p !== 'string' && !forcedDiagonal) {
@@ -91,6 +94,8 @@ export function spatialKernelFn(
   const wt = nodeWorkers();
   let threads = Math.min(o.threads ?? availableCores(), total);
   if (wt === null || n1 * n2 * E < PARALLEL_MIN_WORK) threads = 1;
+  // graphs are small: the adjacencies are not shipped to worker threads
+  if (o.patterns) threads = 1;
   if (threads > 1) {
     const why = whyNotInWorkers(net);
     if (why !== null) {
@@ -105,7 +110,7 @@ export function spatialKernelFn(
   const ntk = o.wantNtk ? alloc(n1 * n2) : null;
   const var1 = alloc(n1);
   const var2 = symmetric ? var1 : alloc(n2);
-  const run = (t: number): void => runSpatialTask(net, plan, t1, t2, t, nngp, ntk, var1, var2);
+  const run = (t: number): void => runSpatialTask(net, plan, t1, t2, t, nngp, ntk, var1, var2, o.patterns);
   if (threads > 1) {
     const job = sharedJob(total);
     const share = (a: Float64Array): SharedArrayBuffer => {

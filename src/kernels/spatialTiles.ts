@@ -20,6 +20,12 @@ export interface SpatialPlan {
   readonly tasks: Int32Array;
 }
 
+/** Graph inputs: the adjacencies [N, V, V] of x1 and x2 (the same tensor when x2 is x1), sliced like the inputs. */
+export interface SpatialPatterns {
+  readonly p1: Tensor;
+  readonly p2: Tensor;
+}
+
 /** Floats per input pair per kernel array: P (diagonal spatial) or P² (all position pairs). */
 export function entriesPerPairOf(spatial: readonly number[], diagonalSpatial: boolean): number {
   const P = spatial.reduce((a, b) => a * b, 1);
@@ -88,17 +94,39 @@ export function runSpatialTask(
   ntk: Float64Array | null,
   var1: Float64Array,
   var2: Float64Array,
+  patterns?: SpatialPatterns | null,
 ): void {
   const { n1, n2, tile, symmetric } = plan;
   const r0 = plan.tasks[2 * t];
   const c0 = plan.tasks[2 * t + 1];
-  const opts = { ntk: plan.wantNtk, diagonalSpatial: plan.diagonalSpatial };
+  const base = { ntk: plan.wantNtk, diagonalSpatial: plan.diagonalSpatial };
+  // the input record of rows [a0, a1) of x1 (and [b0, b1) of x2, or the union of both), adjacencies sliced alike
+  const input = (a0: number, a1: number, b: [number, number] | null, union: boolean): Kernel => {
+    const p = patterns ?? null;
+    if (b === null)
+      return inputKernel(rows(x1, a0, a1), null, {
+        ...base,
+        pattern1: p ? rows(p.p1, a0, a1).data : undefined,
+      });
+    if (union)
+      return inputKernel(concatRows(rows(x1, a0, a1), rows(x2, b[0], b[1])), null, {
+        ...base,
+        pattern1: p ? concatRows(rows(p.p1, a0, a1), rows(p.p2, b[0], b[1])).data : undefined,
+      });
+    return inputKernel(rows(x1, a0, a1), rows(x2, b[0], b[1]), {
+      ...base,
+      pattern1: p ? rows(p.p1, a0, a1).data : undefined,
+      pattern2: p ? rows(p.p2, b[0], b[1]).data : undefined,
+    });
+  };
   if (r0 < 0) {
     // variances: Σ(x, x) of the output from one-input symmetric records
     const n = n1 + n2;
     for (let i = c0; i < Math.min(c0 + tile, n); i++) {
+      const p = patterns ?? null;
       const x = i < n1 ? rows(x1, i, i + 1) : rows(x2, i - n1, i - n1 + 1);
-      const k = outputRecord(net, inputKernel(x, null, opts));
+      const a = p === null ? undefined : i < n1 ? rows(p.p1, i, i + 1) : rows(p.p2, i - n1, i - n1 + 1);
+      const k = outputRecord(net, inputKernel(x, null, { ...base, pattern1: a?.data }));
       if (i < n1) var1[i] = k.var1[0];
       else var2[i - n1] = k.var1[0];
     }
@@ -111,11 +139,11 @@ export function runSpatialTask(
   const tc = c1 - c0;
   let k: Kernel;
   let off = 0; // column offset of the x2 block inside the record
-  if (diag) k = outputRecord(net, inputKernel(rows(x1, r0, r1), null, opts));
+  if (diag) k = outputRecord(net, input(r0, r1, null, false));
   else if (plan.union) {
-    k = outputRecord(net, inputKernel(concatRows(rows(x1, r0, r1), rows(x2, c0, c1)), null, opts));
+    k = outputRecord(net, input(r0, r1, [c0, c1], true));
     off = tr;
-  } else k = outputRecord(net, inputKernel(rows(x1, r0, r1), rows(x2, c0, c1), opts));
+  } else k = outputRecord(net, input(r0, r1, [c0, c1], false));
   const kc = k.n2;
   for (let r = 0; r < tr; r++)
     for (let c = 0; c < tc; c++) {

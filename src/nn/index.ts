@@ -85,3 +85,11 @@ export { Gabor } from './activations/gabor.js';
 export { SigmoidLike } from './activations/sigmoidLike.js';
 export { NUMBERS, DUALS, type ScalarAlgebra, type Dual, type NngpMap } from './activations/scalarAlgebra.js';
 export { Dropout, type DropoutOptions } from './dropout/dropout.js';
+export { Aggregate } from './graph/aggregate.js';
+export {
+  graphForward,
+  graphNetwork,
+  withAdjacency,
+  checkAdjacency,
+  type GraphBatch,
+} from './graph/adjacency.js';

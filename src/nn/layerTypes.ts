@@ -38,6 +38,7 @@ import { globalSumPoolType } from './descriptors/globalSumPool.js';
 import { layerNormType } from './descriptors/layerNorm.js';
 import { fanInProdType } from './descriptors/fanInProd.js';
 import { globalSelfAttentionType } from './descriptors/globalSelfAttention.js';
+import { aggregateType } from './descriptors/aggregate.js';
 
 /**
  * The layer types of ntk-lab, in the order registry listings show them (src/nn/registry.ts reads this list).
@@ -83,4 +84,5 @@ export const LAYER_TYPES: readonly LayerDescriptor[] = [
   layerNormType,
   fanInProdType,
   globalSelfAttentionType,
+  aggregateType,
 ] as LayerDescriptor[];

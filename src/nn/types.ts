@@ -58,6 +58,13 @@ export interface Kernel {
    * and clear it.
    */
   readonly isGaussian: boolean;
+  /**
+   * Graph inputs (N, V, C): the adjacency A(x) of each row of x1 / x2 (Float64Array n·V·V, row-major), read by
+   * Aggregate (neural-tangents' `pattern`); set by the input kernel, carried by every layer's record spread.
+   * pattern2 is pattern1 when x2 is x1.
+   */
+  readonly pattern1?: Float64Array;
+  readonly pattern2?: Float64Array;
 }
 
 /** Cache a layer's forward pass keeps for its backward / JVP. Opaque to everyone else. */

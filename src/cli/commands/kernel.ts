@@ -21,6 +21,8 @@ export interface KernelCommandOptions extends FiniteWidthOptions {
   out: string;
   threads?: string;
   tile?: string;
+  adjacency?: string;
+  adjacency2?: string;
 }
 
 /** What every way of computing the kernel receives. */
@@ -74,6 +76,8 @@ function kernelInputs(o: KernelCommandOptions): NamedPath[] {
   ];
   if (o.x2 !== undefined) ins.push({ flag: '--x2', path: o.x2 });
   if (o.params !== undefined) ins.push({ flag: '--params', path: o.params });
+  if (o.adjacency !== undefined) ins.push({ flag: '--adjacency', path: o.adjacency });
+  if (o.adjacency2 !== undefined) ins.push({ flag: '--adjacency2', path: o.adjacency2 });
   return ins;
 }
 
@@ -92,6 +96,11 @@ export function registerKernel(program: Command): void {
     .requiredOption('--out <path>', 'output .npy (N1×N2 float64)')
     .option('--threads <n>', 'threads (default: all cores)')
     .option('--tile <n>', 'tile edge of the blocked computation (default 64)')
+    .option(
+      '--adjacency <path>',
+      'graph inputs: --x1 node features (N1, V, C) and this .npy of their adjacencies (N1, V, V), for Aggregate',
+    )
+    .option('--adjacency2 <path>', 'the adjacencies (N2, V, V) of --x2 (needed with --x2 and --adjacency)')
     .option(
       '--memory-limit <bytes>',
       'peak-memory limit, e.g. 6G (default NTK_MEMORY_LIMIT or 6G); a larger job is refused at once',
@@ -112,13 +121,19 @@ export function registerKernel(program: Command): void {
         'Identity, serial, parallel, FanOut, FanInSum, FanInConcat ("b_std": null = no bias). See docs/recipes.md.',
         'Images: --x1 of shape (N, H, W, C) with Conv ("channels", "filter": [3, 3], "padding": SAME|VALID|CIRCULAR),',
         'AvgPool ("window"), GlobalAvgPool, Flatten. See docs/cntk.md.',
+        'Graphs: --x1 node features (N, V, C) with --adjacency (N, V, V) and Aggregate layers, e.g.',
+        '  ntk kernel --model gnn.json --x1 features.npy --adjacency adjacency.npy --get ntk --out K.npy',
       ].join('\n'),
     )
     .action(async (o: KernelCommandOptions) => {
       const get = choice('--get', o.get, ['nngp', 'ntk'] as const);
       checkOutputs([{ flag: '--out', path: o.out, kind: 'file' }], kernelInputs(o));
       const model = loadModel(o.model);
-      if (npyRank(o.x1) > 2) return spatialKernelCommand(o, model); // (N, H, W, C) / (N, L, C): src/cli/commands/kernelSpatial.ts
+      if (npyRank(o.x1) > 2) return spatialKernelCommand(o, model);
+      if (o.adjacency !== undefined || o.adjacency2 !== undefined)
+        throw new NtkInputError(
+          `--adjacency needs graph inputs: --x1 ${o.x1} must be node features of shape (N, V, C), got rank 2`,
+        ); // (N, H, W, C) / (N, L, C): src/cli/commands/kernelSpatial.ts
       const x1 = readInputs('--x1', o.x1);
       const x2 = o.x2 === undefined ? null : readInputs('--x2', o.x2);
       if (x2 !== null && x2.cols !== x1.cols) {
