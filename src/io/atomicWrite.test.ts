@@ -89,3 +89,17 @@ test("sweeps the stale temporaries of dead processes for the same target, not a 
     assert.deepEqual(left, [live, other, 'out.npy'].sort());
   });
 });
+
+test('without the flush (flush: false) the write is still a rename of a whole temporary: same checks, no temp left', () => {
+  inTemp((dir) => {
+    const t = join(dir, 't.npy');
+    writeFileSync(t, 'old');
+    chmodSync(t, 0o600);
+    writeFileAtomic(t, new Uint8Array([1, 2, 3]), { flush: false });
+    assert.deepEqual([...readFileSync(t)], [1, 2, 3]);
+    assert.equal(statSync(t).mode & 0o777, 0o600);
+    assert.deepEqual(readdirSync(dir), ['t.npy']);
+    mkdirSync(join(dir, 'd'));
+    assert.throws(() => writeFileAtomic(join(dir, 'd'), 'x', { flush: false }), NtkInputError);
+  });
+});

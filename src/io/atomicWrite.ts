@@ -69,9 +69,24 @@ export function sweepStaleTemps(dir: string, name: string): void {
   }
 }
 
+/** Options of writeFileAtomic / writeStreamAtomic. */
+export interface AtomicWriteOptions {
+  /** Create missing parent folders (default true). */
+  createDirs?: boolean;
+  /** Prefix of error messages, e.g. 'tile 3'. */
+  label?: string;
+  /**
+   * Flush the bytes to disk (fsync) before the rename (default true). Atomicity — a reader sees the old
+   * file or the whole new one — does not depend on it; durability across a power loss or a crash of the
+   * machine does. Pass false only for files whose integrity is checked on every read (a checksum kept
+   * elsewhere), so that a file lost or truncated by a crash is detected and rewritten, never used.
+   */
+  flush?: boolean;
+}
+
 /**
  * Write a file atomically: the bytes go to a uniquely named temporary file beside the target (same file
- * system), are flushed to disk, then the temporary file is renamed over the target — so a reader, or an
+ * system), are flushed to disk (unless `flush` is false), then the temporary file is renamed over the target — so a reader, or an
  * interrupted run, never sees a half-written file. The target is `path`, or the file a symlink at `path`
  * points to (the link itself is kept). An existing target must be a regular, writable file (a FIFO, a
  * device, a folder or a read-only file is refused with NtkInputError); its permission bits are kept.
@@ -82,7 +97,7 @@ export function sweepStaleTemps(dir: string, name: string): void {
 export function writeFileAtomic(
   path: string,
   contents: string | Uint8Array,
-  opts: { createDirs?: boolean; label?: string } = {},
+  opts: AtomicWriteOptions = {},
 ): void {
   writeStreamAtomic(path, (write) => write(contents), opts);
 }
@@ -95,7 +110,7 @@ export function writeFileAtomic(
 export function writeStreamAtomic(
   path: string,
   produce: (write: (piece: string | Uint8Array) => void) => void,
-  opts: { createDirs?: boolean; label?: string } = {},
+  opts: AtomicWriteOptions = {},
 ): void {
   const prefix = opts.label ? `${opts.label}: ` : '';
   const target = resolveOutputTarget(path, prefix);
@@ -110,7 +125,7 @@ export function writeStreamAtomic(
     try {
       produce((piece) => writeFileSync(fd, piece));
       if (target.mode !== null) fchmodSync(fd, target.mode);
-      fsyncSync(fd);
+      if (opts.flush ?? true) fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
