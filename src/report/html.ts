@@ -163,7 +163,7 @@ ${metrics ? `<table class="metrics"><tr><th>metric</th><th>value</th></tr>${metr
 }
 
 /** How many claims of a scale come from other builds than its latest run. */
-function earlierBuilds(r: ResultsFile): string {
+function otherBuilds(r: ResultsFile): string {
   const n = r.claims.filter((c) => c.codeVersion !== r.codeVersion).length;
   return n === 0 ? '' : ` (${n} of ${r.claims.length} claims from other builds)`;
 }
@@ -174,7 +174,7 @@ function scaleNote(page: PageOptions): string {
     const r = page.scales.get(p);
     return r === undefined
       ? `${p}: no results`
-      : `${p}: run of ${escapeHtml(r.generatedAt)}, backend ${escapeHtml(r.backend)}, code ${escapeHtml(r.codeVersion.slice(0, 12))}${earlierBuilds(r)}`;
+      : `${p}: run of ${escapeHtml(r.generatedAt)}, backend ${escapeHtml(r.backend)}, code ${escapeHtml(r.codeVersion.slice(0, 12))}${otherBuilds(r)}`;
   }).join(' · ');
 }
 
