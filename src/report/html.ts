@@ -117,7 +117,13 @@ function otherScales(c: ClaimRecord, page: PageOptions): string {
     .join('\n');
 }
 
-function claimSection(c: ClaimRecord, figures: readonly FigureLink[], page: PageOptions): string {
+/** The run of a claim, when it is not the run named in the page header (a claim kept from an earlier build). */
+function claimRun(c: ClaimRecord, results: ResultsFile): string {
+  if (c.codeVersion === results.codeVersion) return '';
+  return ` · <span class="claim-run">code ${escapeHtml(c.codeVersion)}, run of ${escapeHtml(c.generatedAt)}, backend ${escapeHtml(c.backend)}</span>`;
+}
+
+function claimSection(c: ClaimRecord, figures: readonly FigureLink[], page: PageOptions, results: ResultsFile): string {
   const metrics = Object.entries(c.metrics)
     .map(([k, v]) => `<tr><td>${escapeHtml(k)}</td><td class="num">${escapeHtml(formatMetric(v))}</td></tr>`)
     .join('');
@@ -140,7 +146,7 @@ function claimSection(c: ClaimRecord, figures: readonly FigureLink[], page: Page
   const time = c.seconds === null ? '' : ` · ${c.seconds.toFixed(1)} s${c.status === 'cached' ? ' (cached)' : ''}`;
   return `<section class="claim" id="${escapeHtml(c.id)}">
 <h2>${escapeHtml(c.id)} ${badge(c.verdict)}</h2>
-<p class="meta">preset ${escapeHtml(c.preset)}${time} · ${labLink(c.id, page.labBase)}</p>
+<p class="meta">preset ${escapeHtml(c.preset)}${time}${claimRun(c, results)} · ${labLink(c.id, page.labBase)}</p>
 <p class="source"><b>Source:</b> ${sourceCitation(c.source)}</p>
 <p class="claim-text">${escapeHtml(c.claim)}</p>
 ${c.threshold ? `<p><b>Rule v${c.ruleVersion}:</b> ${escapeHtml(c.threshold)}</p>` : ''}
@@ -156,13 +162,19 @@ ${metrics ? `<table class="metrics"><tr><th>metric</th><th>value</th></tr>${metr
 </section>`;
 }
 
+/** How many claims of a scale come from other builds than its latest run. */
+function otherBuilds(r: ResultsFile): string {
+  const n = r.claims.filter((c) => c.codeVersion !== r.codeVersion).length;
+  return n === 0 ? '' : ` (${n} of ${r.claims.length} claims from other builds)`;
+}
+
 /** Which run each scale's column comes from. */
 function scaleNote(page: PageOptions): string {
   return PRESETS.map((p) => {
     const r = page.scales.get(p);
     return r === undefined
       ? `${p}: no results`
-      : `${p}: run of ${escapeHtml(r.generatedAt)}, backend ${escapeHtml(r.backend)}, code ${escapeHtml(r.codeVersion.slice(0, 12))}`;
+      : `${p}: run of ${escapeHtml(r.generatedAt)}, backend ${escapeHtml(r.backend)}, code ${escapeHtml(r.codeVersion.slice(0, 12))}${otherBuilds(r)}`;
   }).join(' · ');
 }
 
@@ -189,7 +201,7 @@ export function renderHtml(
 <table id="summary"><tr><th>id</th><th>source</th><th>claim</th>${PRESETS.map((p) => `<th>${p}: verdict, main numbers</th>`).join('')}<th>rule (earlier)</th><th>lab</th></tr>
 ${results.claims.map((c) => summaryRow(c, page)).join('\n')}
 </table>
-${results.claims.map((c) => claimSection(c, figures.get(c.id) ?? [], page)).join('\n')}
+${results.claims.map((c) => claimSection(c, figures.get(c.id) ?? [], page, results)).join('\n')}
 </body></html>
 `;
 }

@@ -51,3 +51,35 @@ test('`ntk reproduce` names bad arguments', () => {
   assert.match(list.stdout, /^001-ntk-convergence\t.*\tJacot, Gabriel & Hongler \(2018\), arXiv:1806\.07572 — Theorem 1:/m);
   assert.doesNotMatch(list.stdout, /\d{3}_[0-9a-f]{16}\.txt/);
 });
+
+test('`ntk reproduce --merge-from` adds a report folder\'s claims and says what it did; bad use is refused', () => {
+  const [src, dst] = [mkdtempSync(join(tmpdir(), 'ntk-cli-')), mkdtempSync(join(tmpdir(), 'ntk-cli-'))];
+  try {
+    const run = ntk(['reproduce', '003-catapult-toy', '--preset', 'quick', '--out', src, '--no-png']);
+    assert.equal(run.status, 0, run.stderr);
+    const merged = ntk(['reproduce', '--merge-from', src, '--out', dst]);
+    assert.equal(merged.status, 0, merged.stderr);
+    assert.match(merged.stdout, /^added {4}003-catapult-toy from /m);
+    assert.match(merged.stdout, /report: .*index\.html \(1 claims of preset quick\)/);
+    const results = JSON.parse(readFileSync(join(dst, 'results.json'), 'utf8'));
+    assert.deepEqual(
+      results.claims.map((c: { id: string }) => c.id),
+      ['003-catapult-toy'],
+    );
+    for (const f of results.claims[0].figures as string[]) assert.ok(existsSync(join(dst, f)), f);
+    const again = ntk(['reproduce', '--merge-from', src, '--out', dst]);
+    assert.match(again.stdout, /^kept {5}003-catapult-toy from .* \(not newer: /m);
+    const ids = ntk(['reproduce', '003', '--merge-from', src, '--out', dst]);
+    assert.equal(ids.status, 1);
+    assert.match(ids.stderr, /--merge-from runs no experiment: give no ids, got '003'/);
+    const which = ntk(['reproduce', '--merge-from', src, '--on-conflict', 'older', '--out', dst]);
+    assert.equal(which.status, 1);
+    assert.match(which.stderr, /--on-conflict must be newer \| source \| target, got 'older'/);
+    const paper = ntk(['reproduce', '--merge-from', src, '--preset', 'paper', '--out', dst]);
+    assert.equal(paper.status, 1);
+    assert.match(paper.stderr, /has no results of preset 'paper'.*its results\.json is of preset 'quick'/);
+  } finally {
+    rmSync(src, { recursive: true, force: true });
+    rmSync(dst, { recursive: true, force: true });
+  }
+});

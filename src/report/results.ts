@@ -30,6 +30,19 @@ export interface ClaimRecord {
   readonly status: Outcome['status'];
   readonly seconds: number | null;
   readonly error: string | null;
+  /** The build that produced this record (claims of one report may come from runs of different builds). */
+  readonly codeVersion: string;
+  /** When the run that produced this record wrote its report (ISO 8601). */
+  readonly generatedAt: string;
+  /** The linear-algebra backend of that run. */
+  readonly backend: string;
+}
+
+/** The fields of a run that each claim record carries too. */
+export interface RunStamp {
+  readonly codeVersion: string;
+  readonly generatedAt: string;
+  readonly backend: string;
 }
 
 export interface ResultsFile {
@@ -42,7 +55,12 @@ export interface ResultsFile {
 }
 
 /** The record for one outcome; `figures` are the SVG paths the report actually wrote. */
-export function claimRecord(o: Outcome, figures: readonly string[], figureErrors: readonly string[]): ClaimRecord {
+export function claimRecord(
+  o: Outcome,
+  figures: readonly string[],
+  figureErrors: readonly string[],
+  run: RunStamp,
+): ClaimRecord {
   const e = o.experiment;
   const errors = [o.error, ...figureErrors].filter((x): x is string => x !== undefined);
   const verdict: ClaimVerdict =
@@ -66,14 +84,40 @@ export function claimRecord(o: Outcome, figures: readonly string[], figureErrors
     status: o.status,
     seconds: o.seconds ?? null,
     error: errors.length > 0 ? errors.join('; ') : null,
+    codeVersion: run.codeVersion,
+    generatedAt: run.generatedAt,
+    backend: run.backend,
   };
 }
 
-/** The results file of one run, read back (for the other scale's column); throws naming the file if malformed. */
+/**
+ * A results file read back; throws naming the file if malformed. A claim without its own `codeVersion`,
+ * `generatedAt` or `backend` (files written before claims carried them) gets the file's top-level value.
+ */
 export function parseResultsFile(text: string, where: string): ResultsFile {
-  const r = JSON.parse(text) as ResultsFile;
-  if (r === null || typeof r !== 'object' || !Array.isArray(r.claims) || typeof r.preset !== 'string') {
-    throw new Error(`${where}: not a results file (expected {"claims": [...], "preset": ...})`);
+  let r: ResultsFile;
+  try {
+    r = JSON.parse(text) as ResultsFile;
+  } catch (err) {
+    throw new Error(`${where}: not a results file (${err instanceof Error ? err.message : String(err)})`);
   }
-  return r;
+  if (
+    r === null ||
+    typeof r !== 'object' ||
+    !Array.isArray(r.claims) ||
+    typeof r.preset !== 'string' ||
+    typeof r.rootSeed !== 'number' ||
+    r.claims.some((c) => c === null || typeof c !== 'object' || typeof c.id !== 'string' || !Array.isArray(c.figures))
+  ) {
+    throw new Error(
+      `${where}: not a results file (expected {"claims": [{"id": ..., "figures": [...]}, ...], "preset": ..., "rootSeed": ...})`,
+    );
+  }
+  const claims = r.claims.map((c) => ({
+    ...c,
+    codeVersion: c.codeVersion ?? r.codeVersion,
+    generatedAt: c.generatedAt ?? r.generatedAt,
+    backend: c.backend ?? r.backend,
+  }));
+  return { ...r, claims };
 }

@@ -12,6 +12,8 @@ import type { Preset } from '../../experiments/types.js';
 import { NtkInputError } from '../../errors.js';
 import { checkOutputs } from '../../io/outputPlan.js';
 import { getBackend } from '../../linalg/index.js';
+import { checkReportSeed } from '../../report/accumulate.js';
+import { MERGE_CONFLICTS, mergeReports, type MergeConflict } from '../../report/merge-report.js';
 import { writeReport } from '../../report/write-report.js';
 import { parseSeed } from '../args.js';
 import { onStopSignal, signalExitCode, type StopSignal } from '../signals.js';
@@ -31,7 +33,13 @@ interface ReproduceOptions {
   png: boolean;
 }
 
-type ReproduceCli = ReproduceOptions & { list?: boolean; slurm?: boolean; maxRunning?: string };
+type ReproduceCli = ReproduceOptions & {
+  list?: boolean;
+  slurm?: boolean;
+  maxRunning?: string;
+  mergeFrom?: string[];
+  onConflict: string;
+};
 
 function outcomeLine(o: Outcome): string {
   const v = o.verdict ? o.verdict.verdict : o.status;
@@ -103,9 +111,34 @@ export function registerReproduce(program: Command): void {
       '--lab-base <url>',
       'the lab page the claims link to (default: the lab build, site/index.html, relative to OUT)',
     )
+    .option(
+      '--merge-from <dir>',
+      'add the claims of another report folder of the same preset and seed to OUT (repeatable); runs nothing',
+      (dir: string, prev: string[] | undefined) => [...(prev ?? []), dir],
+    )
+    .option(
+      '--on-conflict <which>',
+      'with --merge-from, a claim in both folders keeps: newer (generatedAt) | source | target',
+      'newer',
+    )
     .option('--list', 'list the experiments and exit')
     .option('--slurm', 'submit to Slurm: an array task per experiment (cached results), then a report job')
     .option('--max-running <k>', 'with --slurm: at most K experiments at once')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'A run of a preset into OUT keeps the claims of earlier runs of that preset there (results.<preset>.json);',
+        'a claim run again replaces its earlier record. Each claim records its own code version, time and backend.',
+        '',
+        'Examples:',
+        '  ntk reproduce 002-cube-spectra --preset paper --out paper-report',
+        '  ntk reproduce 003 --preset paper --out paper-report          # adds the 003 claims to the same report',
+        '  ntk reproduce --merge-from other-build/paper-report --preset paper --out paper-report',
+        '      # copies the claims of another report folder (same preset and seed) with their figures and data;',
+        '      # a claim in both keeps the newer run unless --on-conflict source|target says otherwise',
+      ].join('\n'),
+    )
     .action(async (ids: string[], opts: ReproduceCli) => {
       const registry = createRegistry(allExperiments);
       if (opts.list) {
@@ -131,6 +164,34 @@ export function registerReproduce(program: Command): void {
         );
       const outDir = resolve(opts.out);
       checkOutputs([{ flag: '--out', path: outDir, kind: 'dir' }], []);
+      const order = registry.experiments.map((e) => e.id);
+      const labBase = opts.labBase ?? `${relative(outDir, join(PACKAGE_ROOT, 'site')) || '.'}/index.html`;
+      const otherResults = { paper: resolve(opts.paperResults) };
+      if (opts.mergeFrom !== undefined) {
+        if (!(ids.length === 1 && ids[0] === 'all')) {
+          throw new NtkInputError(`--merge-from runs no experiment: give no ids, got '${ids.join(' ')}'`);
+        }
+        if (!(MERGE_CONFLICTS as readonly string[]).includes(opts.onConflict)) {
+          throw new NtkInputError(
+            `--on-conflict must be ${MERGE_CONFLICTS.join(' | ')}, got '${opts.onConflict}'`,
+          );
+        }
+        const { decisions, files } = mergeReports(opts.mergeFrom, {
+          outDir,
+          preset,
+          rootSeed,
+          onConflict: opts.onConflict as MergeConflict,
+          otherResults,
+          labBase,
+          order,
+        });
+        for (const d of decisions) {
+          process.stdout.write(`${d.action.padEnd(8)} ${d.id} from ${d.from}${d.why ? ` (${d.why})` : ''}\n`);
+        }
+        process.stdout.write(`report: ${files.index} (${files.all.length} claims of preset ${preset})\n`);
+        return;
+      }
+      checkReportSeed(outDir, preset, rootSeed);
       const version = codeVersion();
       const backend = getBackend().name;
 
@@ -164,13 +225,16 @@ export function registerReproduce(program: Command): void {
           codeVersion: version,
           backend,
           png: opts.png,
-          otherResults: { paper: resolve(opts.paperResults) },
-          labBase: opts.labBase ?? `${relative(outDir, join(PACKAGE_ROOT, 'site')) || '.'}/index.html`,
+          otherResults,
+          labBase,
+          order,
         });
         const seconds = (performance.now() - t0) / 1000;
         for (const c of files.claims) process.stdout.write(`${c.verdict.padEnd(8)} ${c.id}\n`);
+        const kept = files.all.filter((c) => !files.claims.some((x) => x.id === c.id)).length;
         process.stdout.write(
-          `report: ${files.index} (${files.figures} figures, ${seconds.toFixed(1)} s, backend ${backend})\n`,
+          `report: ${files.index} (${files.figures} figures, ${seconds.toFixed(1)} s, backend ${backend}` +
+            `${kept > 0 ? `; ${kept} claims of earlier runs of preset ${preset} kept` : ''})\n`,
         );
         if (summary.interrupted) {
           process.stdout.write(
