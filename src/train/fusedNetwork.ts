@@ -9,13 +9,16 @@ import type { Layer, Params, Tensor } from '../nn/types.js';
  * The training step of a multilayer perceptron — serial(Dense, φ, Dense, φ, …, Dense), any activation built
  * by `activationLayer`, with or without bias, either parameterization — as one forward and one backward
  * sweep over buffers kept between steps. It computes the numbers of the per-layer route (Layer.forward /
- * Layer.backward of serial, Dense and the activation) operation for operation, with less memory traffic:
+ * Layer.backward of serial, Dense and the activation) operation for operation, with less memory traffic —
+ * except that a one-output layer (the readout) takes dgemv where the route takes dgemm, whose sums may be
+ * ordered differently (a few ulp):
  *
- *  - forward, per layer: z = c_b·b (broadcast) then z += c_W·x·W (one GEMM), then ONE pass that writes
- *    a = φ(z) and, over z, d = φ'(z) — the only thing the backward needs of z;
+ *  - forward, per layer: z = c_b·b (broadcast) then z += c_W·x·W (one GEMM; dgemv for one output), then
+ *    ONE pass that writes a = φ(z) and, over z, d = φ'(z) — the only thing the backward needs of z;
  *  - backward, per layer: ONE pass gz = ga·d that also sums the bias gradient c_b·Σ_rows gz; then
  *    ∂W = c_W·xᵀ·gz written straight into the gradient vector and ga_prev = c_W·gz·Wᵀ, both by GEMM's
- *    transpose flags (no transposed copies); no input cotangent for the first layer;
+ *    transpose flags (no transposed copies); no input cotangent for the first layer; for one output,
+ *    ∂W by dgemv and ga_prev as the outer product c_W·(gz_r·W_j);
  *  - no allocation per step but the returned outputs and gradient: the buffers of a batch size are kept,
  *    and W, b are read in place from θ (flattenParams order: per Dense W [n_in, n_out] row-major, then b).
  *
