@@ -22,6 +22,18 @@ export function gemmInto(
   getBackend().gemm(transA, transB, alpha, A, B, beta, C);
 }
 
+/** y ← α·op(A)·x + β·y (BLAS dgemv). */
+export function gemvInto(
+  trans: boolean,
+  alpha: number,
+  A: Matrix,
+  x: Float64Array,
+  beta: number,
+  y: Float64Array,
+): void {
+  getBackend().gemv(trans, alpha, A, x, beta, y);
+}
+
 /** C ← α·A·Aᵀ + β·C, or α·Aᵀ·A + β·C with `trans` (BLAS dsyrk; both triangles written). */
 export function syrkInto(trans: boolean, alpha: number, A: Matrix, beta: number, C: Matrix): void {
   getBackend().syrk(trans, alpha, A, beta, C);

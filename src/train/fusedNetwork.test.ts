@@ -51,12 +51,17 @@ const activations: [string, () => Layer][] = [
 
 for (const [name, act] of activations) {
   for (const parameterization of ['ntk', 'standard'] as Parameterization[]) {
-    for (const b_std of [0.3, null]) {
-      test(`fused step = per-layer VJP route: ${name}, ${parameterization}, ${b_std === null ? 'no bias' : 'bias'}`, () => {
+    for (const [b_std, O, hidden] of [
+      [0.3, 2, 7],
+      [null, 2, 7],
+      // one output (readout by dgemv and an outer product) and a one-unit hidden layer
+      [0.3, 1, 1],
+      [null, 1, 1],
+    ] as [number | null, number, number][]) {
+      test(`fused step = per-layer VJP route: ${name}, ${parameterization}, ${b_std === null ? 'no bias' : 'bias'}, widths ${hidden}-5-${O}`, () => {
         const d = 3;
-        const O = 2;
         const net = serial(
-          Dense({ width: 7, W_std: 1.4, b_std, parameterization }),
+          Dense({ width: hidden, W_std: 1.4, b_std, parameterization }),
           act(),
           Dense({ width: 5, W_std: 1.2, b_std, parameterization }),
           act(),

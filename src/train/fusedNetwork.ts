@@ -1,5 +1,5 @@
 import { Matrix } from '../linalg/matrix.js';
-import { gemmInto } from '../linalg/unchecked.js';
+import { gemmInto, gemvInto } from '../linalg/unchecked.js';
 import { isActivationLayer, type ActivationLayer } from '../nn/activation.js';
 import { isDenseLayer, type DenseLayer } from '../nn/dense.js';
 import { paramCount } from '../nn/params.js';
@@ -9,13 +9,16 @@ import type { Layer, Params, Tensor } from '../nn/types.js';
  * The training step of a multilayer perceptron — serial(Dense, φ, Dense, φ, …, Dense), any activation built
  * by `activationLayer`, with or without bias, either parameterization — as one forward and one backward
  * sweep over buffers kept between steps. It computes the numbers of the per-layer route (Layer.forward /
- * Layer.backward of serial, Dense and the activation) operation for operation, with less memory traffic:
+ * Layer.backward of serial, Dense and the activation) operation for operation, with less memory traffic —
+ * except that a one-output layer (the readout) takes dgemv where the route takes dgemm, whose sums may be
+ * ordered differently (a few ulp):
  *
- *  - forward, per layer: z = c_b·b (broadcast) then z += c_W·x·W (one GEMM), then ONE pass that writes
- *    a = φ(z) and, over z, d = φ'(z) — the only thing the backward needs of z;
+ *  - forward, per layer: z = c_b·b (broadcast) then z += c_W·x·W (one GEMM; dgemv for one output), then
+ *    ONE pass that writes a = φ(z) and, over z, d = φ'(z) — the only thing the backward needs of z;
  *  - backward, per layer: ONE pass gz = ga·d that also sums the bias gradient c_b·Σ_rows gz; then
  *    ∂W = c_W·xᵀ·gz written straight into the gradient vector and ga_prev = c_W·gz·Wᵀ, both by GEMM's
- *    transpose flags (no transposed copies); no input cotangent for the first layer;
+ *    transpose flags (no transposed copies); no input cotangent for the first layer; for one output,
+ *    ∂W by dgemv and ga_prev as the outer product c_W·(gz_r·W_j);
  *  - no allocation per step but the returned outputs and gradient: the buffers of a batch size are kept,
  *    and W, b are read in place from θ (flattenParams order: per Dense W [n_in, n_out] row-major, then b).
  *
@@ -81,6 +84,60 @@ function leaves(net: Layer, params: Params, out: { layer: Layer; params: Params 
   if (net.children.length > 0) return false;
   out.push({ layer: net, params });
   return true;
+}
+
+/**
+ * out = α·g·wᵀ (M × n) for a column g (M) and a row w (n): dgemm's numbers at inner dimension 1, where
+ * each entry is α·(g_r·w_j).
+ */
+function outer(alpha: number, g: Float64Array, w: Float64Array, out: Float64Array): void {
+  const n = w.length;
+  for (let r = 0; r < g.length; r++) {
+    const gr = g[r];
+    const o = r * n;
+    for (let j = 0; j < n; j++) out[o + j] = alpha * (gr * w[j]);
+  }
+}
+
+/**
+ * gz = ga·d entry-wise (M × w, row-major) and gb_j += c_b·Σ_r gz_rj, in one pass. Four rows share each
+ * load and store of gb_j; the sum still runs over the rows in order, so gb is the row-by-row sum's number.
+ */
+function maskBiasGradient(
+  ga: Float64Array,
+  d: Float64Array,
+  gz: Float64Array,
+  cb: number,
+  gb: Float64Array,
+  M: number,
+): void {
+  const w = gb.length;
+  let r = 0;
+  for (; r + 4 <= M; r += 4) {
+    const o0 = r * w;
+    const o1 = o0 + w;
+    const o2 = o1 + w;
+    const o3 = o2 + w;
+    for (let j = 0; j < w; j++) {
+      const v0 = ga[o0 + j] * d[o0 + j];
+      const v1 = ga[o1 + j] * d[o1 + j];
+      const v2 = ga[o2 + j] * d[o2 + j];
+      const v3 = ga[o3 + j] * d[o3 + j];
+      gz[o0 + j] = v0;
+      gz[o1 + j] = v1;
+      gz[o2 + j] = v2;
+      gz[o3 + j] = v3;
+      gb[j] = gb[j] + cb * v0 + cb * v1 + cb * v2 + cb * v3;
+    }
+  }
+  for (; r < M; r++) {
+    const o = r * w;
+    for (let j = 0; j < w; j++) {
+      const v = ga[o + j] * d[o + j];
+      gz[o + j] = v;
+      gb[j] += cb * v;
+    }
+  }
 }
 
 /**
@@ -165,22 +222,24 @@ export function fusedNetwork(net: Layer, params0: Params): FusedNetwork | null {
       const W = th.subarray(s.offW, s.offW + s.nIn * s.width);
       const cw = s.scale[0];
       if (s.hasBias) {
+        // the first row is c_b·b; it is copied to the others in doubling blocks (memory copies)
         const cb = s.scale[1];
         const b = th.subarray(s.offW + s.nIn * s.width, s.offW + s.nIn * s.width + s.width);
-        for (let r = 0; r < M; r++) {
-          const o = r * s.width;
-          for (let j = 0; j < s.width; j++) z[o + j] = cb * b[j];
-        }
+        for (let j = 0; j < s.width; j++) z[j] = cb * b[j];
+        for (let done = s.width; done < n; done *= 2) z.copyWithin(done, 0, Math.min(done, n - done));
       }
-      gemmInto(
-        false,
-        false,
-        cw,
-        new Matrix(M, s.nIn, input),
-        new Matrix(s.nIn, s.width, W),
-        s.hasBias ? 1 : 0,
-        new Matrix(M, s.width, z),
-      );
+      const X = new Matrix(M, s.nIn, input);
+      if (s.width === 1) gemvInto(false, cw, X, W, s.hasBias ? 1 : 0, z.subarray(0, M));
+      else
+        gemmInto(
+          false,
+          false,
+          cw,
+          X,
+          new Matrix(s.nIn, s.width, W),
+          s.hasBias ? 1 : 0,
+          new Matrix(M, s.width, z),
+        );
       if (s.act) s.act.activate(z, ws.out[l], z, n);
       input = ws.out[l];
     }
@@ -207,14 +266,7 @@ export function fusedNetwork(net: Layer, params0: Params): FusedNetwork | null {
         gz = ws.scratch[gzSlot];
         const d = ws.deriv[l]!;
         if (s.hasBias) {
-          for (let r = 0; r < M; r++) {
-            const o = r * w;
-            for (let j = 0; j < w; j++) {
-              const v = cur[o + j] * d[o + j];
-              gz[o + j] = v;
-              grad[gbOff + j] += cb * v;
-            }
-          }
+          maskBiasGradient(cur, d, gz, cb, grad.subarray(gbOff, gbOff + w), M);
         } else {
           for (let i = 0; i < n; i++) gz[i] = cur[i] * d[i];
         }
@@ -224,29 +276,27 @@ export function fusedNetwork(net: Layer, params0: Params): FusedNetwork | null {
           for (let j = 0; j < w; j++) grad[gbOff + j] += cb * gz[o + j];
         }
       }
-      const input = l === 0 ? x : ws.out[l - 1];
-      const G = new Matrix(M, w, gz.length === n ? gz : gz.subarray(0, n));
-      gemmInto(
-        true,
-        false,
-        cw,
-        new Matrix(M, s.nIn, input),
-        G,
-        0,
-        new Matrix(s.nIn, w, grad.subarray(s.offW, s.offW + s.nIn * w)),
-      );
+      const input = new Matrix(M, s.nIn, l === 0 ? x : ws.out[l - 1]);
+      const gzn = gz.length === n ? gz : gz.subarray(0, n);
+      const W = th.subarray(s.offW, s.offW + s.nIn * w);
+      const gW = grad.subarray(s.offW, s.offW + s.nIn * w);
+      // one output column (the readout): ∂W = c_W·xᵀ·gz by dgemv and ga_prev = c_W·gz·Wᵀ as an outer product
+      if (w === 1) gemvInto(true, cw, input, gzn, 0, gW);
+      else gemmInto(true, false, cw, input, new Matrix(M, w, gzn), 0, new Matrix(s.nIn, w, gW));
       if (l > 0) {
         const slot = gzSlot === 0 ? 1 : 0;
         const gx = ws.scratch[slot].subarray(0, M * s.nIn);
-        gemmInto(
-          false,
-          true,
-          cw,
-          G,
-          new Matrix(s.nIn, w, th.subarray(s.offW, s.offW + s.nIn * w)),
-          0,
-          new Matrix(M, s.nIn, gx),
-        );
+        if (w === 1) outer(cw, gzn, W, gx);
+        else
+          gemmInto(
+            false,
+            true,
+            cw,
+            new Matrix(M, w, gzn),
+            new Matrix(s.nIn, w, W),
+            0,
+            new Matrix(M, s.nIn, gx),
+          );
         cur = gx;
         curSlot = slot;
       }
