@@ -6,4 +6,4 @@
 export { parseNpy, serializeNpy, type NpyArray, type NpyData, type NpyDtype } from './npy.js';
 export { readNpy, writeNpy, readMatrix, writeMatrix } from './npyFile.js';
 export { writeParamsDir, readParamsDir } from './paramsDir.js';
-export { writeFileAtomic } from './atomicWrite.js';
+export { writeFileAtomic, type AtomicWriteOptions } from './atomicWrite.js';
