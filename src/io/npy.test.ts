@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
-import { parseNpy, serializeNpy, type NpyDtype } from './npy.js';
+import { npyPieces, parseNpy, serializeNpy, type NpyDtype } from './npy.js';
 import { readNpy, writeNpy, readMatrix, writeMatrix } from './npyFile.js';
 import { Matrix } from '../linalg/matrix.js';
 
@@ -263,4 +263,22 @@ test('headers are newline-terminated and 64-byte aligned; a non-.npy file is nam
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('npyPieces: header + data are serializeNpy’s bytes, the data a view of the array (no copy), any shape', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 7 }), fc.integer({ min: 1, max: 7 }), (r, c) => {
+      const a = Float64Array.from({ length: r * c }, (_, k) => Math.sin(k + 0.5) * 1e3);
+      const [header, body] = npyPieces(a, [r, c]);
+      const joined = new Uint8Array(header.length + body.length);
+      joined.set(header, 0);
+      joined.set(body, header.length);
+      assert.deepEqual(joined, serializeNpy(a, [r, c], 'float64'));
+      assert.equal(body.buffer, a.buffer);
+    }),
+  );
+  assert.throws(
+    () => npyPieces(new Float64Array(5), [2, 3]),
+    /npyPieces: data has 5 elements but shape \(2, 3\) needs 6/,
+  );
 });

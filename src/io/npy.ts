@@ -319,6 +319,24 @@ export function headerFor(dtype: NpyDtype, shape: readonly number[]): Uint8Array
 }
 
 /**
+ * A float64 array as the two pieces of its `.npy` file, the header and the little-endian data, without copying
+ * the data on a little-endian host (a big-endian one gets a byte-swapped copy): for writers that stream a large
+ * array to disk, where serializeNpy's one buffer would double the memory.
+ */
+export function npyPieces(data: Float64Array, shape: readonly number[]): [Uint8Array, Uint8Array] {
+  const count = checkShape(shape, 'npyPieces');
+  if (data.length !== count)
+    throw new RangeError(
+      `npyPieces: data has ${data.length} elements but shape (${shape.join(', ')}) needs ${count}`,
+    );
+  const body = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (HOST_LITTLE_ENDIAN) return [headerFor('float64', shape), body];
+  const swapped = body.slice();
+  for (let e = 0; e < swapped.length; e += 8) swapped.subarray(e, e + 8).reverse();
+  return [headerFor('float64', shape), swapped];
+}
+
+/**
  * The `.npy` bytes of `data` with the given C-order `shape` (rank 0 is `[]`). The dtype defaults to
  * that of the typed array (number[] → float64); when given and different, the values are converted
  * (integers must be exact). Output is byte-identical to `numpy.save` of the same array.

@@ -2,6 +2,7 @@ import { dirname, resolve, sep } from 'node:path';
 import { stringify } from 'yaml';
 import { NtkInputError } from '../errors.js';
 import { planTiles, readPlan } from './plan.js';
+import { taskMemory, taskMemoryLimit } from './taskMemory.js';
 
 /**
  * A Kubernetes Indexed Job for a tile plan (batch/v1 Job, `completionMode: Indexed`, Kubernetes ≥ 1.24):
@@ -19,6 +20,7 @@ export interface K8sOptions {
   claim?: string;
   mountPath?: string;
   cpus?: number;
+  /** Memory per pod, a Kubernetes quantity (e.g. 2Gi). Default: the planned peak of a pod (src/tiles/taskMemory.ts). */
   mem?: string;
   namespace?: string;
   /** The command inside the image (default ["ntk"]). */
@@ -54,11 +56,19 @@ export function k8sJob(dir: string, o: K8sOptions = {}): Record<string, unknown>
       ...(plan.x2 ? [plan.x2.path] : []),
     ]);
   const cpus = o.cpus ?? 1;
-  const resources: Record<string, Record<string, string>> = { requests: { cpu: String(cpus) } };
-  if (o.mem) {
-    resources.requests.memory = o.mem;
-    resources.limits = { memory: o.mem };
-  }
+  // memory: the user's quantity, else the planned peak of a pod (src/tiles/taskMemory.ts), which also bounds
+  // the kernel planners inside the pod (NTK_MEMORY_LIMIT)
+  const planned = taskMemory(plan, cpus).requestMiB;
+  const memory = o.mem ?? `${planned}Mi`;
+  const resources = { requests: { cpu: String(cpus), memory }, limits: { memory } };
+  const env = [
+    { name: 'NTK_BACKEND', value: plan.backend },
+    { name: 'OPENBLAS_NUM_THREADS', value: String(cpus) },
+    { name: 'NTK_WASM_THREADS', value: String(cpus) },
+    ...(o.mem === undefined
+      ? [{ name: 'NTK_MEMORY_LIMIT', value: String(taskMemoryLimit(plan, cpus, planned * 2 ** 20)) }]
+      : []),
+  ];
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
@@ -77,7 +87,7 @@ export function k8sJob(dir: string, o: K8sOptions = {}): Record<string, unknown>
               name: 'tile',
               image: o.image ?? 'ntk-lab:latest',
               command: [...(o.command ?? ['ntk']), 'tiles', 'run', run, '--threads', String(cpus)],
-              env: [{ name: 'NTK_BACKEND', value: plan.backend }],
+              env,
               resources,
               volumeMounts: [{ name: 'run', mountPath }],
             },

@@ -183,6 +183,14 @@ test(
       readFileSync(join(run, 'slurm', 'tiles.sbatch'), 'utf8'),
       /--tiles "\$\{TASKS\[\$SLURM_ARRAY_TASK_ID\]\}"/,
     );
+    // each task asks for the planned peak (256 MiB runtime + 24 kB inputs + 3 × 100² × 8 B, × 1.25 = 321 MiB),
+    // so tasks pack on a node where memory is a consumable resource; BLAS runs the task's CPUs
+    const script = readFileSync(join(run, 'slurm', 'tiles.sbatch'), 'utf8');
+    assert.match(script, /^#SBATCH --mem=321M$/m);
+    assert.match(script, /^export OPENBLAS_NUM_THREADS="\$\{SLURM_CPUS_PER_TASK:-1\}"/m);
+    assert.match(script, /^export NTK_MEMORY_LIMIT=67108864$/m);
+    const shown = slurm('scontrol', ['show', 'job', s1.arrayJob!]).stdout;
+    assert.match(shown, /MinMemoryNode=321M/, shown);
     await waitIdle([s1.arrayJob, s1.mergeJob], 120);
     assert.equal(tilesStatus(run, true).done, 6);
     const jobs = new Set(planTiles(readPlan(run)).map((t) => readRecord(run, t.index)!.job));
@@ -231,6 +239,26 @@ test(
     assert.ok(existsSync(join(run, 'kernel.npy')));
   },
 );
+
+test('tiles submit refuses a --mem below the planned peak of a task before anything is submitted', () => {
+  denseModel(p('mm.json'), 1);
+  inputs(p('xm.npy'), 200, 10, 5);
+  const run = p('mem');
+  assert.equal(
+    ntk(['tiles', 'plan', '--model', p('mm.json'), '--x1', p('xm.npy'), '--tile', '100', '--dir', run])
+      .status,
+    0,
+  );
+  for (const [mem, why] of [
+    ['100M', /--mem 100M is below what one task of this plan needs: .*ask for at least 321M/],
+    ['lots', /--mem: expected a memory size in Slurm's syntax .*got 'lots'/],
+  ] as const) {
+    const r = ntk(['tiles', 'submit', run, '--slurm', '--mem', mem]);
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, why);
+  }
+  assert.ok(!existsSync(join(run, 'slurm', 'submissions.json')), 'nothing was submitted');
+});
 
 process.on('exit', () => {
   if (started !== null)

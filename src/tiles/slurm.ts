@@ -8,6 +8,7 @@ import { indexRanges } from './grid.js';
 import { planTiles, readPlan } from './plan.js';
 import { tileState } from './store.js';
 import { groupTiles } from './taskGroups.js';
+import { mergeMemoryMiB, taskMemoryLimit, taskMemoryRequest } from './taskMemory.js';
 
 /**
  * Slurm job arrays for a tile plan (docs/conventions.md §5): ntk-lab writes the batch scripts and calls `sbatch`,
@@ -20,7 +21,10 @@ export interface SlurmOptions {
   partition?: string;
   /** CPUs per task (also the tile's threads). Default 1. */
   cpus?: number;
-  /** Memory per task, Slurm syntax (e.g. 2G). */
+  /**
+   * Memory per task, Slurm syntax (e.g. 2G; no suffix = MiB). Default: the planned peak of a task
+   * (src/tiles/taskMemory.ts) with its margin; a request below the planned peak is refused.
+   */
   mem?: string;
   /** Time limit per task, Slurm syntax (e.g. 01:00:00). */
   time?: string;
@@ -46,12 +50,14 @@ export interface SlurmScripts {
   array: string | null;
   /** With tilesPerTask > 1: the tiles of each array task (task k runs tasks[k]). */
   tasks?: number[][];
+  /** The memory each array task asks for (`#SBATCH --mem`). */
+  mem: string;
 }
 
-function header(name: string, log: string, o: SlurmOptions): string[] {
+function header(name: string, log: string, o: SlurmOptions, mem: string): string[] {
   const lines = ['#!/bin/bash', `#SBATCH --job-name=${name}`, `#SBATCH --output=${log}`];
   if (o.partition) lines.push(`#SBATCH --partition=${o.partition}`);
-  if (o.mem) lines.push(`#SBATCH --mem=${o.mem}`);
+  lines.push(`#SBATCH --mem=${mem}`);
   if (o.time) lines.push(`#SBATCH --time=${o.time}`);
   for (const e of o.extra ?? []) lines.push(`#SBATCH ${e}`);
   return lines;
@@ -78,27 +84,37 @@ export function writeSlurmScripts(
   const tasks = perTask > 1 ? groupTiles(pending, perTask, plan.symmetric) : undefined;
   const sdir = join(run, 'slurm');
   mkdirSync(join(sdir, 'logs'), { recursive: true });
+  const memBytes = taskMemoryRequest(plan, cpus, '--mem', o.mem);
+  const mem = o.mem ?? `${memBytes / 2 ** 20}M`;
   const ntk = ntkCommand().map(shellQuote).join(' ');
   const env = `export NTK_BACKEND=${plan.backend}`;
+  // the task's threads for BLAS and wasm too (a 1-CPU task must not run a 2-thread OpenBLAS), and its planners'
+  // limit: what the request leaves after the runtime and the inputs
+  const threads = `\${SLURM_CPUS_PER_TASK:-${cpus}}`;
+  const taskEnv = [
+    env,
+    `export OPENBLAS_NUM_THREADS="${threads}" NTK_WASM_THREADS="${threads}"`,
+    `export NTK_MEMORY_LIMIT=${taskMemoryLimit(plan, cpus, memBytes)}`,
+  ];
   const tiles = join(sdir, 'tiles.sbatch');
   writeFileAtomic(
     tiles,
     [
-      ...header('ntk-tiles', join(sdir, 'logs', 'tile-%A_%a.out'), o),
+      ...header('ntk-tiles', join(sdir, 'logs', 'tile-%A_%a.out'), o, mem),
       `#SBATCH --cpus-per-task=${cpus}`,
       ...(tasks === undefined
         ? [
             '# one kernel tile per array task; the tile index is $SLURM_ARRAY_TASK_ID',
             'set -euo pipefail',
-            env,
-            `exec ${ntk} tiles run ${shellQuote(run)} --threads "\${SLURM_CPUS_PER_TASK:-${cpus}}"`,
+            ...taskEnv,
+            `exec ${ntk} tiles run ${shellQuote(run)} --threads "${threads}"`,
           ]
         : [
             `# ${tasks.length} array tasks of about ${perTask} tiles each (balanced by work); task k runs TASKS[k]`,
             'set -euo pipefail',
-            env,
+            ...taskEnv,
             `TASKS=(${tasks.map((g) => `'${g.join(',')}'`).join(' ')})`,
-            `exec ${ntk} tiles run ${shellQuote(run)} --tiles "\${TASKS[$SLURM_ARRAY_TASK_ID]}" --threads "\${SLURM_CPUS_PER_TASK:-${cpus}}"`,
+            `exec ${ntk} tiles run ${shellQuote(run)} --tiles "\${TASKS[$SLURM_ARRAY_TASK_ID]}" --threads "${threads}"`,
           ]),
       '',
     ].join('\n'),
@@ -111,7 +127,12 @@ export function writeSlurmScripts(
     writeFileAtomic(
       merge,
       [
-        ...header('ntk-merge', join(sdir, 'logs', 'merge-%j.out'), o),
+        ...header(
+          'ntk-merge',
+          join(sdir, 'logs', 'merge-%j.out'),
+          o,
+          `${Math.max(mergeMemoryMiB(plan), Math.ceil(memBytes / 2 ** 20))}M`,
+        ),
         '#SBATCH --cpus-per-task=1',
         '# streams the finished tiles into one .npy (memory: one tile row)',
         'set -euo pipefail',
@@ -124,7 +145,7 @@ export function writeSlurmScripts(
   }
   const ids = tasks === undefined ? indices : tasks.map((_, k) => k);
   const array = ids.length === 0 ? null : `${indexRanges(ids)}${o.maxRunning ? `%${o.maxRunning}` : ''}`;
-  return { tiles, merge, indices, array, ...(tasks === undefined ? {} : { tasks }) };
+  return { tiles, merge, indices, array, ...(tasks === undefined ? {} : { tasks }), mem };
 }
 
 /** What `submitSlurm` submitted: the array and merge job ids and the tile indices the array covers. */
@@ -134,6 +155,8 @@ export interface Submission {
   indices: number[];
   /** With --tiles-per-task above 1: the tiles of each array task. */
   tasks?: number[][];
+  /** The memory each array task asked for. */
+  mem?: string;
   submitted: string;
 }
 
@@ -200,6 +223,7 @@ export function submitSlurm(dir: string, o: SlurmOptions = {}): Submission {
     mergeJob,
     indices: s.indices,
     ...(s.tasks === undefined ? {} : { tasks: s.tasks }),
+    mem: s.mem,
     submitted: new Date().toISOString(),
   };
   writeFileAtomic(log, `${JSON.stringify([...prev, sub], null, 2)}\n`, { label: 'ntk tiles submit' });

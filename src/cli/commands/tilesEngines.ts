@@ -16,7 +16,10 @@ export function registerTilesEngines(tiles: Command): void {
     .option('--slurm', 'submit to Slurm (the only engine with a submit command; Kubernetes: `ntk tiles k8s`)')
     .option('--partition <p>', 'Slurm partition')
     .option('--cpus <c>', 'CPUs per task (= threads per tile)', '1')
-    .option('--mem <m>', 'memory per task, e.g. 2G')
+    .option(
+      '--mem <m>',
+      'memory per task, Slurm syntax (2G, 1500M; no suffix = MiB). Default: the planned peak of one task (runtime + inputs + the largest tile’s arrays) plus 25 %; a request below the planned peak is refused. Without a request Slurm may give each task the whole node, so the tasks run one at a time',
+    )
     .option('--time <t>', 'time limit per task, e.g. 01:00:00')
     .option('--max-running <k>', 'at most K array tasks at once')
     .option(
@@ -55,7 +58,7 @@ export function registerTilesEngines(tiles: Command): void {
           out: o.merge ? o.out : null,
         });
         process.stdout.write(
-          `ntk tiles submit: ${s.arrayJob === null ? 'no pending tiles' : `array job ${s.arrayJob} over ${s.indices.length} tiles${s.tasks === undefined ? '' : ` in ${s.tasks.length} tasks`}`}${s.mergeJob ? `, merge job ${s.mergeJob}${s.arrayJob ? ' (afterok)' : ''}` : ''}\n`,
+          `ntk tiles submit: ${s.arrayJob === null ? 'no pending tiles' : `array job ${s.arrayJob} over ${s.indices.length} tiles${s.tasks === undefined ? '' : ` in ${s.tasks.length} tasks`} (--mem ${s.mem} per task)`}${s.mergeJob ? `, merge job ${s.mergeJob}${s.arrayJob ? ' (afterok)' : ''}` : ''}\n`,
         );
       },
     );
@@ -76,7 +79,10 @@ export function registerTilesEngines(tiles: Command): void {
       'where the volume is mounted (default: the folder holding the run, model and inputs)',
     )
     .option('--cpus <c>', 'CPUs per pod (= threads per tile)', '1')
-    .option('--mem <m>', 'memory per pod, e.g. 2Gi')
+    .option(
+      '--mem <m>',
+      'memory per pod, a Kubernetes quantity (e.g. 2Gi). Default: the planned peak of one pod plus 25 %',
+    )
     .option('--out <file>', 'manifest file (default: stdout)')
     .action(
       (
