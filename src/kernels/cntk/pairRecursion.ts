@@ -1,3 +1,4 @@
+import { convReluWorkspace, type Conv3x3Relu, type StencilEngine } from '../../linalg/convReluStencil.js';
 import { rootProduct } from '../../special/rootProduct.js';
 import {
   OP_AFFINE_NTK,
@@ -28,16 +29,20 @@ import type { ImageVariances } from './imageVariances.js';
 export interface PairScratch {
   S: [Float64Array, Float64Array];
   T: [Float64Array, Float64Array];
+  /** The variances of the pair's two images, copied beside S and T where the stencil's engine reads them. */
+  v1: Float64Array;
+  v2: Float64Array;
   out: Float64Array;
+  /** The hot block, 3×3 'ntk' Conv → Relu, by the engine of src/linalg/convReluStencil.ts. */
+  conv3x3Relu: Conv3x3Relu;
 }
 
-export function pairScratch(p: CntkProgram): PairScratch {
+/** Scratch for one thread: ping-pong buffers and staged variances in the stencil engine's memory. */
+export function pairScratch(p: CntkProgram, layout: ImageVariances, engine: StencilEngine): PairScratch {
   const n = p.bufH * p.bufW;
-  return {
-    S: [new Float64Array(n), new Float64Array(n)],
-    T: [new Float64Array(n), new Float64Array(n)],
-    out: new Float64Array(2),
-  };
+  const ws = convReluWorkspace(engine, [n, n, n, n, layout.stride, layout.stride]);
+  const [S0, S1, T0, T1, v1, v2] = ws.arrays;
+  return { S: [S0, S1], T: [T0, T1], v1, v2, out: new Float64Array(2), conv3x3Relu: ws.conv3x3Relu };
 }
 
 const INV_2PI = 1 / (2 * Math.PI);
@@ -64,137 +69,6 @@ function zeroRing(
     }
 }
 
-/**
- * The hot case of runBlock, written out: a 3×3 'ntk' Conv on Σ and Θ then Relu, taps summed in the same order
- * (row-major over the window), the same per-entry operations.
- */
-function conv3x3Relu(
-  oh: number,
-  ow: number,
-  S: Float64Array,
-  T: Float64Array,
-  dS: Float64Array,
-  dT: Float64Array,
-  bw: number,
-  nextTop: number,
-  nextLeft: number,
-  w2: number,
-  bb: number,
-  inv: number,
-  v1: Float64Array,
-  r1: number,
-  v2: Float64Array,
-  r2: number,
-  wOut: number,
-  sh: number,
-  sw: number,
-  pin: number,
-): void {
-  const k = INV_2PI;
-  for (let u = 0; u < oh; u++) {
-    const i0 = u * bw;
-    const i1 = i0 + bw;
-    const i2 = i1 + bw;
-    const rowOut = (u + nextTop) * bw + nextLeft;
-    const pRow = (u + sh) * wOut + sw;
-    let v = 0;
-    // two entries per step: independent chains (window sums → √ → ÷ → arccos → √) overlap in the pipeline
-    for (; v + 1 < ow; v += 2) {
-      const accS =
-        S[i0 + v] +
-        S[i0 + v + 1] +
-        S[i0 + v + 2] +
-        S[i1 + v] +
-        S[i1 + v + 1] +
-        S[i1 + v + 2] +
-        S[i2 + v] +
-        S[i2 + v + 1] +
-        S[i2 + v + 2];
-      const accS2 =
-        S[i0 + v + 1] +
-        S[i0 + v + 2] +
-        S[i0 + v + 3] +
-        S[i1 + v + 1] +
-        S[i1 + v + 2] +
-        S[i1 + v + 3] +
-        S[i2 + v + 1] +
-        S[i2 + v + 2] +
-        S[i2 + v + 3];
-      const accT =
-        T[i0 + v] +
-        T[i0 + v + 1] +
-        T[i0 + v + 2] +
-        T[i1 + v] +
-        T[i1 + v + 1] +
-        T[i1 + v + 2] +
-        T[i2 + v] +
-        T[i2 + v + 1] +
-        T[i2 + v + 2];
-      const accT2 =
-        T[i0 + v + 1] +
-        T[i0 + v + 2] +
-        T[i0 + v + 3] +
-        T[i1 + v + 1] +
-        T[i1 + v + 2] +
-        T[i1 + v + 3] +
-        T[i2 + v + 1] +
-        T[i2 + v + 2] +
-        T[i2 + v + 3];
-      let s = w2 * (inv * accS) + bb;
-      let s2 = w2 * (inv * accS2) + bb;
-      const t = s + w2 * (inv * accT);
-      const t2 = s2 + w2 * (inv * accT2);
-      if (pin >= 0) {
-        s = v1[pin + pRow + v];
-        s2 = v1[pin + pRow + v + 1];
-      }
-      const n = rootProduct(v1[r1 + pRow + v], v2[r2 + pRow + v]);
-      const n2 = rootProduct(v1[r1 + pRow + v + 1], v2[r2 + pRow + v + 1]);
-      const cc = n === 0 ? 0 : s / n;
-      const cc2 = n2 === 0 ? 0 : s2 / n2;
-      const rho = cc > 1 ? 1 : cc < -1 ? -1 : cc;
-      const rho2 = cc2 > 1 ? 1 : cc2 < -1 ? -1 : cc2;
-      const pmt = PI - Math.acos(rho);
-      const pmt2 = PI - Math.acos(rho2);
-      dS[rowOut + v] = n * (Math.sqrt(1 - rho * rho) + pmt * rho) * k;
-      dS[rowOut + v + 1] = n2 * (Math.sqrt(1 - rho2 * rho2) + pmt2 * rho2) * k;
-      dT[rowOut + v] = t * (pmt * k);
-      dT[rowOut + v + 1] = t2 * (pmt2 * k);
-    }
-    for (; v < ow; v++) {
-      const accS =
-        S[i0 + v] +
-        S[i0 + v + 1] +
-        S[i0 + v + 2] +
-        S[i1 + v] +
-        S[i1 + v + 1] +
-        S[i1 + v + 2] +
-        S[i2 + v] +
-        S[i2 + v + 1] +
-        S[i2 + v + 2];
-      const accT =
-        T[i0 + v] +
-        T[i0 + v + 1] +
-        T[i0 + v + 2] +
-        T[i1 + v] +
-        T[i1 + v + 1] +
-        T[i1 + v + 2] +
-        T[i2 + v] +
-        T[i2 + v + 1] +
-        T[i2 + v + 2];
-      let s = w2 * (inv * accS) + bb;
-      const t = s + w2 * (inv * accT);
-      if (pin >= 0) s = v1[pin + pRow + v];
-      const n = rootProduct(v1[r1 + pRow + v], v2[r2 + pRow + v]);
-      const cc = n === 0 ? 0 : s / n;
-      const rho = cc > 1 ? 1 : cc < -1 ? -1 : cc;
-      const pmt = PI - Math.acos(rho);
-      dS[rowOut + v] = n * (Math.sqrt(1 - rho * rho) + pmt * rho) * k;
-      dT[rowOut + v] = t * (pmt * k);
-    }
-  }
-}
-
 /** One block (stencil + per-entry ops) on the region of displacement (dh, dw): src → dst (padded for the next block). */
 function runBlock(
   b: Block,
@@ -216,6 +90,7 @@ function runBlock(
   b2: number,
   offsets: Int32Array,
   wantNtk: boolean,
+  stencil: Conv3x3Relu,
   out: Float64Array,
 ): void {
   const conv = b.conv;
@@ -243,7 +118,7 @@ function runBlock(
   const relu2 = single === null ? 0 : b2 + offsets[single.varIndex] + shift;
   if (single !== null && conv !== null && fh === 3 && fw === 3 && isNtk && wantNtk && !tZero) {
     const pin = pinBase >= 0 && dh === 0 && dw === 0 ? pinBase : -1;
-    conv3x3Relu(
+    stencil(
       oh,
       ow,
       S,
@@ -341,7 +216,8 @@ function padsOf(b: Block | undefined): { top: number; left: number; bottom: numb
 
 /**
  * Σ and Θ after the readout (GlobalAvgPool or Flatten, before the tail) of the pair (x, x'): images at offsets
- * o1 / o2 of x1 / x2 (H·W·C floats each, NHWC), their variances at b1 / b2 of v1 / v2. `self` = the pair of an
+ * o1 / o2 of x1 / x2 (H·W·C floats each, NHWC), their variances at b1 / b2 of vars1 / vars2 (copied into the
+ * scratch, where the stencil reads them). `self` = the pair of an
  * image with itself inside a symmetric record (equal positions pinned to the variances). Writes out[0] = Σ,
  * out[1] = Θ (0 when !wantNtk). With `taps` (4 floats per block), also the readouts after every block, as if the
  * network ended there: taps[4b .. 4b + 3] = Σ, Θ after GlobalAvgPool and Σ, Θ after Flatten (blocks of SAME Convs).
@@ -353,9 +229,9 @@ export function pairKernel(
   o1: number,
   x2: Float64Array,
   o2: number,
-  v1: Float64Array,
+  vars1: Float64Array,
   b1: number,
-  v2: Float64Array,
+  vars2: Float64Array,
   b2: number,
   self: boolean,
   wantNtk: boolean,
@@ -366,6 +242,11 @@ export function pairKernel(
   const { H, W, C, blocks, bufW: bw } = p;
   if (taps !== null) taps.fill(0);
   const offsets = layout.offsets;
+  const stride = layout.stride;
+  sc.v1.set(vars1.subarray(b1, b1 + stride));
+  sc.v2.set(vars2.subarray(b2, b2 + stride));
+  const v1 = sc.v1;
+  const v2 = sc.v2;
   const last = blocks.length === 0 ? null : blocks[blocks.length - 1];
   const hL = last === null ? H : last.hOut;
   const wL = last === null ? W : last.wOut;
@@ -416,11 +297,12 @@ export function pairKernel(
           pads[bi],
           bw,
           v1,
-          b1,
+          0,
           v2,
-          b2,
+          0,
           offsets,
           wantNtk,
+          sc.conv3x3Relu,
           sc.out,
         );
         const c = b.conv;
