@@ -79,7 +79,6 @@ function runBlock(
   pinned: boolean,
   S: Float64Array,
   T: Float64Array,
-  tZero: boolean,
   dS: Float64Array,
   dT: Float64Array,
   next: { top: number; left: number; bottom: number; right: number },
@@ -116,7 +115,7 @@ function runBlock(
   const single = nOps === 1 && ops[0].op === OP_RELU ? ops[0] : null;
   const relu1 = single === null ? 0 : b1 + offsets[single.varIndex];
   const relu2 = single === null ? 0 : b2 + offsets[single.varIndex] + shift;
-  if (single !== null && conv !== null && fh === 3 && fw === 3 && isNtk && wantNtk && !tZero) {
+  if (single !== null && conv !== null && fh === 3 && fw === 3 && isNtk && wantNtk) {
     const pin = pinBase >= 0 && dh === 0 && dw === 0 ? pinBase : -1;
     stencil(
       oh,
@@ -151,7 +150,7 @@ function runBlock(
       let t = 0;
       if (conv === null) {
         s = S[rowIn + v];
-        if (wantNtk && !tZero) t = T[rowIn + v];
+        if (wantNtk) t = T[rowIn + v];
       } else {
         // (1/|f|)·Σ_a over the window, offsets in row-major order as pairWindowSum (src/nn/conv/geometry.ts)
         let accS = 0;
@@ -159,7 +158,7 @@ function runBlock(
         for (let a = 0; a < fh; a++) {
           const r = rowIn + a * bw + v;
           for (let c = 0; c < fw; c++) accS += S[r + c];
-          if (wantNtk && !tZero) for (let c = 0; c < fw; c++) accT += T[r + c];
+          if (wantNtk) for (let c = 0; c < fw; c++) accT += T[r + c];
         }
         s = w2 * (inv * accS) + bb;
         if (wantNtk) t = isNtk ? s + w2 * (inv * accT) : cIn * accS + one + w2 * (inv * accT);
@@ -264,6 +263,8 @@ export function pairKernel(
       const sh = dh < 0 ? -dh : 0;
       const sw = dw < 0 ? -dw : 0;
       let cur = 0;
+      // Θ⁰ = 0: the first block reads zeros (so it takes the same loops as the others)
+      if (wantNtk) sc.T[0].fill(0);
       const S0 = sc.S[0];
       zeroRing(S0, bw, lh, lw, pads0.top, pads0.left, pads0.bottom, pads0.right);
       // Σ⁰(p, p + d) = ⟨x(p), x'(p + d)⟩/C (src/kernels/inputKernel.ts), Θ⁰ = 0
@@ -291,7 +292,6 @@ export function pairKernel(
           pinned,
           sc.S[cur],
           sc.T[cur],
-          bi === 0,
           sc.S[nx],
           sc.T[nx],
           pads[bi],
