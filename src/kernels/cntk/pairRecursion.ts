@@ -24,7 +24,7 @@ import type { ImageVariances } from './imageVariances.js';
  *
  * Per entry the arithmetic is that of the record-level kernel maps (src/nn/conv/conv.ts, the activations' duals,
  * Dense) in the same order, so every position pair gets the same bits; only GlobalAvgPool's sum runs in another
- * order (by displacement instead of row-major over (p, p')).
+ * order (region by region, by displacement, instead of row-major over (p, p')).
  */
 export interface PairScratch {
   S: [Float64Array, Float64Array];
@@ -32,6 +32,8 @@ export interface PairScratch {
   /** The variances of the pair's two images, copied beside S and T where the stencil's engine reads them. */
   v1: Float64Array;
   v2: Float64Array;
+  /** The readout's sums of Σ and Θ over each displacement's region (GlobalAvgPool: (2h − 1)(2w − 1) of them). */
+  sums: Float64Array;
   out: Float64Array;
   /** The hot block, 3×3 'ntk' Conv → Relu, by the engine of src/linalg/convReluStencil.ts. */
   conv3x3Relu: Conv3x3Relu;
@@ -42,7 +44,17 @@ export function pairScratch(p: CntkProgram, layout: ImageVariances, engine: Sten
   const n = p.bufH * p.bufW;
   const ws = convReluWorkspace(engine, [n, n, n, n, layout.stride, layout.stride]);
   const [S0, S1, T0, T1, v1, v2] = ws.arrays;
-  return { S: [S0, S1], T: [T0, T1], v1, v2, out: new Float64Array(2), conv3x3Relu: ws.conv3x3Relu };
+  const last = p.blocks.length === 0 ? null : p.blocks[p.blocks.length - 1];
+  const displacements = (2 * (last?.hOut ?? p.H) - 1) * (2 * (last?.wOut ?? p.W) - 1);
+  return {
+    S: [S0, S1],
+    T: [T0, T1],
+    v1,
+    v2,
+    sums: new Float64Array(2 * displacements),
+    out: new Float64Array(2),
+    conv3x3Relu: ws.conv3x3Relu,
+  };
 }
 
 const INV_2PI = 1 / (2 * Math.PI);
@@ -256,8 +268,21 @@ export function pairKernel(
   const pads0 = padsOf(blocks[0]);
   let sumS = 0;
   let sumT = 0;
+  // A self pair's Σ(x, x)(p, p + d) is Σ(x, x)(p + d, p): the region of −d holds the entries of the region of d, at
+  // the same places and computed by the same operations on swapped operands (products and rootProduct commute), so
+  // its sums are d's to the bit and are reused. Generic duals need not commute in (q₁, q₂); taps sum every block.
+  const mirror = self && taps === null && blocks.every((b) => b.ops.every((o) => o.op !== OP_DUAL));
+  const nd = (2 * rh + 1) * (2 * rw + 1);
+  const sums = sc.sums;
+  let d = -1;
   for (let dh = -rh; dh <= rh; dh++)
     for (let dw = -rw; dw <= rw; dw++) {
+      d++;
+      if (mirror && 2 * d > nd - 1) {
+        sumS += sums[2 * (nd - 1 - d)];
+        sumT += sums[2 * (nd - 1 - d) + 1];
+        continue;
+      }
       let lh = H - Math.abs(dh);
       let lw = W - Math.abs(dw);
       const sh = dh < 0 ? -dh : 0;
@@ -330,14 +355,21 @@ export function pairKernel(
           }
         }
       }
+      // the readout sums region by region (Arora et al. 2019, eq. 9: GlobalAvgPool averages all position pairs)
       const S = sc.S[cur];
       const T = sc.T[cur];
       const hasT = wantNtk && blocks.length > 0;
+      let rs = 0;
+      let rt = 0;
       for (let u = 0; u < lh; u++)
         for (let v = 0; v < lw; v++) {
-          sumS += S[u * bw + v];
-          if (hasT) sumT += T[u * bw + v];
+          rs += S[u * bw + v];
+          if (hasT) rt += T[u * bw + v];
         }
+      sums[2 * d] = rs;
+      sums[2 * d + 1] = rt;
+      sumS += rs;
+      sumT += rt;
     }
   const B = gap ? hL * wL * (hL * wL) : hL * wL;
   out[0] = sumS / B;
