@@ -1,3 +1,4 @@
+import { convReluEngine } from '../../linalg/convReluStencil.js';
 import type { Tensor } from '../../nn/types.js';
 import type { Layer } from '../../nn/types.js';
 import { inputScale } from '../inputCovariance.js';
@@ -104,7 +105,8 @@ export function cntkKernelFn(
     var2: symmetric ? new Float64Array(0) : alloc(n2),
     taps: o.taps === true ? alloc(2 * p.blocks.length * n1 * n2) : null,
   };
-  const sc = cntkScratch(p);
+  const engine = convReluEngine();
+  const sc = cntkScratch(p, layout, engine);
   const run = (t: number): void => runCntkTask(plan, io, t, sc);
   if (threads > 1) {
     const job = sharedJob(total);
@@ -116,6 +118,7 @@ export function cntkKernelFn(
       {
         config: net.config,
         plan,
+        engine,
         spatial: t1.shape.slice(1, -1),
         channels: p.C,
         x1: buf(x1),

@@ -1,3 +1,4 @@
+import type { StencilEngine } from '../../linalg/convReluStencil.js';
 import { pairKernel, pairScratch, type PairScratch } from './pairRecursion.js';
 import type { ImageVariances } from './imageVariances.js';
 import type { CntkProgram } from './program.js';
@@ -55,8 +56,9 @@ export interface CntkInputs {
   readonly taps: Float64Array | null;
 }
 
-export function cntkScratch(p: CntkProgram): PairScratch {
-  return pairScratch(p);
+/** One thread's scratch, for the stencil engine the calling thread chose (src/linalg/convReluStencil.ts). */
+export function cntkScratch(p: CntkProgram, layout: ImageVariances, engine: StencilEngine): PairScratch {
+  return pairScratch(p, layout, engine);
 }
 
 export function runCntkTask(plan: CntkPlan, io: CntkInputs, t: number, sc: PairScratch): void {

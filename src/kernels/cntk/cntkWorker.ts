@@ -1,4 +1,5 @@
 import { workerData } from 'node:worker_threads';
+import type { StencilEngine } from '../../linalg/convReluStencil.js';
 import { rebuildLayer } from '../../nn/registry.js';
 import type { LayerConfig } from '../../nn/types.js';
 import { reportError, workOn, type SharedJob } from '../threads.js';
@@ -10,6 +11,8 @@ import { compileCntk } from './program.js';
 interface CntkJobData {
   config: LayerConfig;
   plan: CntkPlan;
+  /** The calling thread's stencil engine (this thread makes its own wasm instance and memory for it). */
+  engine: StencilEngine;
   spatial: number[];
   channels: number;
   x1: SharedArrayBuffer;
@@ -48,7 +51,7 @@ try {
     var2: new Float64Array(data.var2),
     taps: data.taps === null ? null : new Float64Array(data.taps),
   };
-  const sc = cntkScratch(program);
+  const sc = cntkScratch(program, io.layout, data.engine);
   workOn(job, (t) => runCntkTask(data.plan, io, t, sc));
 } catch (e) {
   reportError(job, `kernelFn worker: ${(e as Error).message}`);

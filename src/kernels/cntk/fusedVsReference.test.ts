@@ -146,3 +146,16 @@ test('strided or dilated Convs and CIRCULAR padding take the record-level path',
   const r = spatialKernelFn(serial(ones, Relu(), GlobalAvgPool()), x, x, true, { wantNtk: true, maxTile: 4 });
   assert.equal(r.path, 'fused');
 });
+
+test('fused CNTK: a self pair, whose region of −d reuses the sums of d, equals the pair of two copies bit for bit', () => {
+  const x = images(8, [3, 7, 6, 2]);
+  const per = 7 * 6 * 2;
+  x.data.copyWithin(2 * per, 0, per);
+  const net = cnn(3, 'relu', 'SAME', 'gap', false);
+  const k = spatialKernelFn(net, x, x, true, { wantNtk: true, maxTile: 4, threads: 1 });
+  assert.equal(k.path, 'fused');
+  for (const m of [k.nngp.data, k.ntk!.data]) {
+    assert.equal(m[2], m[0], 'K[0, 2] = K[0, 0]');
+    assert.equal(m[2 * 3 + 2], m[0], 'K[2, 2] = K[0, 0]');
+  }
+});

@@ -1,3 +1,4 @@
+import { convReluWorkspace, type Conv3x3Relu, type StencilEngine } from '../../linalg/convReluStencil.js';
 import { rootProduct } from '../../special/rootProduct.js';
 import {
   OP_AFFINE_NTK,
@@ -23,20 +24,36 @@ import type { ImageVariances } from './imageVariances.js';
  *
  * Per entry the arithmetic is that of the record-level kernel maps (src/nn/conv/conv.ts, the activations' duals,
  * Dense) in the same order, so every position pair gets the same bits; only GlobalAvgPool's sum runs in another
- * order (by displacement instead of row-major over (p, p')).
+ * order (region by region, by displacement, instead of row-major over (p, p')).
  */
 export interface PairScratch {
   S: [Float64Array, Float64Array];
   T: [Float64Array, Float64Array];
+  /** The variances of the pair's two images, copied beside S and T where the stencil's engine reads them. */
+  v1: Float64Array;
+  v2: Float64Array;
+  /** The readout's sums of Σ and Θ over each displacement's region (GlobalAvgPool: (2h − 1)(2w − 1) of them). */
+  sums: Float64Array;
   out: Float64Array;
+  /** The hot block, 3×3 'ntk' Conv → Relu, by the engine of src/linalg/convReluStencil.ts. */
+  conv3x3Relu: Conv3x3Relu;
 }
 
-export function pairScratch(p: CntkProgram): PairScratch {
+/** Scratch for one thread: ping-pong buffers and staged variances in the stencil engine's memory. */
+export function pairScratch(p: CntkProgram, layout: ImageVariances, engine: StencilEngine): PairScratch {
   const n = p.bufH * p.bufW;
+  const ws = convReluWorkspace(engine, [n, n, n, n, layout.stride, layout.stride]);
+  const [S0, S1, T0, T1, v1, v2] = ws.arrays;
+  const last = p.blocks.length === 0 ? null : p.blocks[p.blocks.length - 1];
+  const displacements = (2 * (last?.hOut ?? p.H) - 1) * (2 * (last?.wOut ?? p.W) - 1);
   return {
-    S: [new Float64Array(n), new Float64Array(n)],
-    T: [new Float64Array(n), new Float64Array(n)],
+    S: [S0, S1],
+    T: [T0, T1],
+    v1,
+    v2,
+    sums: new Float64Array(2 * displacements),
     out: new Float64Array(2),
+    conv3x3Relu: ws.conv3x3Relu,
   };
 }
 
@@ -64,137 +81,6 @@ function zeroRing(
     }
 }
 
-/**
- * The hot case of runBlock, written out: a 3×3 'ntk' Conv on Σ and Θ then Relu, taps summed in the same order
- * (row-major over the window), the same per-entry operations.
- */
-function conv3x3Relu(
-  oh: number,
-  ow: number,
-  S: Float64Array,
-  T: Float64Array,
-  dS: Float64Array,
-  dT: Float64Array,
-  bw: number,
-  nextTop: number,
-  nextLeft: number,
-  w2: number,
-  bb: number,
-  inv: number,
-  v1: Float64Array,
-  r1: number,
-  v2: Float64Array,
-  r2: number,
-  wOut: number,
-  sh: number,
-  sw: number,
-  pin: number,
-): void {
-  const k = INV_2PI;
-  for (let u = 0; u < oh; u++) {
-    const i0 = u * bw;
-    const i1 = i0 + bw;
-    const i2 = i1 + bw;
-    const rowOut = (u + nextTop) * bw + nextLeft;
-    const pRow = (u + sh) * wOut + sw;
-    let v = 0;
-    // two entries per step: independent chains (window sums → √ → ÷ → arccos → √) overlap in the pipeline
-    for (; v + 1 < ow; v += 2) {
-      const accS =
-        S[i0 + v] +
-        S[i0 + v + 1] +
-        S[i0 + v + 2] +
-        S[i1 + v] +
-        S[i1 + v + 1] +
-        S[i1 + v + 2] +
-        S[i2 + v] +
-        S[i2 + v + 1] +
-        S[i2 + v + 2];
-      const accS2 =
-        S[i0 + v + 1] +
-        S[i0 + v + 2] +
-        S[i0 + v + 3] +
-        S[i1 + v + 1] +
-        S[i1 + v + 2] +
-        S[i1 + v + 3] +
-        S[i2 + v + 1] +
-        S[i2 + v + 2] +
-        S[i2 + v + 3];
-      const accT =
-        T[i0 + v] +
-        T[i0 + v + 1] +
-        T[i0 + v + 2] +
-        T[i1 + v] +
-        T[i1 + v + 1] +
-        T[i1 + v + 2] +
-        T[i2 + v] +
-        T[i2 + v + 1] +
-        T[i2 + v + 2];
-      const accT2 =
-        T[i0 + v + 1] +
-        T[i0 + v + 2] +
-        T[i0 + v + 3] +
-        T[i1 + v + 1] +
-        T[i1 + v + 2] +
-        T[i1 + v + 3] +
-        T[i2 + v + 1] +
-        T[i2 + v + 2] +
-        T[i2 + v + 3];
-      let s = w2 * (inv * accS) + bb;
-      let s2 = w2 * (inv * accS2) + bb;
-      const t = s + w2 * (inv * accT);
-      const t2 = s2 + w2 * (inv * accT2);
-      if (pin >= 0) {
-        s = v1[pin + pRow + v];
-        s2 = v1[pin + pRow + v + 1];
-      }
-      const n = rootProduct(v1[r1 + pRow + v], v2[r2 + pRow + v]);
-      const n2 = rootProduct(v1[r1 + pRow + v + 1], v2[r2 + pRow + v + 1]);
-      const cc = n === 0 ? 0 : s / n;
-      const cc2 = n2 === 0 ? 0 : s2 / n2;
-      const rho = cc > 1 ? 1 : cc < -1 ? -1 : cc;
-      const rho2 = cc2 > 1 ? 1 : cc2 < -1 ? -1 : cc2;
-      const pmt = PI - Math.acos(rho);
-      const pmt2 = PI - Math.acos(rho2);
-      dS[rowOut + v] = n * (Math.sqrt(1 - rho * rho) + pmt * rho) * k;
-      dS[rowOut + v + 1] = n2 * (Math.sqrt(1 - rho2 * rho2) + pmt2 * rho2) * k;
-      dT[rowOut + v] = t * (pmt * k);
-      dT[rowOut + v + 1] = t2 * (pmt2 * k);
-    }
-    for (; v < ow; v++) {
-      const accS =
-        S[i0 + v] +
-        S[i0 + v + 1] +
-        S[i0 + v + 2] +
-        S[i1 + v] +
-        S[i1 + v + 1] +
-        S[i1 + v + 2] +
-        S[i2 + v] +
-        S[i2 + v + 1] +
-        S[i2 + v + 2];
-      const accT =
-        T[i0 + v] +
-        T[i0 + v + 1] +
-        T[i0 + v + 2] +
-        T[i1 + v] +
-        T[i1 + v + 1] +
-        T[i1 + v + 2] +
-        T[i2 + v] +
-        T[i2 + v + 1] +
-        T[i2 + v + 2];
-      let s = w2 * (inv * accS) + bb;
-      const t = s + w2 * (inv * accT);
-      if (pin >= 0) s = v1[pin + pRow + v];
-      const n = rootProduct(v1[r1 + pRow + v], v2[r2 + pRow + v]);
-      const cc = n === 0 ? 0 : s / n;
-      const rho = cc > 1 ? 1 : cc < -1 ? -1 : cc;
-      const pmt = PI - Math.acos(rho);
-      dS[rowOut + v] = n * (Math.sqrt(1 - rho * rho) + pmt * rho) * k;
-      dT[rowOut + v] = t * (pmt * k);
-    }
-  }
-}
-
 /** One block (stencil + per-entry ops) on the region of displacement (dh, dw): src → dst (padded for the next block). */
 function runBlock(
   b: Block,
@@ -205,7 +91,6 @@ function runBlock(
   pinned: boolean,
   S: Float64Array,
   T: Float64Array,
-  tZero: boolean,
   dS: Float64Array,
   dT: Float64Array,
   next: { top: number; left: number; bottom: number; right: number },
@@ -216,6 +101,7 @@ function runBlock(
   b2: number,
   offsets: Int32Array,
   wantNtk: boolean,
+  stencil: Conv3x3Relu,
   out: Float64Array,
 ): void {
   const conv = b.conv;
@@ -241,9 +127,9 @@ function runBlock(
   const single = nOps === 1 && ops[0].op === OP_RELU ? ops[0] : null;
   const relu1 = single === null ? 0 : b1 + offsets[single.varIndex];
   const relu2 = single === null ? 0 : b2 + offsets[single.varIndex] + shift;
-  if (single !== null && conv !== null && fh === 3 && fw === 3 && isNtk && wantNtk && !tZero) {
+  if (single !== null && conv !== null && fh === 3 && fw === 3 && isNtk && wantNtk) {
     const pin = pinBase >= 0 && dh === 0 && dw === 0 ? pinBase : -1;
-    conv3x3Relu(
+    stencil(
       oh,
       ow,
       S,
@@ -276,7 +162,7 @@ function runBlock(
       let t = 0;
       if (conv === null) {
         s = S[rowIn + v];
-        if (wantNtk && !tZero) t = T[rowIn + v];
+        if (wantNtk) t = T[rowIn + v];
       } else {
         // (1/|f|)·Σ_a over the window, offsets in row-major order as pairWindowSum (src/nn/conv/geometry.ts)
         let accS = 0;
@@ -284,7 +170,7 @@ function runBlock(
         for (let a = 0; a < fh; a++) {
           const r = rowIn + a * bw + v;
           for (let c = 0; c < fw; c++) accS += S[r + c];
-          if (wantNtk && !tZero) for (let c = 0; c < fw; c++) accT += T[r + c];
+          if (wantNtk) for (let c = 0; c < fw; c++) accT += T[r + c];
         }
         s = w2 * (inv * accS) + bb;
         if (wantNtk) t = isNtk ? s + w2 * (inv * accT) : cIn * accS + one + w2 * (inv * accT);
@@ -341,7 +227,8 @@ function padsOf(b: Block | undefined): { top: number; left: number; bottom: numb
 
 /**
  * Σ and Θ after the readout (GlobalAvgPool or Flatten, before the tail) of the pair (x, x'): images at offsets
- * o1 / o2 of x1 / x2 (H·W·C floats each, NHWC), their variances at b1 / b2 of v1 / v2. `self` = the pair of an
+ * o1 / o2 of x1 / x2 (H·W·C floats each, NHWC), their variances at b1 / b2 of vars1 / vars2 (copied into the
+ * scratch, where the stencil reads them). `self` = the pair of an
  * image with itself inside a symmetric record (equal positions pinned to the variances). Writes out[0] = Σ,
  * out[1] = Θ (0 when !wantNtk). With `taps` (4 floats per block), also the readouts after every block, as if the
  * network ended there: taps[4b .. 4b + 3] = Σ, Θ after GlobalAvgPool and Σ, Θ after Flatten (blocks of SAME Convs).
@@ -353,9 +240,9 @@ export function pairKernel(
   o1: number,
   x2: Float64Array,
   o2: number,
-  v1: Float64Array,
+  vars1: Float64Array,
   b1: number,
-  v2: Float64Array,
+  vars2: Float64Array,
   b2: number,
   self: boolean,
   wantNtk: boolean,
@@ -366,6 +253,11 @@ export function pairKernel(
   const { H, W, C, blocks, bufW: bw } = p;
   if (taps !== null) taps.fill(0);
   const offsets = layout.offsets;
+  const stride = layout.stride;
+  sc.v1.set(vars1.subarray(b1, b1 + stride));
+  sc.v2.set(vars2.subarray(b2, b2 + stride));
+  const v1 = sc.v1;
+  const v2 = sc.v2;
   const last = blocks.length === 0 ? null : blocks[blocks.length - 1];
   const hL = last === null ? H : last.hOut;
   const wL = last === null ? W : last.wOut;
@@ -376,13 +268,28 @@ export function pairKernel(
   const pads0 = padsOf(blocks[0]);
   let sumS = 0;
   let sumT = 0;
+  // A self pair's Σ(x, x)(p, p + d) is Σ(x, x)(p + d, p): the region of −d holds the entries of the region of d, at
+  // the same places and computed by the same operations on swapped operands (products and rootProduct commute), so
+  // its sums are d's to the bit and are reused. Generic duals need not commute in (q₁, q₂); taps sum every block.
+  const mirror = self && taps === null && blocks.every((b) => b.ops.every((o) => o.op !== OP_DUAL));
+  const nd = (2 * rh + 1) * (2 * rw + 1);
+  const sums = sc.sums;
+  let d = -1;
   for (let dh = -rh; dh <= rh; dh++)
     for (let dw = -rw; dw <= rw; dw++) {
+      d++;
+      if (mirror && 2 * d > nd - 1) {
+        sumS += sums[2 * (nd - 1 - d)];
+        sumT += sums[2 * (nd - 1 - d) + 1];
+        continue;
+      }
       let lh = H - Math.abs(dh);
       let lw = W - Math.abs(dw);
       const sh = dh < 0 ? -dh : 0;
       const sw = dw < 0 ? -dw : 0;
       let cur = 0;
+      // Θ⁰ = 0: the first block reads zeros (so it takes the same loops as the others)
+      if (wantNtk) sc.T[0].fill(0);
       const S0 = sc.S[0];
       zeroRing(S0, bw, lh, lw, pads0.top, pads0.left, pads0.bottom, pads0.right);
       // Σ⁰(p, p + d) = ⟨x(p), x'(p + d)⟩/C (src/kernels/inputKernel.ts), Θ⁰ = 0
@@ -410,17 +317,17 @@ export function pairKernel(
           pinned,
           sc.S[cur],
           sc.T[cur],
-          bi === 0,
           sc.S[nx],
           sc.T[nx],
           pads[bi],
           bw,
           v1,
-          b1,
+          0,
           v2,
-          b2,
+          0,
           offsets,
           wantNtk,
+          sc.conv3x3Relu,
           sc.out,
         );
         const c = b.conv;
@@ -448,14 +355,21 @@ export function pairKernel(
           }
         }
       }
+      // the readout sums region by region (Arora et al. 2019, eq. 9: GlobalAvgPool averages all position pairs)
       const S = sc.S[cur];
       const T = sc.T[cur];
       const hasT = wantNtk && blocks.length > 0;
+      let rs = 0;
+      let rt = 0;
       for (let u = 0; u < lh; u++)
         for (let v = 0; v < lw; v++) {
-          sumS += S[u * bw + v];
-          if (hasT) sumT += T[u * bw + v];
+          rs += S[u * bw + v];
+          if (hasT) rt += T[u * bw + v];
         }
+      sums[2 * d] = rs;
+      sums[2 * d + 1] = rt;
+      sumS += rs;
+      sumT += rt;
     }
   const B = gap ? hL * wL * (hL * wL) : hL * wL;
   out[0] = sumS / B;

@@ -50,6 +50,29 @@ export interface WasmKernelExports {
   ): void;
   /** float64 words of workspace that `tridiagonalize` needs for order n. */
   tridiagonalizeWork(n: number): number;
+  /** One 3×3 'ntk' Conv → ReLU layer of the fused CNTK recursion (see assembly/conv3x3Relu.ts; pin 0: none). */
+  conv3x3Relu(
+    oh: number,
+    ow: number,
+    S: number,
+    T: number,
+    dS: number,
+    dT: number,
+    bw: number,
+    nextTop: number,
+    nextLeft: number,
+    w2: number,
+    bb: number,
+    inv: number,
+    q1: number,
+    q2: number,
+    wOut: number,
+    sh: number,
+    sw: number,
+    pin: number,
+  ): void;
+  /** y[i] = acos x[i], i < n, by the f64x2 arccos of the CNTK kernel (see assembly/acos.ts). */
+  acosArray(n: number, x: number, y: number): void;
 }
 
 export type SimdFlavour = 'relaxed' | 'plain';

@@ -15,6 +15,11 @@
   store<f64>(at(p, i), x);
 }
 
+/** Element i of a float64 array at p in both lanes: one instruction, where V8 builds an f64x2 immediate from three. */
+@inline export function splatAt(p: usize, i: i32): v128 {
+  return v128.load64_splat(at(p, i));
+}
+
 /** a·b + c lane-wise: one fused instruction with relaxed SIMD (rounded once), else mul then add. */
 @inline export function madd(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(a, b, c);

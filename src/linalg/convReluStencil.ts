@@ -1,0 +1,36 @@
+import { getBackend } from './select.js';
+import { conv3x3Relu, type Conv3x3Relu } from './ts/conv3x3Relu.js';
+import { wasmConv3x3Relu } from './wasm/conv3x3Relu.js';
+import { simdAvailable } from './wasm/kernels.js';
+
+/**
+ * The hot layer of the fused CNTK recursion (src/kernels/cntk/pairRecursion.ts) — a 3×3 stride-1 'ntk' Conv on
+ * Σ and Θ then ReLU's dual, on the region of one displacement (Arora et al. 2019, eq. 7; Cho & Saul 2009) — and
+ * the buffers it works in. Two engines give the same bits: 'wasm', two entries per f64x2 with a vectorised
+ * arccos (./wasm/assembly/conv3x3Relu.ts), and 'ts', the TypeScript loop (./ts/conv3x3Relu.ts).
+ */
+export type StencilEngine = 'wasm' | 'ts';
+export type { Conv3x3Relu };
+
+export interface ConvReluWorkspace {
+  readonly engine: StencilEngine;
+  /** Zeroed float64 arrays of the lengths asked for; with 'wasm', views of the engine's WebAssembly memory. */
+  readonly arrays: Float64Array[];
+  /** The layer; with 'wasm' every array passed to it must be (a view of) one of `arrays`. */
+  readonly conv3x3Relu: Conv3x3Relu;
+}
+
+let simd: boolean | null = null;
+
+/** 'ts' with the ts backend (NTK_BACKEND=ts) or on an engine without WebAssembly SIMD, else 'wasm'. */
+export function convReluEngine(): StencilEngine {
+  if (getBackend().name === 'ts') return 'ts';
+  simd ??= simdAvailable();
+  return simd ? 'wasm' : 'ts';
+}
+
+/** A workspace of arrays of the given lengths for `engine` (one per thread: a wasm workspace owns its memory). */
+export function convReluWorkspace(engine: StencilEngine, lengths: readonly number[]): ConvReluWorkspace {
+  if (engine === 'wasm') return { engine, ...wasmConv3x3Relu(lengths) };
+  return { engine, arrays: lengths.map((n) => new Float64Array(n)), conv3x3Relu };
+}

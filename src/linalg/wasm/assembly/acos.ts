@@ -1,0 +1,96 @@
+// arccos of two float64 lanes, by the method of Sun Microsystems' fdlibm (e_acos.c, 1993), which is also
+// the algorithm of V8's Math.acos: acos x = π/2 − asin x, with asin t = t + t·t²·R(t²) for |t| ≤ 1/2 and
+// R(z) = P(z)/Q(z) the published minimax rational approximation (coefficients pS0..pS5, qS1..qS4). The
+// three ranges, computed lane-wise and joined by selects:
+//   |x| < 1/2:  acos x = π/2 − (x + x·z·R(z)),                  z = x²;
+//   x ≤ −1/2:   acos x = π − 2·asin √z = π − 2(s + s·z·R(z)),    z = (1 − |x|)/2, s = √z;
+//   x ≥ 1/2:    acos x = 2·asin √z = 2f + 2(c + s·z·R(z)),       f = s with its low 32 bits cleared and
+//               c = (z − f²)/(s + f) the correction with f + c ≈ √z, which doubles the precision of s.
+// π/2 and π are split into a head and a tail (pio2_hi + pio2_lo) so that the tail enters the last sums. The
+// operations are those of the scalar method in the same order, with separate multiplies and adds (no fused
+// multiply–add), so each lane is V8's Math.acos bit for bit (src/linalg/wasm/acos.test.ts checks it).
+
+import { splatAt } from './simd';
+
+/** The constants, splat from memory (./simd.ts, splatAt). */
+const K = memory.data<f64>([
+  1, // 0
+  0.5, // 1
+  2, // 2
+  1.5707963267948965580e0, // 3: pio2_hi, 0x3FF921FB54442D18
+  6.12323399573676603587e-17, // 4: pio2_lo, 0x3C91A62633145C07
+  3.1415926535897931160e0, // 5: pi, 0x400921FB54442D18
+  1.66666666666666657415e-1, // 6: pS0
+  -3.25565818622400915405e-1, // 7: pS1
+  2.01212532134862925881e-1, // 8: pS2
+  -4.00555345006794114027e-2, // 9: pS3
+  7.91534994289814532176e-4, // 10: pS4
+  3.47933107596021167570e-5, // 11: pS5
+  -2.40339491173441421878e0, // 12: qS1
+  2.02094576023350569471e0, // 13: qS2
+  -6.88283971605453293030e-1, // 14: qS3
+  7.70381505559019352791e-2, // 15: qS4
+]);
+/** The mask that clears the low 32 bits of a float64. */
+const HIGH_WORD = memory.data<u64>([0xffffffff00000000]);
+
+// prettier-ignore
+@inline function k(i: i32): v128 {
+  return splatAt(K, i);
+}
+
+/** r = R(z) = P(z)/Q(z), the rational part of asin on [0, 1/4]. */
+// prettier-ignore
+@inline function ratio(z: v128): v128 {
+  let p = f64x2.add(k(10), f64x2.mul(z, k(11)));
+  p = f64x2.add(k(9), f64x2.mul(z, p));
+  p = f64x2.add(k(8), f64x2.mul(z, p));
+  p = f64x2.add(k(7), f64x2.mul(z, p));
+  p = f64x2.mul(z, f64x2.add(k(6), f64x2.mul(z, p)));
+  let q = f64x2.add(k(14), f64x2.mul(z, k(15)));
+  q = f64x2.add(k(13), f64x2.mul(z, q));
+  q = f64x2.add(k(12), f64x2.mul(z, q));
+  q = f64x2.add(k(0), f64x2.mul(z, q));
+  return f64x2.div(p, q);
+}
+
+/** x ≥ 1/2: 2·(f + (r·s + c)), and acos 1 = 0 exactly (the formula would divide 0 by 0 there). */
+// prettier-ignore
+@inline function upper(x: v128, z: v128, r: v128, s: v128): v128 {
+  const f = v128.and(s, v128.load64_splat(HIGH_WORD));
+  const c = f64x2.div(f64x2.sub(z, f64x2.mul(f, f)), f64x2.add(s, f));
+  const pos = f64x2.mul(k(2), f64x2.add(f, f64x2.add(f64x2.mul(r, s), c)));
+  return v128.andnot(pos, f64x2.eq(x, k(0)));
+}
+
+/** acos of each lane of x (NaN outside [−1, 1] and for NaN). */
+// prettier-ignore
+@inline export function acos2(x: v128): v128 {
+  const half = k(1);
+  if (!v128.any_true(f64x2.lt(x, half))) {
+    // both lanes in the upper range (the common case in deep ReLU networks, whose correlations tend to 1)
+    const z = f64x2.mul(f64x2.sub(k(0), x), half);
+    return upper(x, z, ratio(z), f64x2.sqrt(z));
+  }
+  const ax = f64x2.abs(x);
+  const central = f64x2.lt(ax, half);
+  const z = v128.bitselect(f64x2.mul(x, x), f64x2.mul(f64x2.sub(k(0), ax), half), central);
+  const r = ratio(z);
+  const s = f64x2.sqrt(z);
+  const lo = k(4);
+  // |x| < 1/2: π/2 − (x − (pio2_lo − x·r))
+  const mid = f64x2.sub(k(3), f64x2.sub(x, f64x2.sub(lo, f64x2.mul(x, r))));
+  // x ≤ −1/2: π − 2·(s + (r·s − pio2_lo))
+  const neg = f64x2.sub(k(5), f64x2.mul(k(2), f64x2.add(s, f64x2.sub(f64x2.mul(r, s), lo))));
+  const outer = v128.bitselect(neg, upper(x, z, r, s), f64x2.lt(x, f64x2.splat(0)));
+  return v128.bitselect(mid, outer, central);
+}
+
+/** y[i] = acos x[i] for i < n by acos2, two at a time (for odd n the last lane reads one past x's end). */
+export function acosArray(n: i32, x: usize, y: usize): void {
+  for (let i = 0; i < n; i += 2) {
+    const a = acos2(v128.load(x + ((<usize>i) << 3)));
+    store<f64>(y + ((<usize>i) << 3), f64x2.extract_lane(a, 0));
+    if (i + 1 < n) store<f64>(y + ((<usize>(i + 1)) << 3), f64x2.extract_lane(a, 1));
+  }
+}

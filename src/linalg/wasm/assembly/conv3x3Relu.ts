@@ -1,0 +1,112 @@
+import { acos2 } from './acos';
+import { at, splatAt } from './simd';
+
+// One layer of the fused CNTK recursion on the region of one displacement (src/kernels/cntk/pairRecursion.ts):
+// a 3×3 stride-1 Conv in the NTK parameterization on Σ and Θ (Arora et al. 2019, eq. 7: the mean over the
+// window of Σ(p + a, p' + a), then Σ' = W_std²·mean + b_std², Θ' = Σ' + W_std²·mean of Θ), then the ReLU
+// dual (Cho & Saul 2009, arc-cosine kernel of degree 1 and 0 with the 1/(2π) normalization):
+//   ρ = Σ'/√(q₁q₂),  Σ'' = √(q₁q₂)·(√(1 − ρ²) + (π − acos ρ)·ρ)/(2π),  Θ'' = Θ'·(π − acos ρ)/(2π).
+// Two output entries per f64x2. Every lane runs the operations of the TypeScript loop
+// (src/linalg/ts/conv3x3Relu.ts) in the same order — the nine taps summed row-major over the window, no
+// fused multiply–add, the arccos of acos2 — so both give the same bits. All pointers are byte addresses.
+
+/** 1, −1, π and 1/(2π), splat from memory (./simd.ts, splatAt). */
+const K = memory.data<f64>([1, -1, Math.PI, 1 / (2 * Math.PI)]);
+
+/** √(q₁q₂) lane-wise, or √q₁·√q₂ where the product overflows or underflows (src/special/rootProduct.ts). */
+// prettier-ignore
+@inline function rootProduct2(a: v128, b: v128): v128 {
+  const zero = f64x2.splat(0);
+  const inf = f64x2.splat(Infinity);
+  const n = f64x2.sqrt(f64x2.mul(a, b));
+  // the exact test only where a lane is 0 or ∞
+  if (!v128.any_true(v128.or(f64x2.eq(n, zero), f64x2.eq(n, inf)))) return n;
+  const lost = v128.or(f64x2.eq(n, inf), v128.and(f64x2.eq(n, zero), v128.and(f64x2.ne(a, zero), f64x2.ne(b, zero))));
+  return v128.bitselect(f64x2.mul(f64x2.sqrt(a), f64x2.sqrt(b)), n, lost);
+}
+
+/** The sum of a 3×3 window, taps in row-major order, for the entries at r + 8·v and r + 8·(v + 1) of rows r0..r2. */
+// prettier-ignore
+@inline function window3x3(r0: usize, r1: usize, r2: usize): v128 {
+  let a = f64x2.add(v128.load(r0), v128.load(r0, 8));
+  a = f64x2.add(a, v128.load(r0, 16));
+  a = f64x2.add(a, v128.load(r1));
+  a = f64x2.add(a, v128.load(r1, 8));
+  a = f64x2.add(a, v128.load(r1, 16));
+  a = f64x2.add(a, v128.load(r2));
+  a = f64x2.add(a, v128.load(r2, 8));
+  return f64x2.add(a, v128.load(r2, 16));
+}
+
+/** Both lanes of x at p, or lane 0 alone (a row's odd last entry: the next cell is the padding ring). */
+// prettier-ignore
+@inline function store2(p: usize, x: v128, both: bool): void {
+  if (both) v128.store(p, x);
+  else v128.store64_lane(p, x, 0);
+}
+
+/**
+ * Σ, Θ (row stride bw, padded by one all round) → dS, dT at (nextTop, nextLeft) for the oh×ow outputs; q₁, q₂:
+ * the ReLU's variances of the two images at the first output (row stride wOut, offset sh·wOut + sw); pin ≠ 0:
+ * the self-pair's variances, which replace Σ' before the dual. Reads up to one entry past each row's end.
+ */
+export function conv3x3Relu(
+  oh: i32,
+  ow: i32,
+  S: usize,
+  T: usize,
+  dS: usize,
+  dT: usize,
+  bw: i32,
+  nextTop: i32,
+  nextLeft: i32,
+  w2: f64,
+  bb: f64,
+  inv: f64,
+  q1: usize,
+  q2: usize,
+  wOut: i32,
+  sh: i32,
+  sw: i32,
+  pin: usize,
+): void {
+  const vw2 = f64x2.splat(w2);
+  const vbb = f64x2.splat(bb);
+  const vinv = f64x2.splat(inv);
+  const row = (<usize>bw) << 3;
+  const one = splatAt(K, 0);
+  const minusOne = splatAt(K, 1);
+  const pi = splatAt(K, 2);
+  const inv2pi = splatAt(K, 3);
+  for (let u = 0; u < oh; u++) {
+    const s0 = at(S, u * bw);
+    const t0 = at(T, u * bw);
+    const ps = at(dS, (u + nextTop) * bw + nextLeft);
+    const pt = at(dT, (u + nextTop) * bw + nextLeft);
+    const pRow = (u + sh) * wOut + sw;
+    // the Conv, into dS and dT, in passes of their own (in one loop with the dual, V8 spilled the taps)
+    for (let v = 0; v < ow; v += 2) {
+      const r = at(s0, v);
+      store2(at(ps, v), f64x2.add(f64x2.mul(vw2, f64x2.mul(vinv, window3x3(r, r + row, r + 2 * row))), vbb), v + 1 < ow);
+    }
+    for (let v = 0; v < ow; v += 2) {
+      const r = at(t0, v);
+      const t = f64x2.add(v128.load(at(ps, v)), f64x2.mul(vw2, f64x2.mul(vinv, window3x3(r, r + row, r + 2 * row))));
+      store2(at(pt, v), t, v + 1 < ow);
+    }
+    if (pin != 0) memory.copy(ps, at(pin, pRow), (<usize>ow) << 3);
+    // the dual, in place
+    for (let v = 0; v < ow; v += 2) {
+      const s = v128.load(at(ps, v));
+      const t = v128.load(at(pt, v));
+      const n = rootProduct2(v128.load(at(q1, pRow + v)), v128.load(at(q2, pRow + v)));
+      // ρ = Σ'/n, 0 where n = 0, clamped to [−1, 1] (pmin(a, b) = b < a ? b : a keeps NaN, as the scalar ternaries)
+      const cc = v128.andnot(f64x2.div(s, n), f64x2.eq(n, f64x2.splat(0)));
+      const rho = f64x2.pmax(f64x2.pmin(cc, one), minusOne);
+      const pmt = f64x2.sub(pi, acos2(rho));
+      const root = f64x2.sqrt(f64x2.sub(one, f64x2.mul(rho, rho)));
+      store2(at(ps, v), f64x2.mul(f64x2.mul(n, f64x2.add(root, f64x2.mul(pmt, rho))), inv2pi), v + 1 < ow);
+      store2(at(pt, v), f64x2.mul(t, f64x2.mul(pmt, inv2pi)), v + 1 < ow);
+    }
+  }
+}

@@ -1,0 +1,71 @@
+import type { Conv3x3Relu } from '../ts/conv3x3Relu.js';
+import { CONTROL } from './control.js';
+import { createMemory, WasmHeap } from './heap.js';
+import { compileKernels, instantiateKernels } from './kernels.js';
+import type { WasmModule } from './webAssembly.js';
+
+/** The kernels compiled once per thread (private memory, plain SIMD: the stencil does no multiply–add). */
+let module: WasmModule | null = null;
+
+/**
+ * Float64 arrays of the given lengths in a WebAssembly memory of their own, and the 3×3 Conv → ReLU layer
+ * (./assembly/conv3x3Relu.ts) over them: the layer takes the arrays' byte offsets as addresses, so every array
+ * it is given must be one of `arrays` (or a view of one). Each call makes a private memory and instance, so each
+ * worker thread that calls it gets its own (no shared memory, no locks). The arrays start zeroed; each has two
+ * words of slack after it, for the kernel's reads one entry past a row's end.
+ */
+export function wasmConv3x3Relu(lengths: readonly number[]): {
+  arrays: Float64Array[];
+  conv3x3Relu: Conv3x3Relu;
+} {
+  module ??= compileKernels(false, 'plain');
+  const memory = createMemory(false);
+  const kernels = instantiateKernels(module, memory);
+  // a private memory has no control block: the heap starts above the kernels' static data, as in a shared one
+  const heap = new WasmHeap(memory, CONTROL);
+  const at = lengths.map((n) => heap.reserve(n + 2));
+  const arrays = lengths.map((n, i) => new Float64Array(memory.buffer, at[i], n));
+  const conv3x3Relu: Conv3x3Relu = (
+    oh,
+    ow,
+    S,
+    T,
+    dS,
+    dT,
+    bw,
+    top,
+    left,
+    w2,
+    bb,
+    inv,
+    v1,
+    r1,
+    v2,
+    r2,
+    wOut,
+    sh,
+    sw,
+    pin,
+  ) =>
+    kernels.conv3x3Relu(
+      oh,
+      ow,
+      S.byteOffset,
+      T.byteOffset,
+      dS.byteOffset,
+      dT.byteOffset,
+      bw,
+      top,
+      left,
+      w2,
+      bb,
+      inv,
+      v1.byteOffset + 8 * r1,
+      v2.byteOffset + 8 * r2,
+      wOut,
+      sh,
+      sw,
+      pin < 0 ? 0 : v1.byteOffset + 8 * pin,
+    );
+  return { arrays, conv3x3Relu };
+}
