@@ -318,6 +318,16 @@ export function headerFor(dtype: NpyDtype, shape: readonly number[]): Uint8Array
   throw new RangeError(`serializeNpy: header for shape (${shape.join(', ')}) is too long`);
 }
 
+/** The header and the little-endian data of a typed array: a view of its bytes on a little-endian host, else a swapped copy. */
+function pieces(typed: NpyData, shape: readonly number[], dt: NpyDtype): [Uint8Array, Uint8Array] {
+  const size = DESCR[dt].size;
+  const body = new Uint8Array(typed.buffer, typed.byteOffset, typed.length * size);
+  if (HOST_LITTLE_ENDIAN) return [headerFor(dt, shape), body];
+  const swapped = body.slice();
+  for (let e = 0; e < swapped.length; e += size) swapped.subarray(e, e + size).reverse();
+  return [headerFor(dt, shape), swapped];
+}
+
 /**
  * A float64 array as the two pieces of its `.npy` file, the header and the little-endian data, without copying
  * the data on a little-endian host (a big-endian one gets a byte-swapped copy): for writers that stream a large
@@ -329,11 +339,7 @@ export function npyPieces(data: Float64Array, shape: readonly number[]): [Uint8A
     throw new RangeError(
       `npyPieces: data has ${data.length} elements but shape (${shape.join(', ')}) needs ${count}`,
     );
-  const body = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  if (HOST_LITTLE_ENDIAN) return [headerFor('float64', shape), body];
-  const swapped = body.slice();
-  for (let e = 0; e < swapped.length; e += 8) swapped.subarray(e, e + 8).reverse();
-  return [headerFor('float64', shape), swapped];
+  return pieces(data, shape, 'float64');
 }
 
 /**
@@ -363,15 +369,9 @@ export function serializeNpy(
     );
   }
   const dt = dtype ?? dtypeOfData(data) ?? 'float64';
-  const typed = toDtype(data, dt);
-  const header = headerFor(dt, shape);
-  const size = DESCR[dt].size;
-  const out = new Uint8Array(header.length + count * size);
+  const [header, body] = pieces(toDtype(data, dt), shape, dt);
+  const out = new Uint8Array(header.length + body.length);
   out.set(header, 0);
-  const body = new Uint8Array(typed.buffer, typed.byteOffset, count * size);
   out.set(body, header.length);
-  if (!HOST_LITTLE_ENDIAN) {
-    for (let e = header.length; e < out.length; e += size) out.subarray(e, e + size).reverse();
-  }
   return out;
 }

@@ -3,9 +3,11 @@ import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { codeVersion } from '../io/codeVersion.js';
 
-/** SHA-256 (hex) of bytes. */
-export function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
+/** SHA-256 (hex) of bytes, given in one piece or several (hashed as their concatenation). */
+export function sha256(...pieces: Uint8Array[]): string {
+  const h = createHash('sha256');
+  for (const piece of pieces) h.update(piece);
+  return h.digest('hex');
 }
 
 /** SHA-256 (hex) of a file, read in 8 MiB pieces (inputs can be larger than one read). */

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -117,8 +116,6 @@ export function writeTile(
 ): TileRecord {
   // streamed as header + data: a copy of the tile (128 MB at 4000²) would cost its allocation and page faults
   const pieces = npyPieces(K.data, [K.rows, K.cols]);
-  const hash = createHash('sha256');
-  for (const piece of pieces) hash.update(piece);
   writeStreamAtomic(tilePath(dir, t.index), (write) => pieces.forEach((piece) => write(piece)), {
     createDirs: false,
     label: `tile ${t.index}`,
@@ -129,7 +126,7 @@ export function writeTile(
     rows: K.rows,
     cols: K.cols,
     bytes: pieces[0].length + pieces[1].length,
-    sha256: hash.digest('hex'),
+    sha256: sha256(...pieces),
     seconds: info.seconds,
     finished: new Date().toISOString(),
     host: hostname(),
