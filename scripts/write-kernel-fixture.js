@@ -1,7 +1,8 @@
-// Writes the kernel regression fixture (test/fixtures/kernels/regression.<backend>.json): the NNGP, NTK and
-// output variances of every case of src/kernels/regressionCases.testutil.ts, computed by the current build
-// on the selected backend (NTK_BACKEND=ts|blas). Run only when the numbers are meant to change.
-// Usage: npm run build && NTK_BACKEND=ts node scripts/write-kernel-fixture.js && NTK_BACKEND=blas node scripts/write-kernel-fixture.js
+// Writes the kernel regression fixture (test/fixtures/kernels/regression.ts.json): the NNGP, NTK and output
+// variances of every case of src/kernels/regressionCases.testutil.ts, computed by the current build on the ts
+// backend, the one whose bits do not depend on the CPU (OpenBLAS picks its GEMM kernel, and so its order of
+// summation, by the CPU it runs on). Run only when the numbers are meant to change.
+// Usage: npm run build && NTK_BACKEND=ts node scripts/write-kernel-fixture.js
 import { mkdirSync } from 'node:fs';
 import { writeFileAtomic } from '../dist/src/io/atomicWrite.js';
 import { regressionCases } from '../dist/src/kernels/regressionCases.testutil.js';
@@ -9,6 +10,12 @@ import { kernelFn } from '../dist/src/kernels/kernelFn.js';
 import { getBackend } from '../dist/src/linalg/select.js';
 
 const backend = getBackend().name;
+if (backend !== 'ts') {
+  console.error(
+    `write-kernel-fixture: the fixture is the ts backend's; run with NTK_BACKEND=ts (got ${backend})`,
+  );
+  process.exit(2);
+}
 const out = {};
 for (const c of regressionCases()) {
   const r = kernelFn(c.net, c.x1, c.x2, c.opts);
