@@ -2,8 +2,8 @@
  * The 3×3 Conv → ReLU layer of the fused CNTK recursion: the wasm engine (f64x2) against the TypeScript loop, the
  * same numbers (Object.is) over whole buffers (outputs, padding ring and everything the layer must not touch), on random regions of odd
  * and even sizes and offsets, with correlations in all three ranges of the arccos and beyond ±1 (clamped), the
- * self-pair's pinned variances, zero variances (ρ = 0), and variances whose product overflows or underflows
- * (src/special/rootProduct.ts's fallback √a·√b).
+ * self-pair's pinned variances, zero variances (ρ = 0), subnormal variances (whose reciprocal roots' product
+ * overflows: ρ = Σ'/(√q₁·√q₂)), and variances of 10^±(280..300), whose product would overflow or underflow.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -41,16 +41,22 @@ function firstDifference(a: Float64Array, b: Float64Array): number {
 
 function fill(ws: ConvReluWorkspace, seed: number, c: Case, variance: (r: () => number) => number): void {
   const r = rng(seed);
-  const [S, T, dS, dT, v1, v2] = ws.arrays;
+  const [S, T, dS, dT, v1, v2, root1, recip1, root2, recip2] = ws.arrays;
   for (const a of [S, T]) for (let i = 0; i < a.length; i++) a[i] = 4 * r() - 2;
   for (const a of [dS, dT]) for (let i = 0; i < a.length; i++) a[i] = -7;
   for (const a of [v1, v2]) for (let i = 0; i < a.length; i++) a[i] = variance(r);
   // the self-pair's pin: Σ' replaced by the variances, so ρ = 1 exactly where v1 = v2
   if (c.pin >= 0) for (let i = 0; i < V - c.pin; i++) v1[c.pin + i] = v1[c.r1 + i] = v2[c.r2 + i];
+  for (let i = 0; i < V; i++) {
+    root1[i] = Math.sqrt(v1[i]);
+    recip1[i] = 1 / root1[i];
+    root2[i] = Math.sqrt(v2[i]);
+    recip2[i] = 1 / root2[i];
+  }
 }
 
 function run(ws: ConvReluWorkspace, c: Case): void {
-  const [S, T, dS, dT, v1, v2] = ws.arrays;
+  const [S, T, dS, dT, v1, v2, root1, recip1, root2, recip2] = ws.arrays;
   ws.conv3x3Relu(
     c.oh,
     c.ow,
@@ -65,8 +71,12 @@ function run(ws: ConvReluWorkspace, c: Case): void {
     c.bb,
     1 / 9,
     v1,
+    root1,
+    recip1,
     c.r1,
     v2,
+    root2,
+    recip2,
     c.r2,
     c.wOut,
     c.sh,
@@ -80,6 +90,7 @@ const variances: Record<string, (r: () => number) => number> = {
   'small (ρ beyond ±1)': (r) => 0.01 * r(),
   'zeros and O(1)': (r) => (r() < 0.3 ? 0 : 0.5 + r()),
   'products overflow or underflow': (r) => (r() < 0.5 ? 10 ** (280 + 20 * r()) : 10 ** (-280 - 20 * r())),
+  'subnormal (reciprocal roots overflow)': (r) => (r() < 0.5 ? 2 ** (-1074 + 40 * r()) : 0.5 + r()),
 };
 
 test('conv3x3Relu: the wasm engine = the TypeScript loop bit for bit', { skip: !simdAvailable() }, () => {
@@ -106,14 +117,14 @@ test('conv3x3Relu: the wasm engine = the TypeScript loop bit for bit', { skip: !
         r2: Math.floor(r() * 50),
         pin: k % 4 === 0 ? 100 + Math.floor(r() * 50) : -1,
       };
-      const lengths = [bw * (oh + 4), bw * (oh + 4), bw * (oh + 4), bw * (oh + 4), V, V];
+      const lengths = [bw * (oh + 4), bw * (oh + 4), bw * (oh + 4), bw * (oh + 4), V, V, V, V, V, V];
       const ts = convReluWorkspace('ts', lengths);
       const wasm = convReluWorkspace('wasm', lengths);
       fill(ts, k, c, variance);
       fill(wasm, k, c, variance);
       run(ts, c);
       run(wasm, c);
-      for (let a = 0; a < 6; a++) {
+      for (let a = 0; a < lengths.length; a++) {
         const i = firstDifference(wasm.arrays[a], ts.arrays[a]);
         assert.equal(
           i,
@@ -123,7 +134,7 @@ test('conv3x3Relu: the wasm engine = the TypeScript loop bit for bit', { skip: !
       }
       cases++;
     }
-  assert.equal(cases, 160);
+  assert.equal(cases, 200);
 });
 
 test('convReluWorkspace: zeroed arrays of the lengths asked for, on either engine', () => {

@@ -23,8 +23,10 @@ import type { ImageVariances } from './imageVariances.js';
  * only d = 0.
  *
  * Per entry the arithmetic is that of the record-level kernel maps (src/nn/conv/conv.ts, the activations' duals,
- * Dense) in the same order, so every position pair gets the same bits; only GlobalAvgPool's sum runs in another
- * order (region by region, by displacement, instead of row-major over (p, p')).
+ * Dense) in the same order, with two exceptions: the hot block, a 3×3 'ntk' Conv → Relu, forms the ReLU's
+ * correlation from the images' reciprocal roots and takes a one-division arccos (src/linalg/ts/conv3x3Relu.ts),
+ * which rounds an ulp or two apart from the record-level dual; and GlobalAvgPool's sum runs in another order
+ * (region by region, by displacement, instead of row-major over (p, p')).
  */
 export interface PairScratch {
   S: [Float64Array, Float64Array];
@@ -32,6 +34,8 @@ export interface PairScratch {
   /** The variances of the pair's two images, copied beside S and T where the stencil's engine reads them. */
   v1: Float64Array;
   v2: Float64Array;
+  /** Their roots √q and reciprocal roots 1/√q, for the hot block's ReLU (src/linalg/ts/conv3x3Relu.ts). */
+  roots: Roots;
   /** The readout's sums of Σ and Θ over each displacement's region (GlobalAvgPool: (2h − 1)(2w − 1) of them). */
   sums: Float64Array;
   out: Float64Array;
@@ -39,11 +43,19 @@ export interface PairScratch {
   conv3x3Relu: Conv3x3Relu;
 }
 
+export interface Roots {
+  root1: Float64Array;
+  recip1: Float64Array;
+  root2: Float64Array;
+  recip2: Float64Array;
+}
+
 /** Scratch for one thread: ping-pong buffers and staged variances in the stencil engine's memory. */
 export function pairScratch(p: CntkProgram, layout: ImageVariances, engine: StencilEngine): PairScratch {
   const n = p.bufH * p.bufW;
-  const ws = convReluWorkspace(engine, [n, n, n, n, layout.stride, layout.stride]);
-  const [S0, S1, T0, T1, v1, v2] = ws.arrays;
+  const v = layout.stride;
+  const ws = convReluWorkspace(engine, [n, n, n, n, v, v, v, v, v, v]);
+  const [S0, S1, T0, T1, v1, v2, root1, recip1, root2, recip2] = ws.arrays;
   const last = p.blocks.length === 0 ? null : p.blocks[p.blocks.length - 1];
   const displacements = (2 * (last?.hOut ?? p.H) - 1) * (2 * (last?.wOut ?? p.W) - 1);
   return {
@@ -51,6 +63,7 @@ export function pairScratch(p: CntkProgram, layout: ImageVariances, engine: Sten
     T: [T0, T1],
     v1,
     v2,
+    roots: { root1, recip1, root2, recip2 },
     sums: new Float64Array(2 * displacements),
     out: new Float64Array(2),
     conv3x3Relu: ws.conv3x3Relu,
@@ -102,6 +115,7 @@ function runBlock(
   offsets: Int32Array,
   wantNtk: boolean,
   stencil: Conv3x3Relu,
+  roots: Roots,
   out: Float64Array,
 ): void {
   const conv = b.conv;
@@ -143,8 +157,12 @@ function runBlock(
       bb,
       inv,
       v1,
+      roots.root1,
+      roots.recip1,
       relu1,
       v2,
+      roots.root2,
+      roots.recip2,
       relu2,
       wOut,
       sh,
@@ -258,6 +276,13 @@ export function pairKernel(
   sc.v2.set(vars2.subarray(b2, b2 + stride));
   const v1 = sc.v1;
   const v2 = sc.v2;
+  const { root1, recip1, root2, recip2 } = sc.roots;
+  for (let i = 0; i < stride; i++) {
+    root1[i] = Math.sqrt(v1[i]);
+    recip1[i] = 1 / root1[i];
+    root2[i] = Math.sqrt(v2[i]);
+    recip2[i] = 1 / root2[i];
+  }
   const last = blocks.length === 0 ? null : blocks[blocks.length - 1];
   const hL = last === null ? H : last.hOut;
   const wL = last === null ? W : last.wOut;
@@ -328,6 +353,7 @@ export function pairKernel(
           offsets,
           wantNtk,
           sc.conv3x3Relu,
+          sc.roots,
           sc.out,
         );
         const c = b.conv;

@@ -1,14 +1,16 @@
-// arccos of two float64 lanes, by the method of Sun Microsystems' fdlibm (e_acos.c, 1993), which is also
-// the algorithm of V8's Math.acos: acos x = π/2 − asin x, with asin t = t + t·t²·R(t²) for |t| ≤ 1/2 and
-// R(z) = P(z)/Q(z) the published minimax rational approximation (coefficients pS0..pS5, qS1..qS4). The
-// three ranges, computed lane-wise and joined by selects:
+// arccos of two float64 lanes. Below 1/2 by the method of Sun Microsystems' fdlibm (e_acos.c, 1993), which is
+// also the algorithm of V8's Math.acos: acos x = π/2 − asin x, with asin t = t + t·t²·R(t²) for |t| ≤ 1/2 and
+// R(z) = P(z)/Q(z) the published minimax rational approximation (coefficients pS0..pS5, qS1..qS4); at and above
+// 1/2 with one division instead of fdlibm's two (src/special/arccos.ts, whose operations these are). The three
+// ranges, computed lane-wise and joined by selects:
 //   |x| < 1/2:  acos x = π/2 − (x + x·z·R(z)),                  z = x²;
 //   x ≤ −1/2:   acos x = π − 2·asin √z = π − 2(s + s·z·R(z)),    z = (1 − |x|)/2, s = √z;
-//   x ≥ 1/2:    acos x = 2·asin √z = 2f + 2(c + s·z·R(z)),       f = s with its low 32 bits cleared and
-//               c = (z − f²)/(s + f) the correction with f + c ≈ √z, which doubles the precision of s.
+//   x ≥ 1/2:    acos x = 2·asin √z = 2(s + s·z·R(z)),            z = (1 − x)/2, s = √z (fdlibm refines s by a
+//               second division; without it the error is that of s, ≤ 2 ulp).
 // π/2 and π are split into a head and a tail (pio2_hi + pio2_lo) so that the tail enters the last sums. The
-// operations are those of the scalar method in the same order, with separate multiplies and adds (no fused
-// multiply–add), so each lane is V8's Math.acos bit for bit (src/linalg/wasm/acos.test.ts checks it).
+// operations are those of the scalar methods in the same order, with separate multiplies and adds (no fused
+// multiply–add), so each lane is V8's Math.acos below 1/2 and src/special/arccos.ts's arccos everywhere, bit for
+// bit (src/linalg/wasm/acos.test.ts checks both).
 
 import { splatAt } from './simd';
 
@@ -31,9 +33,6 @@ const K = memory.data<f64>([
   -6.88283971605453293030e-1, // 14: qS3
   7.70381505559019352791e-2, // 15: qS4
 ]);
-/** The mask that clears the low 32 bits of a float64. */
-const HIGH_WORD = memory.data<u64>([0xffffffff00000000]);
-
 // prettier-ignore
 @inline function k(i: i32): v128 {
   return splatAt(K, i);
@@ -54,13 +53,10 @@ const HIGH_WORD = memory.data<u64>([0xffffffff00000000]);
   return f64x2.div(p, q);
 }
 
-/** x ≥ 1/2: 2·(f + (r·s + c)), and acos 1 = 0 exactly (the formula would divide 0 by 0 there). */
+/** x ≥ 1/2: 2·(s + r·s) (acos 1 = 0 exactly: z = 0 makes r = 0/1). */
 // prettier-ignore
-@inline function upper(x: v128, z: v128, r: v128, s: v128): v128 {
-  const f = v128.and(s, v128.load64_splat(HIGH_WORD));
-  const c = f64x2.div(f64x2.sub(z, f64x2.mul(f, f)), f64x2.add(s, f));
-  const pos = f64x2.mul(k(2), f64x2.add(f, f64x2.add(f64x2.mul(r, s), c)));
-  return v128.andnot(pos, f64x2.eq(x, k(0)));
+@inline function upper(r: v128, s: v128): v128 {
+  return f64x2.mul(k(2), f64x2.add(s, f64x2.mul(r, s)));
 }
 
 /** acos of each lane of x (NaN outside [−1, 1] and for NaN). */
@@ -70,7 +66,7 @@ const HIGH_WORD = memory.data<u64>([0xffffffff00000000]);
   if (!v128.any_true(f64x2.lt(x, half))) {
     // both lanes in the upper range (the common case in deep ReLU networks, whose correlations tend to 1)
     const z = f64x2.mul(f64x2.sub(k(0), x), half);
-    return upper(x, z, ratio(z), f64x2.sqrt(z));
+    return upper(ratio(z), f64x2.sqrt(z));
   }
   const ax = f64x2.abs(x);
   const central = f64x2.lt(ax, half);
@@ -82,7 +78,7 @@ const HIGH_WORD = memory.data<u64>([0xffffffff00000000]);
   const mid = f64x2.sub(k(3), f64x2.sub(x, f64x2.sub(lo, f64x2.mul(x, r))));
   // x ≤ −1/2: π − 2·(s + (r·s − pio2_lo))
   const neg = f64x2.sub(k(5), f64x2.mul(k(2), f64x2.add(s, f64x2.sub(f64x2.mul(r, s), lo))));
-  const outer = v128.bitselect(neg, upper(x, z, r, s), f64x2.lt(x, f64x2.splat(0)));
+  const outer = v128.bitselect(neg, upper(r, s), f64x2.lt(x, f64x2.splat(0)));
   return v128.bitselect(mid, outer, central);
 }
 

@@ -5,24 +5,24 @@ import { at, splatAt } from './simd';
 // a 3×3 stride-1 Conv in the NTK parameterization on Σ and Θ (Arora et al. 2019, eq. 7: the mean over the
 // window of Σ(p + a, p' + a), then Σ' = W_std²·mean + b_std², Θ' = Σ' + W_std²·mean of Θ), then the ReLU
 // dual (Cho & Saul 2009, arc-cosine kernel of degree 1 and 0 with the 1/(2π) normalization):
-//   ρ = Σ'/√(q₁q₂),  Σ'' = √(q₁q₂)·(√(1 − ρ²) + (π − acos ρ)·ρ)/(2π),  Θ'' = Θ'·(π − acos ρ)/(2π).
-// Two output entries per f64x2. Every lane runs the operations of the TypeScript loop
-// (src/linalg/ts/conv3x3Relu.ts) in the same order — the nine taps summed row-major over the window, no
-// fused multiply–add, the arccos of acos2 — so both give the same bits. All pointers are byte addresses.
+//   ρ = Σ'/√(q₁q₂),  Σ'' = √(q₁q₂)·(√(1 − ρ²) + (π − acos ρ)·ρ)/(2π),  Θ'' = Θ'·(π − acos ρ)/(2π),
+// with √(q₁q₂) = √q₁·√q₂ and ρ = Σ'·(1/√q₁·1/√q₂) from the images' roots and reciprocal roots, and where that
+// |ρ| ≥ NEAR_ONE (or 1/√q₁·1/√q₂ is not finite) n = √(q₁q₂) and ρ = Σ'/n as the record-level dual (the TypeScript
+// loop, src/linalg/ts/conv3x3Relu.ts, says why). Two output entries per f64x2. Every lane runs the operations
+// of the TypeScript loop in the same order — the nine taps summed row-major over the window, no fused
+// multiply–add, the arccos of acos2 — so both give the same bits. All pointers are byte addresses.
 
-/** 1, −1, π and 1/(2π), splat from memory (./simd.ts, splatAt). */
-const K = memory.data<f64>([1, -1, Math.PI, 1 / (2 * Math.PI)]);
+/** 1, −1, π, 1/(2π) and NEAR_ONE = 1 − 2⁻¹⁶ (src/linalg/ts/conv3x3Relu.ts), splat from memory (./simd.ts, splatAt). */
+const K = memory.data<f64>([1, -1, Math.PI, 1 / (2 * Math.PI), 1 - 0.0000152587890625]);
 
-/** √(q₁q₂) lane-wise, or √q₁·√q₂ where the product overflows or underflows (src/special/rootProduct.ts). */
+/** √(q₁q₂) lane-wise, or √q₁·√q₂ (given: the product of the roots) where q₁q₂ overflows or underflows
+ * (src/special/rootProduct.ts). */
 // prettier-ignore
-@inline function rootProduct2(a: v128, b: v128): v128 {
+@inline function rootProduct2(a: v128, b: v128, roots: v128): v128 {
   const zero = f64x2.splat(0);
-  const inf = f64x2.splat(Infinity);
   const n = f64x2.sqrt(f64x2.mul(a, b));
-  // the exact test only where a lane is 0 or ∞
-  if (!v128.any_true(v128.or(f64x2.eq(n, zero), f64x2.eq(n, inf)))) return n;
-  const lost = v128.or(f64x2.eq(n, inf), v128.and(f64x2.eq(n, zero), v128.and(f64x2.ne(a, zero), f64x2.ne(b, zero))));
-  return v128.bitselect(f64x2.mul(f64x2.sqrt(a), f64x2.sqrt(b)), n, lost);
+  const lost = v128.or(f64x2.eq(n, f64x2.splat(Infinity)), v128.and(f64x2.eq(n, zero), v128.and(f64x2.ne(a, zero), f64x2.ne(b, zero))));
+  return v128.bitselect(roots, n, lost);
 }
 
 /** The sum of a 3×3 window, taps in row-major order, for the entries at r + 8·v and r + 8·(v + 1) of rows r0..r2. */
@@ -46,9 +46,10 @@ const K = memory.data<f64>([1, -1, Math.PI, 1 / (2 * Math.PI)]);
 }
 
 /**
- * Σ, Θ (row stride bw, padded by one all round) → dS, dT at (nextTop, nextLeft) for the oh×ow outputs; q₁, q₂:
- * the ReLU's variances of the two images at the first output (row stride wOut, offset sh·wOut + sw); pin ≠ 0:
- * the self-pair's variances, which replace Σ' before the dual. Reads up to one entry past each row's end.
+ * Σ, Θ (row stride bw, padded by one all round) → dS, dT at (nextTop, nextLeft) for the oh×ow outputs; q1, n1,
+ * i1 and q2, n2, i2: the ReLU's variances, their roots and reciprocal roots of the two images at the first output
+ * (row stride wOut, offset sh·wOut + sw); pin ≠ 0: the self-pair's variances, which replace Σ' before the dual.
+ * Reads up to one entry past each row's end.
  */
 export function conv3x3Relu(
   oh: i32,
@@ -64,7 +65,11 @@ export function conv3x3Relu(
   bb: f64,
   inv: f64,
   q1: usize,
+  n1: usize,
+  i1: usize,
   q2: usize,
+  n2: usize,
+  i2: usize,
   wOut: i32,
   sh: i32,
   sw: i32,
@@ -78,6 +83,8 @@ export function conv3x3Relu(
   const minusOne = splatAt(K, 1);
   const pi = splatAt(K, 2);
   const inv2pi = splatAt(K, 3);
+  const inf = f64x2.splat(Infinity);
+  const nearOne = splatAt(K, 4);
   for (let u = 0; u < oh; u++) {
     const s0 = at(S, u * bw);
     const t0 = at(T, u * bw);
@@ -99,9 +106,17 @@ export function conv3x3Relu(
     for (let v = 0; v < ow; v += 2) {
       const s = v128.load(at(ps, v));
       const t = v128.load(at(pt, v));
-      const n = rootProduct2(v128.load(at(q1, pRow + v)), v128.load(at(q2, pRow + v)));
-      // ρ = Σ'/n, 0 where n = 0, clamped to [−1, 1] (pmin(a, b) = b < a ? b : a keeps NaN, as the scalar ternaries)
-      const cc = v128.andnot(f64x2.div(s, n), f64x2.eq(n, f64x2.splat(0)));
+      let n = f64x2.mul(v128.load(at(n1, pRow + v)), v128.load(at(n2, pRow + v)));
+      const m = f64x2.mul(v128.load(at(i1, pRow + v)), v128.load(at(i2, pRow + v)));
+      // ρ = Σ'·m; where m is not finite or |ρ| ≥ NEAR_ONE, n = √(q₁q₂) and ρ = Σ'/n, 0 where n = 0; then clamped to
+      // [−1, 1] (pmin(a, b) = b < a ? b : a keeps NaN, as the scalar ternaries)
+      let cc = f64x2.mul(s, m);
+      const fast = v128.and(f64x2.lt(m, inf), f64x2.lt(f64x2.abs(cc), nearOne));
+      if (!i64x2.all_true(fast)) {
+        const exact = rootProduct2(v128.load(at(q1, pRow + v)), v128.load(at(q2, pRow + v)), n);
+        cc = v128.bitselect(cc, v128.andnot(f64x2.div(s, exact), f64x2.eq(exact, f64x2.splat(0))), fast);
+        n = v128.bitselect(n, exact, fast);
+      }
       const rho = f64x2.pmax(f64x2.pmin(cc, one), minusOne);
       const pmt = f64x2.sub(pi, acos2(rho));
       const root = f64x2.sqrt(f64x2.sub(one, f64x2.mul(rho, rho)));
