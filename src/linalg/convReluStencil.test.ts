@@ -7,7 +7,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { convReluWorkspace, type ConvReluWorkspace } from './convReluStencil.js';
+import { convReluWorkspace, stencilRoots, type ConvReluWorkspace } from './convReluStencil.js';
 import { simdAvailable } from './wasm/kernels.js';
 
 function rng(seed: number): () => number {
@@ -47,12 +47,8 @@ function fill(ws: ConvReluWorkspace, seed: number, c: Case, variance: (r: () => 
   for (const a of [v1, v2]) for (let i = 0; i < a.length; i++) a[i] = variance(r);
   // the self-pair's pin: Σ' replaced by the variances, so ρ = 1 exactly where v1 = v2
   if (c.pin >= 0) for (let i = 0; i < V - c.pin; i++) v1[c.pin + i] = v1[c.r1 + i] = v2[c.r2 + i];
-  for (let i = 0; i < V; i++) {
-    root1[i] = Math.sqrt(v1[i]);
-    recip1[i] = 1 / root1[i];
-    root2[i] = Math.sqrt(v2[i]);
-    recip2[i] = 1 / root2[i];
-  }
+  stencilRoots(v1, root1, recip1);
+  stencilRoots(v2, root2, recip2);
 }
 
 function run(ws: ConvReluWorkspace, c: Case): void {

@@ -34,3 +34,14 @@ export function convReluWorkspace(engine: StencilEngine, lengths: readonly numbe
   if (engine === 'wasm') return { engine, ...wasmConv3x3Relu(lengths) };
   return { engine, arrays: lengths.map((n) => new Float64Array(n)), conv3x3Relu };
 }
+
+/**
+ * root[i] = √q[i] and recip[i] = 1/√q[i] for i < n: the layer's inputs beside the ReLU's variances q (the
+ * TypeScript loop, ./ts/conv3x3Relu.ts, says how it uses them). recip is +∞ where q = 0.
+ */
+export function stencilRoots(q: Float64Array, root: Float64Array, recip: Float64Array, n = q.length): void {
+  for (let i = 0; i < n; i++) {
+    root[i] = Math.sqrt(q[i]);
+    recip[i] = 1 / root[i];
+  }
+}

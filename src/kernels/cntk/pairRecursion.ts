@@ -1,4 +1,9 @@
-import { convReluWorkspace, type Conv3x3Relu, type StencilEngine } from '../../linalg/convReluStencil.js';
+import {
+  convReluWorkspace,
+  stencilRoots,
+  type Conv3x3Relu,
+  type StencilEngine,
+} from '../../linalg/convReluStencil.js';
 import { rootProduct } from '../../special/rootProduct.js';
 import {
   OP_AFFINE_NTK,
@@ -277,12 +282,8 @@ export function pairKernel(
   const v1 = sc.v1;
   const v2 = sc.v2;
   const { root1, recip1, root2, recip2 } = sc.roots;
-  for (let i = 0; i < stride; i++) {
-    root1[i] = Math.sqrt(v1[i]);
-    recip1[i] = 1 / root1[i];
-    root2[i] = Math.sqrt(v2[i]);
-    recip2[i] = 1 / root2[i];
-  }
+  stencilRoots(v1, root1, recip1, stride);
+  stencilRoots(v2, root2, recip2, stride);
   const last = blocks.length === 0 ? null : blocks[blocks.length - 1];
   const hL = last === null ? H : last.hOut;
   const wL = last === null ? W : last.wOut;

@@ -4,7 +4,7 @@ import { rootProduct } from '../../special/rootProduct.js';
 const INV_2PI = 1 / (2 * Math.PI);
 const PI = Math.PI;
 /** |ρ| from which the correlation is formed as the record-level dual forms it (see conv3x3Relu). */
-export const NEAR_ONE = 1 - 2 ** -16;
+const NEAR_ONE = 1 - 2 ** -16;
 
 /**
  * One layer of the fused CNTK recursion on the region of one displacement (src/kernels/cntk/pairRecursion.ts),
