@@ -1,12 +1,15 @@
 /**
  * Running the peer scripts (bench/peers/*.py: what a researcher would otherwise use) with the
  * system Python, in the same run as our own timings. A missing interpreter, a missing module or a
- * missing script is not an error: the caller gets the reason and prints it as a skip.
+ * missing script is not an error: the caller gets the reason and prints it as a skip. The peers load the
+ * system's OpenBLAS too, so they get the OPENBLAS_CORETYPE our native backend chooses
+ * (src/linalg/native/coreType.cts): both sides run the same kernels.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { chooseCoreType } from '../src/linalg/native/coreType.cjs';
 
 export interface PeerOptions {
   /** Python modules the script imports; checked first so a missing one is a clear skip (default ['numpy']). */
@@ -76,8 +79,10 @@ export function runPeer(script: string, args: string[], opts: PeerOptions = {}):
   const missing = pythonMissing(opts.modules ?? ['numpy']);
   if (missing) return { ok: false, reason: missing, command };
   const t0 = process.hrtime.bigint();
+  const core = chooseCoreType(process.env);
   const r = spawnSync(python(), [path, ...args], {
     encoding: 'utf8',
+    env: core === null ? process.env : { ...process.env, OPENBLAS_CORETYPE: core },
     timeout: (opts.timeoutSeconds ?? 600) * 1000,
     stdio: ['ignore', 'pipe', 'pipe'],
     maxBuffer: 64 * 1024 * 1024,

@@ -73,6 +73,14 @@ function announce(proc: NodeProcessLike | null, msg: string): void {
   if (proc && proc.env.NTK_QUIET !== '1') proc.stderr?.write(`ntk-lab: ${msg}\n`);
 }
 
+/** ", SkylakeX kernels" from the native backend's info, saying when this process chose them. */
+function kernels(backend: LinalgBackend): string {
+  const info = (backend as { native?: { core: string | null; coreTypeSet: string | null } }).native;
+  if (!info?.core) return '';
+  const chosen = info.coreTypeSet ? ', OPENBLAS_CORETYPE chosen from the CPU flags' : '';
+  return `, ${info.core} kernels${chosen}`;
+}
+
 const why = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /** Choose a backend: 'ts', 'wasm', 'blas' (each an error when it does not load) or 'auto'. */
@@ -98,7 +106,7 @@ export function setBackend(name: BackendName | 'auto'): LinalgBackend {
   if (proc !== null) {
     try {
       active = loadNative(proc);
-      announce(proc, 'linear algebra backend: blas (OpenBLAS + LAPACKE)');
+      announce(proc, `linear algebra backend: blas (OpenBLAS + LAPACKE${kernels(active)})`);
       return active;
     } catch (err) {
       nativeWhy = why(err);

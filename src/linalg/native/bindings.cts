@@ -8,6 +8,8 @@
  * that into a fallback to the pure-TypeScript backend or, under NTK_BACKEND=blas, into an error.
  */
 
+import { chooseCoreType } from './coreType.cjs';
+
 /** CBLAS / LAPACKE enumeration values (cblas.h, lapacke.h). */
 export const CBLAS = {
   RowMajor: 101,
@@ -100,6 +102,10 @@ export interface NativeInfo {
   readonly libraries: readonly string[];
   /** openblas_get_config(), or null when the BLAS is not OpenBLAS. */
   readonly config: string | null;
+  /** openblas_get_corename(): the kernels OpenBLAS runs (e.g. 'SkylakeX'), or null when unknown. */
+  readonly core: string | null;
+  /** The OPENBLAS_CORETYPE this process set before loading (./coreType.cts), or null when it set none. */
+  readonly coreTypeSet: string | null;
   /** openblas_get_num_threads() at the time of the call, or null when unknown. */
   threads(): number | null;
   /** openblas_set_num_threads(n); false when the library has no such call. */
@@ -159,6 +165,28 @@ function tryBind(lib: Library, prototype: string): ((...args: unknown[]) => unkn
   }
 }
 
+/**
+ * Set a variable in the process's C environment, which OpenBLAS reads when it loads. On the main thread
+ * process.env is that environment; in a worker thread it is a copy that native code never sees, so there
+ * libc's setenv is called (without overwriting: a value set meanwhile stands).
+ */
+function setEnvironment(koffi: Koffi, name: string, value: string): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { isMainThread } = require('node:worker_threads') as typeof import('node:worker_threads');
+  if (isMainThread) {
+    process.env[name] = value;
+    return;
+  }
+  try {
+    const setenv = koffi
+      .load('libc.so.6')
+      .func('int setenv(const char *name, const char *value, int overwrite)');
+    setenv(name, value, 0);
+  } catch {
+    // not glibc: OpenBLAS keeps its own choice, which info.core reports
+  }
+}
+
 const LAPACKE_PROTOTYPES = {
   dpotrf: 'int LAPACKE_dpotrf(int layout, char uplo, int n, double *a, int lda)',
   dsyevd: 'int LAPACKE_dsyevd(int layout, char jobz, char uplo, int n, double *a, int lda, double *w)',
@@ -180,6 +208,8 @@ export function loadBindings(): NativeBindings {
     );
   }
   const env = process.env;
+  const coreTypeSet = chooseCoreType(env);
+  if (coreTypeSet !== null) setEnvironment(koffi, 'OPENBLAS_CORETYPE', coreTypeSet);
 
   const blas = openFirst(koffi, candidates('blas', env));
   if ('errors' in blas) throw new Error(`OpenBLAS not found (tried ${blas.errors.join('; ')})`);
@@ -220,6 +250,7 @@ export function loadBindings(): NativeBindings {
   }
 
   const getConfig = tryBind(blas.lib, 'const char *openblas_get_config()');
+  const getCore = tryBind(blas.lib, 'const char *openblas_get_corename()');
   const getThreads = tryBind(blas.lib, 'int openblas_get_num_threads()');
   const setThreads = tryBind(blas.lib, 'void openblas_set_num_threads(int n)');
 
@@ -227,6 +258,8 @@ export function loadBindings(): NativeBindings {
   const info: NativeInfo = {
     libraries: lapackeName === blas.name ? [blas.name] : [blas.name, lapackeName],
     config: getConfig ? (getConfig() as string) : null,
+    core: getCore ? (getCore() as string) : null,
+    coreTypeSet,
     threads: () => (getThreads ? (getThreads() as number) : null),
     setThreads: (n: number) => {
       if (!Number.isInteger(n) || n < 1)
