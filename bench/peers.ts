@@ -2,14 +2,15 @@
  * Running the peer scripts (bench/peers/*.py: what a researcher would otherwise use) with the
  * system Python, in the same run as our own timings. A missing interpreter, a missing module or a
  * missing script is not an error: the caller gets the reason and prints it as a skip. The peers load the
- * system's OpenBLAS too, so they get the OPENBLAS_CORETYPE our native backend chooses
- * (src/linalg/native/coreType.cts): both sides run the same kernels.
+ * system's OpenBLAS too, so they get the OpenBLAS variables our native backend sets when the user has not
+ * (src/linalg/native/openBlasEnvironment.cts: the core type and the thread timeout): both sides run the same
+ * kernels the same way.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { chooseCoreType } from '../src/linalg/native/coreType.cjs';
+import { openBlasEnvironment } from '../src/linalg/native/openBlasEnvironment.cjs';
 
 export interface PeerOptions {
   /** Python modules the script imports; checked first so a missing one is a clear skip (default ['numpy']). */
@@ -79,10 +80,9 @@ export function runPeer(script: string, args: string[], opts: PeerOptions = {}):
   const missing = pythonMissing(opts.modules ?? ['numpy']);
   if (missing) return { ok: false, reason: missing, command };
   const t0 = process.hrtime.bigint();
-  const core = chooseCoreType(process.env);
   const r = spawnSync(python(), [path, ...args], {
     encoding: 'utf8',
-    env: core === null ? process.env : { ...process.env, OPENBLAS_CORETYPE: core },
+    env: { ...process.env, ...openBlasEnvironment(process.env) },
     timeout: (opts.timeoutSeconds ?? 600) * 1000,
     stdio: ['ignore', 'pipe', 'pipe'],
     maxBuffer: 64 * 1024 * 1024,

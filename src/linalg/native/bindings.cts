@@ -8,7 +8,7 @@
  * that into a fallback to the pure-TypeScript backend or, under NTK_BACKEND=blas, into an error.
  */
 
-import { chooseCoreType } from './coreType.cjs';
+import { openBlasEnvironment } from './openBlasEnvironment.cjs';
 
 /** CBLAS / LAPACKE enumeration values (cblas.h, lapacke.h). */
 export const CBLAS = {
@@ -208,8 +208,9 @@ export function loadBindings(): NativeBindings {
     );
   }
   const env = process.env;
-  const coreTypeSet = chooseCoreType(env);
-  if (coreTypeSet !== null) setEnvironment(koffi, 'OPENBLAS_CORETYPE', coreTypeSet);
+  const settings = openBlasEnvironment(env);
+  for (const [name, value] of Object.entries(settings)) setEnvironment(koffi, name, value);
+  const coreTypeSet = settings.OPENBLAS_CORETYPE ?? null;
 
   const blas = openFirst(koffi, candidates('blas', env));
   if ('errors' in blas) throw new Error(`OpenBLAS not found (tried ${blas.errors.join('; ')})`);
