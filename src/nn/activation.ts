@@ -5,6 +5,7 @@ import { applyDual, applyDualTile, requireGaussian, type DualMap } from './kerne
 import { single, singleShape } from './tensor.js';
 import type { Cache, Flow, Kernel, Layer, LayerConfig, Params, Tensor } from './types.js';
 import { rootProduct } from '../special/rootProduct.js';
+import { slopeFromOutput, type SlopeFromOutput } from './slopeFromOutput.js';
 
 /**
  * An elementwise nonlinearity y = φ(x) as a layer (neural-tangents `stax._elementwise`): forward φ,
@@ -148,6 +149,11 @@ export interface ActivationLayer extends EntrywiseLayer {
    * gz = gy·d, of `backward` — for a training step that keeps d instead of z (src/train/fusedNetwork.ts).
    */
   activate(z: Float64Array, a: Float64Array, d: Float64Array, n: number): void;
+  /**
+   * The in-place loops of a training step that keeps only a = φ(z), present when φ'(z) can be read off φ(z)
+   * (Relu; src/nn/slopeFromOutput.ts): the φ and φ' of `activate`, without d.
+   */
+  readonly slopeFromOutput?: SlopeFromOutput;
 }
 
 /** Whether a layer is an {@link ActivationLayer} (built by {@link activationLayer}). */
@@ -160,7 +166,10 @@ export function activationLayer(spec: ActivationSpec): ActivationLayer {
   const { dual, config } = spec;
   const type = config.type;
   const scratch = new Float64Array(2);
+  const cf = spec.closedForm;
+  const fromOutput = cf?.kind === 'abrelu' ? slopeFromOutput(cf.a, cf.b) : null;
   return {
+    ...(fromOutput === null ? {} : { slopeFromOutput: fromOutput }),
     type,
     config,
     children: [],

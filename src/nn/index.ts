@@ -21,6 +21,7 @@ export { Gelu } from './activations/gelu.js';
 export { Sin, Cos, Rbf } from './activations/sin.js';
 export { Elementwise, NAMED_ELEMENTWISE, type ElementwiseOptions } from './activations/elementwise.js';
 export { activationLayer, type ActivationLayer, type ActivationSpec, type ClosedForm } from './activation.js';
+export type { SlopeFromOutput } from './slopeFromOutput.js';
 export {
   Conv,
   ConvTranspose,

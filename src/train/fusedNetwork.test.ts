@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Dense } from '../nn/dense.js';
-import { Relu } from '../nn/activations/abRelu.js';
+import { LeakyRelu, Relu } from '../nn/activations/abRelu.js';
 import { Erf } from '../nn/activations/erf.js';
 import { Gelu } from '../nn/activations/gelu.js';
 import { Elementwise } from '../nn/activations/elementwise.js';
@@ -38,6 +38,30 @@ function relErr(a: Float64Array, b: Float64Array): number {
   return Math.sqrt(num) / Math.max(Math.sqrt(den), Number.MIN_VALUE);
 }
 
+/**
+ * The fused step against the per-layer route on N inputs in R^d at θ = θ₀ + shift·ξ (so the bias values matter),
+ * with a cotangent whose every entry is nonzero: outputs and gradient within 1e-12, and a second VJP of the same
+ * evaluation gives the same numbers.
+ */
+function checkAgainstReference(net: Layer, d: number, N: number, seed: number, shift: number): void {
+  const params0 = initParams(net, PRNGKey(seed), [d]);
+  const fused = fusedNetwork(net, params0);
+  assert.ok(fused, 'a Dense/activation chain takes the fused step');
+  const x: Tensor = { shape: [N, d], data: normal(PRNGKey(seed + 1), N * d) };
+  const theta = flattenParams(params0);
+  const xi = normal(PRNGKey(seed + 2), theta.length);
+  for (let i = 0; i < theta.length; i++) theta[i] += shift * xi[i];
+  const ev = fused.evaluate(theta, x);
+  const O = ev.outputs;
+  const c = normal(PRNGKey(seed + 3), N * O);
+  const ref = reference(net, params0, theta, x, c);
+  assert.equal(ref.f.length, N * O, "the fused step reports the network's output width");
+  const g = ev.vjp(c);
+  assert.ok(relErr(ev.f, ref.f) <= 1e-12, `outputs: relative error ${relErr(ev.f, ref.f)}`);
+  assert.ok(relErr(g, ref.g) <= 1e-12, `gradient: relative error ${relErr(g, ref.g)}`);
+  assert.ok(relErr(ev.vjp(c), g) === 0, 'a second VJP of the same evaluation gives the same numbers');
+}
+
 const activations: [string, () => Layer][] = [
   ['Relu', () => Relu()],
   ['Erf', () => Erf({ a: 1.3, b: 0.7, c: 0.1 })],
@@ -59,7 +83,6 @@ for (const [name, act] of activations) {
       [null, 1, 1],
     ] as [number | null, number, number][]) {
       test(`fused step = per-layer VJP route: ${name}, ${parameterization}, ${b_std === null ? 'no bias' : 'bias'}, widths ${hidden}-5-${O}`, () => {
-        const d = 3;
         const net = serial(
           Dense({ width: hidden, W_std: 1.4, b_std, parameterization }),
           act(),
@@ -67,27 +90,30 @@ for (const [name, act] of activations) {
           act(),
           Dense({ width: O, W_std: 1.1, b_std, parameterization }),
         );
-        const params0 = initParams(net, PRNGKey(11), [d]);
-        const fused = fusedNetwork(net, params0);
-        assert.ok(fused, 'a Dense/activation chain takes the fused step');
-        const N = 9;
-        const x: Tensor = { shape: [N, d], data: normal(PRNGKey(12), N * d) };
-        // θ away from θ₀ so the bias values matter; a cotangent with every entry nonzero
-        const theta = flattenParams(params0);
-        const shift = normal(PRNGKey(13), theta.length);
-        for (let i = 0; i < theta.length; i++) theta[i] += 0.2 * shift[i];
-        const c = normal(PRNGKey(14), N * O);
-        const ref = reference(net, params0, theta, x, c);
-        const ev = fused.evaluate(theta, x);
-        assert.equal(ev.outputs, O);
-        const g = ev.vjp(c);
-        assert.ok(relErr(ev.f, ref.f) <= 1e-12, `outputs: relative error ${relErr(ev.f, ref.f)}`);
-        assert.ok(relErr(g, ref.g) <= 1e-12, `gradient: relative error ${relErr(g, ref.g)}`);
-        // a second VJP of the same evaluation sees the same pass
-        assert.ok(relErr(ev.vjp(c), ref.g) <= 1e-12);
+        checkAgainstReference(net, 3, 9, 11, 0.2);
       });
     }
   }
+}
+
+// Wide enough that the sweeps go in blocks of rows (2048 rows at width 256, the last one 404) and that each
+// block's entry-wise passes are split between two threads where the activation is Relu.
+for (const [name, act, O, b_std] of [
+  ['Relu', () => Relu(), 1, 0.2],
+  ['Relu', () => Relu(), 3, null],
+  ['LeakyRelu', () => LeakyRelu({ alpha: 0.1 }), 2, 0.2],
+  ['Erf', () => Erf({ a: 1, b: 1, c: 0 }), 1, 0.2],
+] as [string, () => Layer, number, number | null][]) {
+  test(`fused step = per-layer VJP route in row blocks: ${name}, widths 256-256-${O}, ${b_std === null ? 'no bias' : 'bias'}, N = 4500`, () => {
+    const net = serial(
+      Dense({ width: 256, W_std: 1.4, b_std }),
+      act(),
+      Dense({ width: 256, W_std: 1.4, b_std }),
+      act(),
+      Dense({ width: O, W_std: 1.1, b_std }),
+    );
+    checkAgainstReference(net, 3, 4500, 41, 0.1);
+  });
 }
 
 test('fused step: evaluations outlived by later passes keep their θ (pool reuse), and a released one refuses vjp', () => {

@@ -1,6 +1,8 @@
 import { Matrix } from '../linalg/matrix.js';
 import { gemmInto, gemvInto } from '../linalg/unchecked.js';
 import { isActivationLayer, type ActivationLayer } from '../nn/activation.js';
+import type { SlopeFromOutput } from '../nn/slopeFromOutput.js';
+import { activateRows, backwardRows, splitRow, StepThreads } from './stepThreads.js';
 import { isDenseLayer, type DenseLayer } from '../nn/dense.js';
 import { paramCount } from '../nn/params.js';
 import type { Layer, Params, Tensor } from '../nn/types.js';
@@ -14,11 +16,15 @@ import type { Layer, Params, Tensor } from '../nn/types.js';
  * ordered differently (a few ulp):
  *
  *  - forward, per layer: z = c_b·b (broadcast) then z += c_W·x·W (one GEMM; dgemv for one output), then
- *    ONE pass that writes a = φ(z) and, over z, d = φ'(z) — the only thing the backward needs of z;
- *  - backward, per layer: ONE pass gz = ga·d that also sums the bias gradient c_b·Σ_rows gz; then
+ *    ONE pass that writes a = φ(z) and, over z, d = φ'(z) — the only thing the backward needs of z. For an
+ *    activation whose slope can be read off a (Relu: `slopeFromOutput`), instead z = c_W·x·W by
+ *    GEMM and ONE pass a = φ(z + c_b·b) in place, with no d: the bias is added after the GEMM's rounding
+ *    rather than before (a last-bit difference), and two passes over M × width numbers are saved;
+ *  - backward, per layer: ONE pass gz = ga·d (or ga·φ'(z) read off a) that also sums the bias gradient
+ *    c_b·Σ_rows gz; then
  *    ∂W = c_W·xᵀ·gz written straight into the gradient vector and ga_prev = c_W·gz·Wᵀ, both by GEMM's
  *    transpose flags (no transposed copies); no input cotangent for the first layer; for one output,
- *    ∂W by dgemv and ga_prev as the outer product c_W·(gz_r·W_j);
+ *    ∂W by dgemv and ga_prev = c_W·gz·Wᵀ as a GEMM of inner dimension 1;
  *  - no allocation per step but the returned outputs and gradient: the buffers of a batch size are kept,
  *    and W, b are read in place from θ (flattenParams order: per Dense W [n_in, n_out] row-major, then b).
  *
@@ -30,6 +36,8 @@ import type { Layer, Params, Tensor } from '../nn/types.js';
 interface Stage {
   readonly dense: DenseLayer;
   readonly act: ActivationLayer | null;
+  /** The activation's in-place loops when its slope can be read off its output (then no d is kept). */
+  readonly slope: SlopeFromOutput | null;
   readonly nIn: number;
   readonly width: number;
   /** Offset of W in θ; b (when the layer has a bias) follows W. */
@@ -43,10 +51,18 @@ interface Stage {
 interface Workspace {
   /** Per stage: its output (a = φ(z), or z without an activation), M × width. */
   readonly out: Float64Array[];
-  /** Per stage with an activation: d = φ'(z), M × width. */
+  /** Per stage with an activation that keeps it: d = φ'(z), M × width. */
   readonly deriv: (Float64Array | null)[];
-  /** Two cotangent buffers of M × (widest layer) for the backward sweep. */
+  /** Rows per block of the sweeps (all of M for narrow networks). */
+  readonly blockRows: number;
+  /** Two cotangent buffers of blockRows × (widest layer) for the backward sweep. */
   readonly scratch: [Float64Array, Float64Array];
+  /** Per stage with a bias: β = c_b·b at the pass's θ, width numbers. */
+  readonly bias: (Float64Array | null)[];
+  /** The second half's bias-gradient sum of a split block (stepThreads.ts), widest-layer numbers. */
+  readonly partial: Float64Array;
+  /** The worker thread that takes half of each large entry-wise pass, or null (one thread). */
+  readonly threads: StepThreads | null;
   /** θ of the pass held here. */
   readonly theta: Float64Array;
   /** The evaluation whose pass the buffers hold (null when none is outstanding). */
@@ -72,6 +88,13 @@ export interface FusedNetwork {
   evaluate(theta: Float64Array, x: Tensor): FusedEvaluation;
 }
 
+/**
+ * A block of rows goes through every layer before the next one starts: its activations and cotangents,
+ * BLOCK_ENTRIES numbers of the widest layer (1 MiB), stay in cache between the GEMM that writes them and the
+ * entry-wise pass that reads them, instead of making a round trip to memory per pass.
+ */
+const BLOCK_ENTRIES = 1 << 19;
+
 /** At most this many passes per batch size are kept at once (a train set, and a test set of the same size). */
 const POOL = 2;
 
@@ -84,19 +107,6 @@ function leaves(net: Layer, params: Params, out: { layer: Layer; params: Params 
   if (net.children.length > 0) return false;
   out.push({ layer: net, params });
   return true;
-}
-
-/**
- * out = α·g·wᵀ (M × n) for a column g (M) and a row w (n): dgemm's numbers at inner dimension 1, where
- * each entry is α·(g_r·w_j).
- */
-function outer(alpha: number, g: Float64Array, w: Float64Array, out: Float64Array): void {
-  const n = w.length;
-  for (let r = 0; r < g.length; r++) {
-    const gr = g[r];
-    const o = r * n;
-    for (let j = 0; j < n; j++) out[o + j] = alpha * (gr * w[j]);
-  }
 }
 
 /**
@@ -164,6 +174,7 @@ export function fusedNetwork(net: Layer, params0: Params): FusedNetwork | null {
     stages.push({
       dense: layer,
       act,
+      slope: act?.slopeFromOutput ?? null,
       nIn,
       width: layer.width,
       offW: off,
@@ -179,14 +190,26 @@ export function fusedNetwork(net: Layer, params0: Params): FusedNetwork | null {
   const pools = new Map<number, Workspace[]>();
   let clock = 0;
 
-  const allocate = (M: number): Workspace => ({
-    out: stages.map((s) => new Float64Array(M * s.width)),
-    deriv: stages.map((s) => (s.act ? new Float64Array(M * s.width) : null)),
-    scratch: [new Float64Array(M * widest), new Float64Array(M * widest)],
-    theta: new Float64Array(P),
-    owner: null,
-    used: 0,
-  });
+  const allocate = (M: number): Workspace => {
+    const blockRows = Math.min(M, Math.max(4, 4 * Math.floor(BLOCK_ENTRIES / (4 * widest))));
+    // buffers in shared memory when some pass is large enough to be split between two threads
+    const threads = stages.some((s) => s.slope && splitRow(blockRows, s.width) < blockRows)
+      ? StepThreads.get()
+      : null;
+    const buf = (n: number): Float64Array => (threads ? threads.alloc(n) : new Float64Array(n));
+    return {
+      out: stages.map((s) => buf(M * s.width)),
+      deriv: stages.map((s) => (s.act && !s.slope ? new Float64Array(M * s.width) : null)),
+      scratch: [buf(blockRows * widest), buf(blockRows * widest)],
+      bias: stages.map((s) => (s.hasBias ? buf(s.width) : null)),
+      partial: buf(widest),
+      threads,
+      blockRows,
+      theta: new Float64Array(P),
+      owner: null,
+      used: 0,
+    };
+  };
 
   /**
    * A workspace for a pass at batch size M: a released one, a new one, or the least recently used (whose
@@ -211,94 +234,126 @@ export function fusedNetwork(net: Layer, params0: Params): FusedNetwork | null {
     return ws;
   };
 
-  /** Forward sweep at θ (already in ws.theta) on x (M rows). */
-  const forwardInto = (ws: Workspace, x: Float64Array, M: number): void => {
-    const th = ws.theta;
-    let input = x;
+  /** β = c_b·b of every stage with a bias, at the θ in ws.theta. */
+  const biasTerms = (ws: Workspace): void => {
     for (let l = 0; l < stages.length; l++) {
       const s = stages[l];
-      const n = M * s.width;
-      const z = s.act ? ws.deriv[l]! : ws.out[l];
-      const W = th.subarray(s.offW, s.offW + s.nIn * s.width);
-      const cw = s.scale[0];
-      if (s.hasBias) {
-        // the first row is c_b·b; it is copied to the others in doubling blocks (memory copies)
-        const cb = s.scale[1];
-        const b = th.subarray(s.offW + s.nIn * s.width, s.offW + s.nIn * s.width + s.width);
-        for (let j = 0; j < s.width; j++) z[j] = cb * b[j];
-        for (let done = s.width; done < n; done *= 2) z.copyWithin(done, 0, Math.min(done, n - done));
-      }
-      const X = new Matrix(M, s.nIn, input);
-      if (s.width === 1) gemvInto(false, cw, X, W, s.hasBias ? 1 : 0, z.subarray(0, M));
-      else
-        gemmInto(
-          false,
-          false,
-          cw,
-          X,
-          new Matrix(s.nIn, s.width, W),
-          s.hasBias ? 1 : 0,
-          new Matrix(M, s.width, z),
-        );
-      if (s.act) s.act.activate(z, ws.out[l], z, n);
-      input = ws.out[l];
+      const beta = ws.bias[l];
+      if (beta === null) continue;
+      const cb = s.scale[1];
+      const bOff = s.offW + s.nIn * s.width;
+      for (let j = 0; j < s.width; j++) beta[j] = cb * ws.theta[bOff + j];
     }
   };
 
-  /** Backward sweep: the θ-gradient of ⟨c, f⟩ at the pass held in ws, on x (M rows). */
+  /** Forward sweep at θ (already in ws.theta) on x (M rows), one block of rows through every layer at a time. */
+  const forwardInto = (ws: Workspace, x: Float64Array, M: number): void => {
+    biasTerms(ws);
+    const th = ws.theta;
+    for (let r0 = 0; r0 < M; r0 += ws.blockRows) {
+      const m = Math.min(ws.blockRows, M - r0);
+      let input = x.subarray(r0 * stages[0].nIn, (r0 + m) * stages[0].nIn);
+      for (let l = 0; l < stages.length; l++) {
+        const s = stages[l];
+        const w = s.width;
+        const W = new Matrix(s.nIn, w, th.subarray(s.offW, s.offW + s.nIn * w));
+        const X = new Matrix(m, s.nIn, input);
+        const a = ws.out[l].subarray(r0 * w, (r0 + m) * w);
+        const beta = ws.bias[l];
+        if (s.slope) {
+          gemmInto(false, false, s.scale[0], X, W, 0, new Matrix(m, w, a));
+          activateRows(ws.threads, s.slope, a, m, w, beta);
+        } else {
+          const z = s.act ? ws.deriv[l]!.subarray(r0 * w, (r0 + m) * w) : a;
+          if (beta !== null) {
+            // the first row is β; it is copied to the others in doubling blocks (memory copies)
+            z.set(beta);
+            for (let done = w; done < m * w; done *= 2) z.copyWithin(done, 0, Math.min(done, m * w - done));
+          }
+          const keep = beta !== null ? 1 : 0;
+          if (w === 1) gemvInto(false, s.scale[0], X, W.data, keep, z);
+          else gemmInto(false, false, s.scale[0], X, W, keep, new Matrix(m, w, z));
+          if (s.act) s.act.activate(z, a, z, m * w);
+        }
+        input = a;
+      }
+    }
+  };
+
+  /**
+   * Backward sweep: the θ-gradient of ⟨c, f⟩ at the pass held in ws, on x (M rows), one block of rows through
+   * every layer at a time; ∂W and the bias gradient accumulate over the blocks in row order.
+   */
   const backwardFrom = (ws: Workspace, x: Float64Array, M: number, c: Float64Array): Float64Array => {
     const th = ws.theta;
     const grad = new Float64Array(P);
-    let cur = c; // the cotangent of the current stage's output
-    let curSlot = -1; // which scratch buffer holds cur (−1: the caller's c)
-    for (let l = stages.length - 1; l >= 0; l--) {
-      const s = stages[l];
-      const w = s.width;
-      const n = M * w;
-      const cw = s.scale[0];
-      const cb = s.scale[1];
-      const gbOff = s.offW + s.nIn * w;
-      let gz = cur;
-      let gzSlot = curSlot;
-      if (s.act) {
-        // gz = ga·φ'(z), in place over a scratch buffer, with the bias gradient summed in the same pass
-        gzSlot = curSlot === -1 ? 0 : curSlot;
-        gz = ws.scratch[gzSlot];
-        const d = ws.deriv[l]!;
-        if (s.hasBias) {
-          maskBiasGradient(cur, d, gz, cb, grad.subarray(gbOff, gbOff + w), M);
-        } else {
-          for (let i = 0; i < n; i++) gz[i] = cur[i] * d[i];
+    const O = last.width;
+    for (let r0 = 0; r0 < M; r0 += ws.blockRows) {
+      const m = Math.min(ws.blockRows, M - r0);
+      let cur = c.subarray(r0 * O, (r0 + m) * O); // the cotangent of the current stage's output
+      let curSlot = -1; // which scratch buffer holds cur (−1: the caller's c)
+      for (let l = stages.length - 1; l >= 0; l--) {
+        const s = stages[l];
+        const w = s.width;
+        const n = m * w;
+        const cw = s.scale[0];
+        const cb = s.scale[1];
+        const gbOff = s.offW + s.nIn * w;
+        let gz = cur;
+        let gzSlot = curSlot;
+        if (s.act) {
+          // gz = ga·φ'(z), in place over a scratch buffer, with the bias gradient summed in the same pass
+          gzSlot = curSlot === -1 ? 0 : curSlot;
+          gz = ws.scratch[gzSlot].subarray(0, n);
+          const gb = s.hasBias ? grad.subarray(gbOff, gbOff + w) : null;
+          if (s.slope) {
+            const a = ws.out[l].subarray(r0 * w, (r0 + m) * w);
+            backwardRows(ws.threads, s.slope, cur, a, gz, m, w, cb, gb, ws.partial);
+          } else {
+            const d = ws.deriv[l]!.subarray(r0 * w, (r0 + m) * w);
+            if (gb !== null) maskBiasGradient(cur, d, gz, cb, gb, m);
+            else for (let i = 0; i < n; i++) gz[i] = cur[i] * d[i];
+          }
+        } else if (s.hasBias) {
+          for (let r = 0; r < m; r++) {
+            const o = r * w;
+            for (let j = 0; j < w; j++) grad[gbOff + j] += cb * gz[o + j];
+          }
         }
-      } else if (s.hasBias) {
-        for (let r = 0; r < M; r++) {
-          const o = r * w;
-          for (let j = 0; j < w; j++) grad[gbOff + j] += cb * gz[o + j];
+        const inp = l === 0 ? x : ws.out[l - 1];
+        const input = new Matrix(m, s.nIn, inp.subarray(r0 * s.nIn, (r0 + m) * s.nIn));
+        const W = th.subarray(s.offW, s.offW + s.nIn * w);
+        const gW = grad.subarray(s.offW, s.offW + s.nIn * w);
+        // one output column (the readout): ∂W += c_W·xᵀ·gz by dgemv
+        if (w === 1) gemvInto(true, cw, input, gz, 1, gW);
+        else gemmInto(true, false, cw, input, new Matrix(m, w, gz), 1, new Matrix(s.nIn, w, gW));
+        if (l > 0) {
+          const slot = gzSlot === 0 ? 1 : 0;
+          const gx = ws.scratch[slot].subarray(0, m * s.nIn);
+          // for one output, W (n_in × 1) read as a 1 × n_in row: the outer product gz·Wᵀ as a GEMM of inner dimension 1
+          if (w === 1)
+            gemmInto(
+              false,
+              false,
+              cw,
+              new Matrix(m, 1, gz),
+              new Matrix(1, s.nIn, W),
+              0,
+              new Matrix(m, s.nIn, gx),
+            );
+          else
+            gemmInto(
+              false,
+              true,
+              cw,
+              new Matrix(m, w, gz),
+              new Matrix(s.nIn, w, W),
+              0,
+              new Matrix(m, s.nIn, gx),
+            );
+          cur = gx;
+          curSlot = slot;
         }
-      }
-      const input = new Matrix(M, s.nIn, l === 0 ? x : ws.out[l - 1]);
-      const gzn = gz.length === n ? gz : gz.subarray(0, n);
-      const W = th.subarray(s.offW, s.offW + s.nIn * w);
-      const gW = grad.subarray(s.offW, s.offW + s.nIn * w);
-      // one output column (the readout): ∂W = c_W·xᵀ·gz by dgemv and ga_prev = c_W·gz·Wᵀ as an outer product
-      if (w === 1) gemvInto(true, cw, input, gzn, 0, gW);
-      else gemmInto(true, false, cw, input, new Matrix(M, w, gzn), 0, new Matrix(s.nIn, w, gW));
-      if (l > 0) {
-        const slot = gzSlot === 0 ? 1 : 0;
-        const gx = ws.scratch[slot].subarray(0, M * s.nIn);
-        if (w === 1) outer(cw, gzn, W, gx);
-        else
-          gemmInto(
-            false,
-            true,
-            cw,
-            new Matrix(M, w, gzn),
-            new Matrix(s.nIn, w, W),
-            0,
-            new Matrix(M, s.nIn, gx),
-          );
-        cur = gx;
-        curSlot = slot;
       }
     }
     return grad;
