@@ -1,3 +1,4 @@
+import type { ChainSetup, ConvReluChain } from './convReluChain.js';
 import { getBackend } from './select.js';
 import { conv3x3Relu, type Conv3x3Relu } from './ts/conv3x3Relu.js';
 import { wasmConv3x3Relu } from './wasm/conv3x3Relu.js';
@@ -18,6 +19,8 @@ export interface ConvReluWorkspace {
   readonly arrays: Float64Array[];
   /** The layer; with 'wasm' every array passed to it must be (a view of) one of `arrays`. */
   readonly conv3x3Relu: Conv3x3Relu;
+  /** 'wasm': the whole-pair kernel bound to views of `arrays` (./convReluChain.ts); 'ts': none. */
+  readonly convReluChain: ((c: ChainSetup) => ConvReluChain) | null;
 }
 
 let simd: boolean | null = null;
@@ -32,7 +35,7 @@ export function convReluEngine(): StencilEngine {
 /** A workspace of arrays of the given lengths for `engine` (one per thread: a wasm workspace owns its memory). */
 export function convReluWorkspace(engine: StencilEngine, lengths: readonly number[]): ConvReluWorkspace {
   if (engine === 'wasm') return { engine, ...wasmConv3x3Relu(lengths) };
-  return { engine, arrays: lengths.map((n) => new Float64Array(n)), conv3x3Relu };
+  return { engine, arrays: lengths.map((n) => new Float64Array(n)), conv3x3Relu, convReluChain: null };
 }
 
 /**

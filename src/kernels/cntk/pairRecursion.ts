@@ -1,3 +1,4 @@
+import type { ChainSetup, ConvReluChain } from '../../linalg/convReluChain.js';
 import {
   convReluWorkspace,
   stencilRoots,
@@ -32,6 +33,11 @@ import type { ImageVariances } from './imageVariances.js';
  * correlation from the images' reciprocal roots and takes a one-division arccos (src/linalg/ts/conv3x3Relu.ts),
  * which rounds an ulp or two apart from the record-level dual; and GlobalAvgPool's sum runs in another order
  * (region by region, by displacement, instead of row-major over (p, p')).
+ *
+ * Where the whole network is a chain of hot blocks (3×3 SAME 'ntk' Conv → Relu, the common CNTK) and the stencil's
+ * engine is wasm, the whole pair goes to the engine in one call (src/linalg/convReluChain.ts), which runs these
+ * operations in this order: the same bits, without the few hundred calls per pair of small images that cost as much
+ * as their arithmetic.
  */
 export interface PairScratch {
   S: [Float64Array, Float64Array];
@@ -46,6 +52,8 @@ export interface PairScratch {
   out: Float64Array;
   /** The hot block, 3×3 'ntk' Conv → Relu, by the engine of src/linalg/convReluStencil.ts. */
   conv3x3Relu: Conv3x3Relu;
+  /** The whole pair in one call where the engine has it and the program is a chain of hot blocks, else null. */
+  chain: { run: ConvReluChain; setup: ChainSetup } | null;
 }
 
 export interface Roots {
@@ -59,20 +67,100 @@ export interface Roots {
 export function pairScratch(p: CntkProgram, layout: ImageVariances, engine: StencilEngine): PairScratch {
   const n = p.bufH * p.bufW;
   const v = layout.stride;
-  const ws = convReluWorkspace(engine, [n, n, n, n, v, v, v, v, v, v]);
-  const [S0, S1, T0, T1, v1, v2, root1, recip1, root2, recip2] = ws.arrays;
-  const last = p.blocks.length === 0 ? null : p.blocks[p.blocks.length - 1];
+  const nb = p.blocks.length;
+  const last = nb === 0 ? null : p.blocks[nb - 1];
   const displacements = (2 * (last?.hOut ?? p.H) - 1) * (2 * (last?.wOut ?? p.W) - 1);
+  const img = p.H * p.W * p.C;
+  const chainScratch = 5 * (p.H * p.W + 2) + n;
+  const lengths = [
+    n,
+    n,
+    n,
+    n,
+    v,
+    v,
+    v,
+    v,
+    v,
+    v,
+    2 * displacements,
+    2,
+    img,
+    img,
+    5 * nb,
+    4 * nb,
+    chainScratch,
+  ];
+  const ws = convReluWorkspace(engine, lengths);
+  const [S0, S1, T0, T1, v1, v2, root1, recip1, root2, recip2, sums, out, x1, x2, blocks, taps, compact] =
+    ws.arrays;
+  let chain: PairScratch['chain'] = null;
+  if (ws.convReluChain !== null && isChain(p)) {
+    p.blocks.forEach((b, i) => {
+      const c = b.conv!;
+      blocks.set([c.w2, c.b2, c.inv, layout.offsets[b.ops[0].varIndex], layout.offsets[c.varAfter]], 5 * i);
+    });
+    const gap = p.readout === 'gap';
+    const setup: ChainSetup = {
+      H: p.H,
+      W: p.W,
+      C: p.C,
+      nBlocks: nb,
+      bw: p.bufW,
+      x1,
+      x2,
+      v1,
+      root1,
+      recip1,
+      v2,
+      root2,
+      recip2,
+      stride: v,
+      blocks,
+      S: [S0, S1],
+      T: [T0, T1],
+      taps,
+      sums,
+      rh: gap ? p.H - 1 : 0,
+      rw: gap ? p.W - 1 : 0,
+      out,
+      compact,
+    };
+    chain = { run: ws.convReluChain(setup), setup };
+  }
   return {
     S: [S0, S1],
     T: [T0, T1],
     v1,
     v2,
     roots: { root1, recip1, root2, recip2 },
-    sums: new Float64Array(2 * displacements),
-    out: new Float64Array(2),
+    sums,
+    out,
     conv3x3Relu: ws.conv3x3Relu,
+    chain,
   };
+}
+
+/** A chain of hot blocks: every block a 3×3 SAME 'ntk' Conv then Relu (so every region keeps its shape). */
+function isChain(p: CntkProgram): boolean {
+  return (
+    p.blocks.length > 0 &&
+    p.blocks.every((b) => {
+      const c = b.conv;
+      return (
+        c !== null &&
+        c.fh === 3 &&
+        c.fw === 3 &&
+        c.isNtk &&
+        c.padTop === 1 &&
+        c.padLeft === 1 &&
+        c.padBottom === 1 &&
+        c.padRight === 1 &&
+        b.ops.length === 1 &&
+        b.ops[0].op === OP_RELU
+      );
+    })
+  );
 }
 
 const INV_2PI = 1 / (2 * Math.PI);
@@ -279,6 +367,25 @@ export function pairKernel(
   const stride = layout.stride;
   sc.v1.set(vars1.subarray(b1, b1 + stride));
   sc.v2.set(vars2.subarray(b2, b2 + stride));
+  if (wantNtk && sc.chain !== null) {
+    // the same operations in one call (src/linalg/convReluChain.ts)
+    const c = sc.chain.setup;
+    c.x1.set(x1.subarray(o1, o1 + H * W * C));
+    c.x2.set(x2.subarray(o2, o2 + H * W * C));
+    sc.chain.run(self, self && taps === null, taps !== null);
+    const P = H * W;
+    const B = p.readout === 'gap' ? P * P : P;
+    out[0] = c.out[0] / B;
+    out[1] = c.out[1] / B;
+    if (taps !== null)
+      for (let i = 0; i < 4 * blocks.length; i += 4) {
+        taps[i] = c.taps[i] / (P * P);
+        taps[i + 1] = c.taps[i + 1] / (P * P);
+        taps[i + 2] = c.taps[i + 2] / P;
+        taps[i + 3] = c.taps[i + 3] / P;
+      }
+    return;
+  }
   const v1 = sc.v1;
   const v2 = sc.v2;
   const { root1, recip1, root2, recip2 } = sc.roots;

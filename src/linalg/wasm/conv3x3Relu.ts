@@ -1,3 +1,4 @@
+import type { ChainSetup, ConvReluChain } from '../convReluChain.js';
 import type { Conv3x3Relu } from '../ts/conv3x3Relu.js';
 import { CONTROL } from './control.js';
 import { createMemory, WasmHeap } from './heap.js';
@@ -12,11 +13,13 @@ let module: WasmModule | null = null;
  * (./assembly/conv3x3Relu.ts) over them: the layer takes the arrays' byte offsets as addresses, so every array
  * it is given must be one of `arrays` (or a view of one). Each call makes a private memory and instance, so each
  * worker thread that calls it gets its own (no shared memory, no locks). The arrays start zeroed; each has two
- * words of slack after it, for the kernel's reads one entry past a row's end.
+ * words of slack after it, for the kernel's reads one entry past a row's end. `convReluChain` binds the whole-pair
+ * kernel (./assembly/convReluChain.ts) to arrays of this workspace.
  */
 export function wasmConv3x3Relu(lengths: readonly number[]): {
   arrays: Float64Array[];
   conv3x3Relu: Conv3x3Relu;
+  convReluChain: (c: ChainSetup) => ConvReluChain;
 } {
   module ??= compileKernels(false, 'plain');
   const memory = createMemory(false);
@@ -75,5 +78,42 @@ export function wasmConv3x3Relu(lengths: readonly number[]): {
       sw,
       pin < 0 ? 0 : v1.byteOffset + 8 * pin,
     );
-  return { arrays, conv3x3Relu };
+  const convReluChain = (c: ChainSetup): ConvReluChain => {
+    const [S0, S1] = c.S;
+    const [T0, T1] = c.T;
+    const args = [
+      c.H,
+      c.W,
+      c.C,
+      c.nBlocks,
+      c.bw,
+      c.x1.byteOffset,
+      c.x2.byteOffset,
+      c.v1.byteOffset,
+      c.root1.byteOffset,
+      c.recip1.byteOffset,
+      c.v2.byteOffset,
+      c.root2.byteOffset,
+      c.recip2.byteOffset,
+      c.stride,
+      c.blocks.byteOffset,
+      S0.byteOffset,
+      S1.byteOffset,
+      T0.byteOffset,
+      T1.byteOffset,
+    ] as const;
+    return (self, mirror, taps) =>
+      kernels.convReluChain(
+        ...args,
+        taps ? c.taps.byteOffset : 0,
+        c.sums.byteOffset,
+        c.rh,
+        c.rw,
+        self,
+        mirror,
+        c.out.byteOffset,
+        c.compact.byteOffset,
+      );
+  };
+  return { arrays, conv3x3Relu, convReluChain };
 }

@@ -75,6 +75,36 @@ export interface WasmKernelExports {
     sw: number,
     pin: number,
   ): void;
+  /** The whole CNTK recursion of one pair for a chain of 3×3 SAME 'ntk' Conv → Relu blocks (assembly/convReluChain.ts). */
+  convReluChain(
+    H: number,
+    W: number,
+    C: number,
+    nBlocks: number,
+    bw: number,
+    x1: number,
+    x2: number,
+    v1: number,
+    n1: number,
+    i1: number,
+    v2: number,
+    n2: number,
+    i2: number,
+    stride: number,
+    blocks: number,
+    S0: number,
+    S1: number,
+    T0: number,
+    T1: number,
+    taps: number,
+    sums: number,
+    rh: number,
+    rw: number,
+    self: boolean,
+    mirror: boolean,
+    out: number,
+    compact: number,
+  ): void;
   /** y[i] = acos x[i], i < n, by the f64x2 arccos of the CNTK kernel (see assembly/acos.ts). */
   acosArray(n: number, x: number, y: number): void;
 }

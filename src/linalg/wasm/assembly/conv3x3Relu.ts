@@ -13,21 +13,22 @@ import { at, splatAt } from './simd';
 // multiply–add, the arccos of acos2 — so both give the same bits. All pointers are byte addresses.
 
 /** 1, −1, π, 1/(2π) and NEAR_ONE = 1 − 2⁻¹⁶ (src/linalg/ts/conv3x3Relu.ts), splat from memory (./simd.ts, splatAt). */
-const K = memory.data<f64>([1, -1, Math.PI, 1 / (2 * Math.PI), 1 - 0.0000152587890625]);
+export const K = memory.data<f64>([1, -1, Math.PI, 1 / (2 * Math.PI), 1 - 0.0000152587890625]);
 
-/** √(q₁q₂) lane-wise, or √q₁·√q₂ (given: the product of the roots) where q₁q₂ overflows or underflows
- * (src/special/rootProduct.ts). */
+/** √(q₁q₂) lane-wise from the product q₁q₂, or √q₁·√q₂ (given: the product of the roots) where q₁q₂ overflows or
+ * underflows (src/special/rootProduct.ts). Its test "q₁ ≠ 0 and q₂ ≠ 0" is "√q₁·√q₂ ≠ 0": the root of the least
+ * subnormal, 2⁻¹⁰⁷⁴, is 2⁻⁵³⁷, so a product of roots of nonzero variances is at least 2⁻¹⁰⁷⁴ and never rounds to 0. */
 // prettier-ignore
-@inline function rootProduct2(a: v128, b: v128, roots: v128): v128 {
+@inline function rootProduct2(product: v128, roots: v128): v128 {
   const zero = f64x2.splat(0);
-  const n = f64x2.sqrt(f64x2.mul(a, b));
-  const lost = v128.or(f64x2.eq(n, f64x2.splat(Infinity)), v128.and(f64x2.eq(n, zero), v128.and(f64x2.ne(a, zero), f64x2.ne(b, zero))));
+  const n = f64x2.sqrt(product);
+  const lost = v128.or(f64x2.eq(n, f64x2.splat(Infinity)), v128.and(f64x2.eq(n, zero), f64x2.ne(roots, zero)));
   return v128.bitselect(roots, n, lost);
 }
 
 /** The sum of a 3×3 window, taps in row-major order, for the entries at r + 8·v and r + 8·(v + 1) of rows r0..r2. */
 // prettier-ignore
-@inline function window3x3(r0: usize, r1: usize, r2: usize): v128 {
+@inline export function window3x3(r0: usize, r1: usize, r2: usize): v128 {
   let a = f64x2.add(v128.load(r0), v128.load(r0, 8));
   a = f64x2.add(a, v128.load(r0, 16));
   a = f64x2.add(a, v128.load(r1));
@@ -40,9 +41,36 @@ const K = memory.data<f64>([1, -1, Math.PI, 1 / (2 * Math.PI), 1 - 0.00001525878
 
 /** Both lanes of x at p, or lane 0 alone (a row's odd last entry: the next cell is the padding ring). */
 // prettier-ignore
-@inline function store2(p: usize, x: v128, both: bool): void {
+@inline export function store2(p: usize, x: v128, both: bool): void {
   if (both) v128.store(p, x);
   else v128.store64_lane(p, x, 0);
+}
+
+/**
+ * The ReLU dual of two entries in place: Σ' at ps and Θ' at pt → Σ'' and Θ'' (lane 0 alone unless `both`), from the
+ * products of the two images' roots (n) and reciprocal roots (m) and their variances at q1, q2 (q2 = 0: the variances'
+ * products at q1); the constants 1, −1,
+ * π, 1/(2π), ∞ and NEAR_ONE come from the caller, loaded once outside its loops (V8 does not hoist them).
+ */
+// prettier-ignore
+@inline export function reluDualAt(ps: usize, pt: usize, n0: v128, m: v128, q1: usize, q2: usize, both: bool, one: v128, minusOne: v128, pi: v128, inv2pi: v128, inf: v128, nearOne: v128): void {
+  const s = v128.load(ps);
+  const t = v128.load(pt);
+  let n = n0;
+  // ρ = Σ'·m; where m is not finite or |ρ| ≥ NEAR_ONE, n = √(q₁q₂) and ρ = Σ'/n, 0 where n = 0; then clamped to
+  // [−1, 1] (pmin(a, b) = b < a ? b : a keeps NaN, as the scalar ternaries)
+  let cc = f64x2.mul(s, m);
+  const fast = v128.and(f64x2.lt(m, inf), f64x2.lt(f64x2.abs(cc), nearOne));
+  if (!i64x2.all_true(fast)) {
+    const exact = rootProduct2(q2 == 0 ? v128.load(q1) : f64x2.mul(v128.load(q1), v128.load(q2)), n);
+    cc = v128.bitselect(cc, v128.andnot(f64x2.div(s, exact), f64x2.eq(exact, f64x2.splat(0))), fast);
+    n = v128.bitselect(n, exact, fast);
+  }
+  const rho = f64x2.pmax(f64x2.pmin(cc, one), minusOne);
+  const pmt = f64x2.sub(pi, acos2(rho));
+  const root = f64x2.sqrt(f64x2.sub(one, f64x2.mul(rho, rho)));
+  store2(ps, f64x2.mul(f64x2.mul(n, f64x2.add(root, f64x2.mul(pmt, rho))), inv2pi), both);
+  store2(pt, f64x2.mul(t, f64x2.mul(pmt, inv2pi)), both);
 }
 
 /**
@@ -104,24 +132,9 @@ export function conv3x3Relu(
     if (pin != 0) memory.copy(ps, at(pin, pRow), (<usize>ow) << 3);
     // the dual, in place
     for (let v = 0; v < ow; v += 2) {
-      const s = v128.load(at(ps, v));
-      const t = v128.load(at(pt, v));
-      let n = f64x2.mul(v128.load(at(n1, pRow + v)), v128.load(at(n2, pRow + v)));
+      const n = f64x2.mul(v128.load(at(n1, pRow + v)), v128.load(at(n2, pRow + v)));
       const m = f64x2.mul(v128.load(at(i1, pRow + v)), v128.load(at(i2, pRow + v)));
-      // ρ = Σ'·m; where m is not finite or |ρ| ≥ NEAR_ONE, n = √(q₁q₂) and ρ = Σ'/n, 0 where n = 0; then clamped to
-      // [−1, 1] (pmin(a, b) = b < a ? b : a keeps NaN, as the scalar ternaries)
-      let cc = f64x2.mul(s, m);
-      const fast = v128.and(f64x2.lt(m, inf), f64x2.lt(f64x2.abs(cc), nearOne));
-      if (!i64x2.all_true(fast)) {
-        const exact = rootProduct2(v128.load(at(q1, pRow + v)), v128.load(at(q2, pRow + v)), n);
-        cc = v128.bitselect(cc, v128.andnot(f64x2.div(s, exact), f64x2.eq(exact, f64x2.splat(0))), fast);
-        n = v128.bitselect(n, exact, fast);
-      }
-      const rho = f64x2.pmax(f64x2.pmin(cc, one), minusOne);
-      const pmt = f64x2.sub(pi, acos2(rho));
-      const root = f64x2.sqrt(f64x2.sub(one, f64x2.mul(rho, rho)));
-      store2(at(ps, v), f64x2.mul(f64x2.mul(n, f64x2.add(root, f64x2.mul(pmt, rho))), inv2pi), v + 1 < ow);
-      store2(at(pt, v), f64x2.mul(t, f64x2.mul(pmt, inv2pi)), v + 1 < ow);
+      reluDualAt(at(ps, v), at(pt, v), n, m, at(q1, pRow + v), at(q2, pRow + v), v + 1 < ow, one, minusOne, pi, inv2pi, inf, nearOne);
     }
   }
 }
