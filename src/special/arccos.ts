@@ -11,19 +11,37 @@ const qS2 = 2.02094576023350569471;
 const qS3 = -6.8828397160545329303e-1;
 const qS4 = 7.70381505559019352791e-2;
 
+const pio2Hi = 1.570796326794896558; // 0x3FF921FB54442D18
+const pio2Lo = 6.12323399573676603587e-17; // 0x3C91A62633145C07
+const pi = 3.141592653589793116; // 0x400921FB54442D18
+
+/** R(z) = P(z)/Q(z) on [0, 1/4], P and Q by Estrin's scheme (shorter dependency chains than Horner's). */
+function ratio(z: number): number {
+  const z2 = z * z;
+  const p = z * (pS0 + z * pS1 + z2 * (pS2 + z * pS3 + z2 * (pS4 + z * pS5)));
+  const q = 1 + z * qS1 + z2 * (qS2 + z * qS3 + z2 * qS4);
+  return p / q;
+}
+
 /**
- * arccos x with one division where correlations of deep ReLU networks live (x ≥ 1/2): there
- * acos x = 2·asin √z with z = (1 − x)/2 ∈ [0, 1/4] exact, and asin s = s + s·z·R(z) by fdlibm's R. fdlibm
- * also splits √z into a head and a correction (a second division) to reach < 1 ulp; without it the error is
- * that of √z: ≤ 2 ulp (1 on 2·10⁶ samples; src/linalg/wasm/acos.test.ts checks the bound). Below 1/2, Math.acos. The f64x2 arccos of the
- * CNTK stencil (src/linalg/wasm/assembly/acos.ts) runs the same operations in the same order, so both give the
- * same bits.
+ * arccos x by fdlibm's method (e_acos.c) with fdlibm's R evaluated by Estrin's scheme, and with one division
+ * where correlations of deep ReLU networks live (x ≥ 1/2):
+ *   |x| < 1/2:  acos x = π/2 − (x + x·R(x²)), π/2 as a head and a tail (pio2Hi + pio2Lo);
+ *   x ≤ −1/2:   acos x = π − 2·asin √z, z = (1 − |x|)/2;
+ *   x ≥ 1/2:    acos x = 2·asin √z, z = (1 − x)/2 ∈ [0, 1/4] exact,
+ * with asin s = s + s·R(z). fdlibm also splits √z into a head and a correction (a second division) to reach < 1 ulp
+ * above 1/2; without it the error is that of √z: ≤ 2 ulp from Math.acos (src/linalg/wasm/acos.test.ts checks the
+ * bounds). The f64x2 arccos of the CNTK stencil (src/linalg/wasm/assembly/acos.ts) runs the same operations in the
+ * same order, so both give the same bits. NaN for NaN and outside [−1, 1].
  */
 export function arccos(x: number): number {
-  if (!(x >= 0.5)) return Math.acos(x);
-  const z = (1 - x) * 0.5;
-  const p = z * (pS0 + z * (pS1 + z * (pS2 + z * (pS3 + z * (pS4 + z * pS5)))));
-  const q = 1 + z * (qS1 + z * (qS2 + z * (qS3 + z * qS4)));
+  if (x >= 0.5) {
+    const z = (1 - x) * 0.5;
+    const s = Math.sqrt(z);
+    return 2 * (s + ratio(z) * s);
+  }
+  if (x > -0.5) return pio2Hi - (x - (pio2Lo - x * ratio(x * x)));
+  const z = (1 - Math.abs(x)) * 0.5;
   const s = Math.sqrt(z);
-  return 2 * (s + (p / q) * s);
+  return pi - 2 * (s + (ratio(z) * s - pio2Lo));
 }

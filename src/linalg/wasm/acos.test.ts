@@ -3,8 +3,8 @@
  * ±1/2 with their neighbours, ±0, tiny and subnormal values, values within a few ulps and within 10⁻¹⁵..10⁻¹ of ±1,
  * uniform and log-spaced samples, and NaN and |x| > 1 — against the scalar arccos whose operations it runs
  * (src/special/arccos.ts: 0 ulp, the stencil's bit-for-bit agreement with the TypeScript loop rests on it) and against
- * Math.acos: ≤ 2 ulp at and above 1/2, where the one-division form drops fdlibm's correction; below 1/2 ≤ 1 ulp,
- * and 0 ulp in V8, whose Math.acos is fdlibm's.
+ * Math.acos: ≤ 2 ulp at and above 1/2, where the one-division form drops fdlibm's correction; below 1/2 ≤ 1 ulp
+ * (fdlibm's R by Estrin's scheme rounds apart from Horner's, which V8's Math.acos evaluates).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -65,7 +65,7 @@ function ulps(a: number, b: number): bigint {
   return d < 0n ? -d : d;
 }
 
-test('f64x2 arccos = the scalar arccos bit for bit; ≤ 2 ulp from Math.acos at and above 1/2, fdlibm below', () => {
+test('f64x2 arccos = the scalar arccos bit for bit; ≤ 2 ulp from Math.acos at and above 1/2, ≤ 1 below', () => {
   const memory = createMemory(false);
   const k = instantiateKernels(compileKernels(false, 'plain'), memory);
   const x = points();
@@ -91,8 +91,6 @@ test('f64x2 arccos = the scalar arccos bit for bit; ≤ 2 ulp from Math.acos at 
   assert.equal(worst.scalar, 0n, `wasm vs src/special/arccos.ts: ${worst.scalar} ulp at x = ${at.scalar}`);
   assert.ok(worst.upper <= 2n, `x ≥ 1/2: ${worst.upper} ulp from Math.acos at x = ${at.upper}`);
   assert.ok(worst.lower <= 1n, `x < 1/2: ${worst.lower} ulp from Math.acos at x = ${at.lower}`);
-  if (typeof process !== 'undefined' && process.versions.v8 !== undefined)
-    assert.equal(worst.lower, 0n, `V8's Math.acos is fdlibm's: ${worst.lower} ulp at ${at.lower}`);
   assert.equal(y[0], 0, 'acos 1 = 0');
   assert.equal(y[1], Math.PI, 'acos −1 = π');
 });

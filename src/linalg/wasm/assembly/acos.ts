@@ -1,16 +1,16 @@
-// arccos of two float64 lanes. Below 1/2 by the method of Sun Microsystems' fdlibm (e_acos.c, 1993), which is
-// also the algorithm of V8's Math.acos: acos x = π/2 − asin x, with asin t = t + t·t²·R(t²) for |t| ≤ 1/2 and
-// R(z) = P(z)/Q(z) the published minimax rational approximation (coefficients pS0..pS5, qS1..qS4); at and above
-// 1/2 with one division instead of fdlibm's two (src/special/arccos.ts, whose operations these are). The three
-// ranges, computed lane-wise and joined by selects:
+// arccos of two float64 lanes by the method of Sun Microsystems' fdlibm (e_acos.c, 1993): acos x = π/2 − asin x,
+// with asin t = t + t·t²·R(t²) for |t| ≤ 1/2 and R(z) = P(z)/Q(z) the published minimax rational approximation
+// (coefficients pS0..pS5, qS1..qS4), here with P and Q by Estrin's scheme (two short dependency chains instead of
+// Horner's long ones), and at and above 1/2 with one division instead of fdlibm's two (src/special/arccos.ts, whose
+// operations these are). The three ranges, computed lane-wise and joined by selects:
 //   |x| < 1/2:  acos x = π/2 − (x + x·z·R(z)),                  z = x²;
 //   x ≤ −1/2:   acos x = π − 2·asin √z = π − 2(s + s·z·R(z)),    z = (1 − |x|)/2, s = √z;
 //   x ≥ 1/2:    acos x = 2·asin √z = 2(s + s·z·R(z)),            z = (1 − x)/2, s = √z (fdlibm refines s by a
 //               second division; without it the error is that of s, ≤ 2 ulp).
 // π/2 and π are split into a head and a tail (pio2_hi + pio2_lo) so that the tail enters the last sums. The
-// operations are those of the scalar methods in the same order, with separate multiplies and adds (no fused
-// multiply–add), so each lane is V8's Math.acos below 1/2 and src/special/arccos.ts's arccos everywhere, bit for
-// bit (src/linalg/wasm/acos.test.ts checks both).
+// operations are those of the scalar arccos in the same order, with separate multiplies and adds (no fused
+// multiply–add), so each lane is src/special/arccos.ts's arccos bit for bit (src/linalg/wasm/acos.test.ts checks
+// it, and the distance to Math.acos).
 
 import { splatAt } from './simd';
 
@@ -38,18 +38,20 @@ const K = memory.data<f64>([
   return splatAt(K, i);
 }
 
-/** r = R(z) = P(z)/Q(z), the rational part of asin on [0, 1/4]. */
+/**
+ * r = R(z) = P(z)/Q(z), the rational part of asin on [0, 1/4], with P and Q by Estrin's scheme (src/special/arccos.ts):
+ * P(z) = z·((pS0 + z·pS1) + z²·((pS2 + z·pS3) + z²·(pS4 + z·pS5))), Q(z) = (1 + z·qS1) + z²·((qS2 + z·qS3) + z²·qS4).
+ */
 // prettier-ignore
 @inline function ratio(z: v128): v128 {
-  let p = f64x2.add(k(10), f64x2.mul(z, k(11)));
-  p = f64x2.add(k(9), f64x2.mul(z, p));
-  p = f64x2.add(k(8), f64x2.mul(z, p));
-  p = f64x2.add(k(7), f64x2.mul(z, p));
-  p = f64x2.mul(z, f64x2.add(k(6), f64x2.mul(z, p)));
-  let q = f64x2.add(k(14), f64x2.mul(z, k(15)));
-  q = f64x2.add(k(13), f64x2.mul(z, q));
-  q = f64x2.add(k(12), f64x2.mul(z, q));
-  q = f64x2.add(k(0), f64x2.mul(z, q));
+  const z2 = f64x2.mul(z, z);
+  const a = f64x2.add(k(6), f64x2.mul(z, k(7)));
+  const b = f64x2.add(k(8), f64x2.mul(z, k(9)));
+  const c = f64x2.add(k(10), f64x2.mul(z, k(11)));
+  const p = f64x2.mul(z, f64x2.add(a, f64x2.mul(z2, f64x2.add(b, f64x2.mul(z2, c)))));
+  const e = f64x2.add(k(0), f64x2.mul(z, k(12)));
+  const g = f64x2.add(k(13), f64x2.mul(z, k(14)));
+  const q = f64x2.add(e, f64x2.mul(z2, f64x2.add(g, f64x2.mul(z2, k(15)))));
   return f64x2.div(p, q);
 }
 
