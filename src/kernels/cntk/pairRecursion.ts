@@ -373,17 +373,8 @@ export function pairKernel(
     c.x1.set(x1.subarray(o1, o1 + H * W * C));
     c.x2.set(x2.subarray(o2, o2 + H * W * C));
     sc.chain.run(self, self && taps === null, taps !== null);
-    const P = H * W;
-    const B = p.readout === 'gap' ? P * P : P;
-    out[0] = c.out[0] / B;
-    out[1] = c.out[1] / B;
-    if (taps !== null)
-      for (let i = 0; i < 4 * blocks.length; i += 4) {
-        taps[i] = c.taps[i] / (P * P);
-        taps[i + 1] = c.taps[i + 1] / (P * P);
-        taps[i + 2] = c.taps[i + 2] / P;
-        taps[i + 3] = c.taps[i + 3] / P;
-      }
+    if (taps !== null) taps.set(c.taps);
+    readoutMeans(p, c.out[0], c.out[1], out, taps);
     return;
   }
   const v1 = sc.v1;
@@ -505,7 +496,24 @@ export function pairKernel(
       sumS += rs;
       sumT += rt;
     }
-  const B = gap ? hL * wL * (hL * wL) : hL * wL;
+  readoutMeans(p, sumS, sumT, out, taps);
+}
+
+/**
+ * The readouts from their sums: out = (Σ, Θ) summed over all regions, divided by the position pairs GlobalAvgPool
+ * averages (P², eq. 9) or the positions Flatten's mean takes (P); each block's taps in place, by its own P.
+ */
+function readoutMeans(
+  p: CntkProgram,
+  sumS: number,
+  sumT: number,
+  out: Float64Array,
+  taps: Float64Array | null,
+): void {
+  const blocks = p.blocks;
+  const last = blocks.length === 0 ? null : blocks[blocks.length - 1];
+  const P = (last === null ? p.H : last.hOut) * (last === null ? p.W : last.wOut);
+  const B = p.readout === 'gap' ? P * P : P;
   out[0] = sumS / B;
   out[1] = sumT / B;
   if (taps !== null)
