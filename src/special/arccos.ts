@@ -1,5 +1,5 @@
 // fdlibm's rational approximation of asin on [0, 1/2] (Sun Microsystems, e_asin.c / e_acos.c, 1993):
-// asin t = t + t·R(t²), R(z) = P(z)/Q(z) with these published minimax coefficients.
+// asin t = t + t·t²·R(t²), z·R(z) = P(z)/Q(z) with these published minimax coefficients.
 const pS0 = 1.66666666666666657415e-1;
 const pS1 = -3.25565818622400915405e-1;
 const pS2 = 2.01212532134862925881e-1;
@@ -15,7 +15,7 @@ const pio2Hi = 1.570796326794896558; // 0x3FF921FB54442D18
 const pio2Lo = 6.12323399573676603587e-17; // 0x3C91A62633145C07
 const pi = 3.141592653589793116; // 0x400921FB54442D18
 
-/** R(z) = P(z)/Q(z) on [0, 1/4], P and Q by Estrin's scheme (shorter dependency chains than Horner's). */
+/** z·R(z) = P(z)/Q(z) on [0, 1/4], P and Q by Estrin's scheme (shorter dependency chains than Horner's). */
 function ratio(z: number): number {
   const z2 = z * z;
   const p = z * (pS0 + z * pS1 + z2 * (pS2 + z * pS3 + z2 * (pS4 + z * pS5)));
@@ -26,10 +26,10 @@ function ratio(z: number): number {
 /**
  * arccos x by fdlibm's method (e_acos.c) with fdlibm's R evaluated by Estrin's scheme, and with one division
  * where correlations of deep ReLU networks live (x ≥ 1/2):
- *   |x| < 1/2:  acos x = π/2 − (x + x·R(x²)), π/2 as a head and a tail (pio2Hi + pio2Lo);
+ *   |x| < 1/2:  acos x = π/2 − (x + x·z·R(z)), z = x², π/2 as a head and a tail (pio2Hi + pio2Lo);
  *   x ≤ −1/2:   acos x = π − 2·asin √z, z = (1 − |x|)/2;
  *   x ≥ 1/2:    acos x = 2·asin √z, z = (1 − x)/2 ∈ [0, 1/4] exact,
- * with asin s = s + s·R(z). fdlibm also splits √z into a head and a correction (a second division) to reach < 1 ulp
+ * with asin s = s + s·z·R(z). fdlibm also splits √z into a head and a correction (a second division) to reach < 1 ulp
  * above 1/2; without it the error is that of √z: ≤ 2 ulp from Math.acos (src/linalg/wasm/acos.test.ts checks the
  * bounds). The f64x2 arccos of the CNTK stencil (src/linalg/wasm/assembly/acos.ts) runs the same operations in the
  * same order, so both give the same bits. NaN for NaN and outside [−1, 1].

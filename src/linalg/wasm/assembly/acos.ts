@@ -1,5 +1,5 @@
 // arccos of two float64 lanes by the method of Sun Microsystems' fdlibm (e_acos.c, 1993): acos x = π/2 − asin x,
-// with asin t = t + t·t²·R(t²) for |t| ≤ 1/2 and R(z) = P(z)/Q(z) the published minimax rational approximation
+// with asin t = t + t·t²·R(t²) for |t| ≤ 1/2 and z·R(z) = P(z)/Q(z) the published minimax rational approximation
 // (coefficients pS0..pS5, qS1..qS4), here with P and Q by Estrin's scheme (two short dependency chains instead of
 // Horner's long ones), and at and above 1/2 with one division instead of fdlibm's two (src/special/arccos.ts, whose
 // operations these are). The three ranges, computed lane-wise and joined by selects:
@@ -39,7 +39,7 @@ const K = memory.data<f64>([
 }
 
 /**
- * r = R(z) = P(z)/Q(z), the rational part of asin on [0, 1/4], with P and Q by Estrin's scheme (src/special/arccos.ts):
+ * r = z·R(z) = P(z)/Q(z), the rational part of asin on [0, 1/4], with P and Q by Estrin's scheme (src/special/arccos.ts):
  * P(z) = z·((pS0 + z·pS1) + z²·((pS2 + z·pS3) + z²·(pS4 + z·pS5))), Q(z) = (1 + z·qS1) + z²·((qS2 + z·qS3) + z²·qS4).
  */
 // prettier-ignore
