@@ -202,15 +202,19 @@ async function checkClean(t: TestContext, o: Opened): Promise<void> {
   // The task that posts the first computation (the module's evaluation) began before the mark: page load.
   const loading = long.filter((e) => e.start < firstCompute);
   const computing = long.filter((e) => e.start >= firstCompute);
+  const running = cpu.filter((c) => !c.loading);
+  const mostCpu = running.reduce((a, b) => Math.max(a, b.cpu), 0);
   assert.ok(
     computing.every((e) => e.duration <= 100),
-    `main-thread long tasks over 100 ms during a computation: ${JSON.stringify(computing.map((e) => Math.round(e.duration)))} ms (load average ${loadavg()[0].toFixed(1)})`,
+    `main-thread long tasks over 100 ms during a computation: ${JSON.stringify(computing.map((e) => Math.round(e.duration)))} ms (load average ${loadavg()[0].toFixed(1)}; the most CPU any main-thread task after page load used: ${mostCpu.toFixed(1)} ms)`,
+  );
+  t.diagnostic(
+    `longest main-thread task during the computations: ${Math.round(computing.reduce((a, e) => Math.max(a, e.duration), 0))} ms wall (longtask entries are ≥ 50 ms; 0: none), ${mostCpu.toFixed(1)} ms CPU (load average ${loadavg()[0].toFixed(1)})`,
   );
   if (loading.length > 0)
     t.diagnostic(
       `page load before the first computation: long tasks ${JSON.stringify(loading.map((e) => Math.round(e.duration)))} ms (allowed)`,
     );
-  const running = cpu.filter((c) => !c.loading);
   assert.ok(running.length > 0, 'the trace recorded no main-thread task after the page load');
   const evaluating = cpu.filter((c) => c.loading);
   if (evaluating.length > 0)
