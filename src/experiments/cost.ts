@@ -28,8 +28,12 @@ export interface ExperimentCost extends CostEstimate {
 }
 
 /** The experiment's cost at `preset`: validates the config (through `cost`) and converts FLOP to seconds. */
-export function experimentCost(e: Experiment, preset: Preset): ExperimentCost {
-  const c = e.cost(e.presets[preset]);
+export function experimentCost(
+  e: Experiment,
+  preset: Preset,
+  config: Config = e.presets[preset],
+): ExperimentCost {
+  const c = e.cost(config);
   if (!(Number.isFinite(c?.flop) && c.flop > 0 && Number.isFinite(c?.bytes) && c.bytes > 0)) {
     throw new NtkInputError(
       `${e.id}: cost(${preset}) must give finite positive flop and bytes, got ${JSON.stringify(c)}`,
@@ -79,6 +83,15 @@ export function field(c: Config, name: string, o: { integer?: boolean; min?: num
     throw new NtkInputError(
       `config.${name} must be ${o.integer ? 'an integer' : 'a finite number'}${o.min !== undefined ? ` ≥ ${o.min}` : ''}, got ${JSON.stringify(v)}`,
     );
+  }
+  return v;
+}
+
+/** A number of a config strictly between `lo` and `hi` (a step size, a tolerance). */
+export function fieldBetween(c: Config, name: string, lo: number, hi: number): number {
+  const v = c[name];
+  if (typeof v !== 'number' || !(v > lo && v < hi)) {
+    throw new NtkInputError(`config.${name} must be a number in (${lo}, ${hi}), got ${JSON.stringify(v)}`);
   }
   return v;
 }

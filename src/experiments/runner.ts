@@ -3,6 +3,7 @@ import { fnv1a32 } from './json-codec.js';
 import type { CacheKey, ResultCache } from './result-cache.js';
 import type { Config, Experiment, Preset, RunResult, VerdictResult } from './types.js';
 import { validateRunResult } from './validate-result.js';
+import { applyOverrides } from './overrides.js';
 
 /**
  * 'done': ran now; 'cached': result reused from the cache; 'error': run or verdict threw;
@@ -50,6 +51,8 @@ export interface RunOptions {
   readonly fresh?: boolean;
   readonly signal?: AbortSignal;
   readonly reporter?: RunReporter;
+  /** Settings varied from the preset (overrides.ts), `key → value text`; checked for every experiment before any runs. */
+  readonly overrides?: Readonly<Record<string, string>>;
 }
 
 export interface RunSummary {
@@ -64,7 +67,7 @@ export function experimentKey(rootSeed: number, id: string) {
 }
 
 /**
- * Run the experiments one after another with their preset config. Finished results are cached
+ * Run the experiments one after another with their preset config (with `overrides` in place). Finished results are cached
  * (keyed by id, preset, config, root seed and code version) so a rerun after an interrupt resumes.
  * On abort: the current experiment is stopped if it checks the signal (or allowed to finish if it
  * does not — its result is kept), the rest are marked 'not-run'.
@@ -81,11 +84,16 @@ export async function runExperiments(
   if (cache !== undefined && (typeof codeVersion !== 'string' || codeVersion.length === 0)) {
     throw new Error('runExperiments: codeVersion (a non-empty string) is required with a cache');
   }
+  const configs = experiments.map((e) =>
+    options.overrides === undefined
+      ? e.presets[preset]
+      : applyOverrides(e, e.presets[preset], options.overrides),
+  );
   const outcomes: Outcome[] = [];
   const total = experiments.length;
   for (let i = 0; i < total; i++) {
     const e = experiments[i];
-    const config = e.presets[preset];
+    const config = configs[i];
     if (signal.aborted) {
       outcomes.push({ experiment: e, preset, config, status: 'not-run' });
       continue;

@@ -149,6 +149,7 @@ function claimSection(c: ClaimRecord, figures: readonly FigureLink[], page: Page
 <p class="meta">preset ${escapeHtml(c.preset)}${time}${claimRun(c, results)} · ${labLink(c.id, page.labBase)}</p>
 <p class="source"><b>Source:</b> ${sourceCitation(c.source)}</p>
 <p class="claim-text">${escapeHtml(c.claim)}</p>
+${c.varied && c.varied.length > 0 ? `<p class="err"><b>Varied from the ${escapeHtml(c.preset)} preset:</b> ${escapeHtml(c.varied.join(', '))}</p>` : ''}
 ${c.threshold ? `<p><b>Rule v${c.ruleVersion}:</b> ${escapeHtml(c.threshold)}</p>` : ''}
 ${c.reason ? `<p><b>Verdict:</b> ${escapeHtml(c.reason)}</p>` : ''}
 ${c.error ? `<p class="err"><b>Error:</b> ${escapeHtml(c.error)}</p>` : ''}

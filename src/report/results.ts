@@ -1,5 +1,6 @@
 import type { EarlierVerdict, Outcome } from '../experiments/runner.js';
 import type { Config, Metrics, Preset, Source } from '../experiments/types.js';
+import { variedFields } from '../experiments/overrides.js';
 
 /** The status shown for a claim: its verdict when it ran, else why there is none. */
 export type ClaimVerdict = 'holds' | 'partial' | 'fails' | 'error' | 'not-run';
@@ -27,6 +28,8 @@ export interface ClaimRecord {
   readonly headline: readonly string[];
   readonly preset: Preset;
   readonly config: Config;
+  /** The settings of `config` varied from the preset's (`key=value`, `ntk reproduce --set`); absent: none. */
+  readonly varied?: readonly string[];
   readonly status: Outcome['status'];
   readonly seconds: number | null;
   readonly error: string | null;
@@ -63,6 +66,7 @@ export function claimRecord(
 ): ClaimRecord {
   const e = o.experiment;
   const errors = [o.error, ...figureErrors].filter((x): x is string => x !== undefined);
+  const varied = variedFields(e.presets[o.preset], o.config);
   const verdict: ClaimVerdict =
     o.status === 'not-run' ? 'not-run' : o.status === 'error' || o.verdict === undefined ? 'error' : o.verdict.verdict;
   return {
@@ -81,6 +85,7 @@ export function claimRecord(
     headline: e.headline,
     preset: o.preset,
     config: o.config,
+    ...(varied.length > 0 ? { varied } : {}),
     status: o.status,
     seconds: o.seconds ?? null,
     error: errors.length > 0 ? errors.join('; ') : null,

@@ -12,7 +12,8 @@ import type { Preset } from '../../experiments/types.js';
 import { NtkInputError } from '../../errors.js';
 import { checkOutputs } from '../../io/outputPlan.js';
 import { getBackend } from '../../linalg/index.js';
-import { checkReportSeed } from '../../report/accumulate.js';
+import { checkReportSeed, readPresetResults } from '../../report/accumulate.js';
+import { applyOverrides, parseOverrides } from '../../experiments/overrides.js';
 import { MERGE_CONFLICTS, mergeReports, type MergeConflict } from '../../report/merge-report.js';
 import { writeReport } from '../../report/write-report.js';
 import { parseSeed } from '../args.js';
@@ -39,6 +40,7 @@ type ReproduceCli = ReproduceOptions & {
   maxRunning?: string;
   mergeFrom?: string[];
   onConflict: string;
+  set?: string[];
 };
 
 function outcomeLine(o: Outcome): string {
@@ -121,6 +123,11 @@ export function registerReproduce(program: Command): void {
       'with --merge-from, a claim in both folders keeps: newer (generatedAt) | source | target',
       'newer',
     )
+    .option(
+      '--set <key=value>',
+      "vary a setting of the preset's config (repeatable; a number, a comma-separated list, a string): a sensitivity run, into an OUT without the preset's own record of the claim",
+      (kv: string, prev: string[] | undefined) => [...(prev ?? []), kv],
+    )
     .option('--list', 'list the experiments and exit')
     .option('--slurm', 'submit to Slurm: an array task per experiment (cached results), then a report job')
     .option('--max-running <k>', 'with --slurm: at most K experiments at once')
@@ -137,13 +144,22 @@ export function registerReproduce(program: Command): void {
         '  ntk reproduce --merge-from other-build/paper-report --preset paper --out paper-report',
         '      # copies the claims of another report folder (same preset and seed) with their figures and data;',
         '      # a claim in both keeps the newer run unless --on-conflict source|target says otherwise',
+        '  ntk reproduce 000-depth --preset paper --set lrFactor=0.75 --set depths=2,6 --out depth-lr',
+        '      # a sensitivity run: the paper config with η halved, at depths 2 and 6 only; the report says what was varied',
       ].join('\n'),
     )
     .action(async (ids: string[], opts: ReproduceCli) => {
       const registry = createRegistry(allExperiments);
       if (opts.list) {
-        for (const e of registry.experiments) {
-          const c = experimentCost(e, 'paper');
+        // with --set: the selected experiments, each at the paper config with the settings varied
+        const sets = opts.set === undefined ? undefined : parseOverrides(opts.set);
+        const listed = sets === undefined ? registry.experiments : selectExperiments(registry, ids);
+        for (const e of listed) {
+          const c = experimentCost(
+            e,
+            'paper',
+            sets === undefined ? e.presets.paper : applyOverrides(e, e.presets.paper, sets),
+          );
           process.stdout.write(
             `${e.id}\t~${e.expectedSeconds.quick} s quick, paper ≈ ${(c.seconds / 60).toFixed(0)} min (≤ ${(c.upperSeconds / 60).toFixed(0)} min), ${(c.bytes / 2 ** 20).toFixed(0)} MiB\t` +
               `${shortCitation(e.source)}, ${e.source.arxiv ? `arXiv:${e.source.arxiv}` : e.source.url} — ${e.source.where}\n`,
@@ -157,6 +173,13 @@ export function registerReproduce(program: Command): void {
       const preset: Preset = opts.preset;
       const rootSeed = parseSeed('--seed', opts.seed);
       const selected = selectExperiments(registry, ids);
+      const overrides = opts.set === undefined ? undefined : parseOverrides(opts.set);
+      if (overrides !== undefined) {
+        if (opts.slurm) throw new NtkInputError('--set: not with --slurm (run the varied config here)');
+        if (opts.mergeFrom !== undefined)
+          throw new NtkInputError('--set: not with --merge-from (it runs nothing)');
+        for (const e of selected) applyOverrides(e, e.presets[preset], overrides);
+      }
       if (opts.slurm)
         return submitReproduceSlurm(
           selected.map((e) => e.id),
@@ -192,6 +215,18 @@ export function registerReproduce(program: Command): void {
         return;
       }
       checkReportSeed(outDir, preset, rootSeed);
+      if (overrides !== undefined) {
+        // a varied run must not replace the record of the preset's own config (e.g. in docs/results/paper)
+        const earlier = readPresetResults(outDir, preset);
+        const own = earlier?.results.claims.find(
+          (c) =>
+            selected.some((e) => e.id === c.id) && c.verdict !== 'not-run' && (c.varied ?? []).length === 0,
+        );
+        if (own !== undefined)
+          throw new NtkInputError(
+            `--set: ${earlier!.file} holds the ${preset} preset's own record of ${own.id}, which this varied run would replace; give another --out`,
+          );
+      }
       const version = codeVersion();
       const backend = getBackend().name;
 
@@ -217,6 +252,7 @@ export function registerReproduce(program: Command): void {
           fresh: opts.fresh,
           signal: controller.signal,
           reporter: progress.reporter,
+          overrides,
         }).finally(() => progress.stop());
         const files = await writeReport(summary.outcomes, {
           outDir,

@@ -1,5 +1,5 @@
 import { CheckpointSlots } from '../common/checkpoint-slots.js';
-import { field, fieldList } from '../cost.js';
+import { field, fieldBetween, fieldList } from '../cost.js';
 import type { Json } from '../types.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
 import { nums } from '../common/stats.js';
@@ -69,6 +69,10 @@ export const depthAlignment: Experiment<DepthConfig> = {
   ruleVersion: 1,
   cost(c) {
     const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });
+    // η·λ_max(G₀)/N: GD on the top mode converges for 0 < lrFactor < 2
+    fieldBetween(c, 'lrFactor', 0, 2);
+    field(c, 'omega', { min: 0 });
+    field(c, 'k', { integer: true, min: 1 });
     const runs = fieldList(c, 'depths', { integer: true, min: 1 }).map((depth) =>
       alignmentRunCost({
         n: F('n', 2),

@@ -1,4 +1,4 @@
-import { field, fieldList } from '../cost.js';
+import { field, fieldBetween, fieldList } from '../cost.js';
 import { Matrix } from '../../linalg/matrix.js';
 import { maxLearningRate } from '../../predict/maxLearningRate.js';
 import { foldIn } from '../../random/keys.js';
@@ -93,6 +93,8 @@ export const convergenceTime: Experiment<ConvergenceTimeConfig> = {
   cost(c) {
     const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });
     const n = F('samples');
+    fieldBetween(c, 'delta', 0, 1);
+    fieldBetween(c, 'lrFraction', 0, 1);
     const densities = fieldList(c, 'ratios', { min: 1 }).length + 2;
     // The kernel matrix and its eigh per density; GD in the eigenbasis is then closed form per κ.
     return {
