@@ -142,17 +142,32 @@ test(
       0,
     );
     const s1 = submit(run, ['--max-running', '1']);
-    // cancel the first array task once it runs
+    // Cancel an array task while it runs. A task seen RUNNING may already have written its tile and be
+    // exiting when the cancel reaches it (a tile here takes well under a second): then it is left to finish
+    // and the next running task is cancelled, until one is cancelled before its tile is done.
     let cancelled: string | null = null;
-    for (let k = 0; k < 300 && cancelled === null; k++) {
-      const q = slurm('squeue', ['-h', '-r', '-o', '%i %T', '-j', s1.arrayJob!]).stdout.trim().split('\n');
-      const running = q.map((l) => l.split(' ')).find((f) => f[1] === 'RUNNING');
-      if (running) {
-        assert.equal(slurm('scancel', [running[0]]).status, 0);
-        cancelled = running[0];
-      } else await new Promise((r) => setTimeout(r, 100));
+    const lost: string[] = [];
+    for (let k = 0; k < 600 && cancelled === null; k++) {
+      const q = slurm('squeue', ['-h', '-r', '-o', '%i %T', '-j', s1.arrayJob!]).stdout.trim();
+      if (q === '') break;
+      const running = q
+        .split('\n')
+        .map((l) => l.split(' '))
+        .find((f) => f[1] === 'RUNNING' && !lost.includes(f[0]));
+      if (!running) {
+        await new Promise((r) => setTimeout(r, 100));
+        continue;
+      }
+      assert.equal(slurm('scancel', [running[0]]).status, 0);
+      await waitIdle([running[0]], 60);
+      const index = Number(running[0].split('_')[1]);
+      if (tilesStatus(run, true).byState.done.includes(index)) lost.push(running[0]);
+      else cancelled = running[0];
     }
-    assert.ok(cancelled !== null, 'an array task was seen running');
+    assert.ok(
+      cancelled !== null,
+      `no array task was cancelled before its tile was done (too late for ${JSON.stringify(lost)})`,
+    );
     await waitIdle([s1.arrayJob, s1.mergeJob], 300);
     const mid = tilesStatus(run, true);
     assert.ok(mid.done < 6, `the cancelled task left its tile undone (done ${mid.done})`);
