@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readMatrix } from '../io/npyFile.js';
@@ -33,6 +33,8 @@ function ensureCluster(): void {
     process.env.SLURM_CONF = '/tmp/ntk-slurm-local/slurm.conf';
   if (slurm('sinfo', ['-h']).status === 0) return;
   const local = p('cluster');
+  // munged runs as the munge user: it must traverse this test's folder (mkdtemp makes it 0700)
+  chmodSync(dir, 0o755);
   const r = spawnSync(join(root, 'scripts', 'slurm-local.sh'), ['start'], {
     encoding: 'utf8',
     env: { ...process.env, SLURM_LOCAL_DIR: local },
