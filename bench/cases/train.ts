@@ -23,6 +23,7 @@ import { PRNGKey, normal } from '../../src/random/index.js';
 import { networkModel, train } from '../../src/train/index.js';
 import { lanczos } from '../../src/linalg/lanczos.js';
 import { ntkOperator } from '../../src/empirical/ntkOperator.js';
+import { median } from '../../src/experiments/common/stats.js';
 
 const N = 10000;
 const WIDTH = 256;
@@ -144,12 +145,6 @@ function eigenpairs(ctx: BenchContext): void {
 
 /** The peer's thread configurations (torch.set_num_threads); the better median stands for the peer. */
 const PEER_THREADS = [2, 1];
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const h = s.length >> 1;
-  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
-}
 
 /**
  * ntk-lab against PyTorch, in ctx.reps interleaved rounds (each: ntk-lab, then the peer in every thread
