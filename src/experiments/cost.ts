@@ -87,6 +87,11 @@ export function field(c: Config, name: string, o: { integer?: boolean; min?: num
   return v;
 }
 
+/** The checker of a config's counts (sizes, steps, seeds): `F(name, min = 1)` is `field(c, name)`, an integer ≥ min. */
+export function countField(c: Config): (name: string, min?: number) => number {
+  return (name, min = 1) => field(c, name, { integer: true, min });
+}
+
 /** A number of a config strictly between `lo` and `hi` (a step size, a tolerance). */
 export function fieldBetween(c: Config, name: string, lo: number, hi: number): number {
   const v = c[name];

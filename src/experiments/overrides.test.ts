@@ -1,6 +1,6 @@
 /**
  * Settings varied from a preset (`ntk reproduce --set`): values take the preset field's JSON type, unknown
- * names and bad values are refused naming the field, the experiment's own `cost` checks the ranges, and the
+ * names and bad values are refused naming the field, the experiment's own `cost` checks integers and ranges, and the
  * report's record lists what was varied. The CLI refuses a varied run into a folder that holds the preset's
  * own record of the claim, and writes `varied` into results.json otherwise.
  */
@@ -13,6 +13,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { applyOverrides, parseOverrides, variedFields } from './overrides.js';
 import { depthAlignment } from './seed000/depth.js';
+import { optimizersAlignment } from './seed000/optimizers.js';
+import { targetAlignment } from './seed000/target-alignment.js';
+import { firstOrderDynamics } from './seed000/first-order.js';
+import { catapultToy } from './seed003/catapult-toy.js';
 import { NtkInputError } from '../errors.js';
 
 const paper = depthAlignment.presets.paper;
@@ -46,7 +50,7 @@ test('applyOverrides: an unknown setting, a non-number, a fraction for an intege
   );
   assert.throws(
     () => applyOverrides(depthAlignment, paper, { depths: '2,4.5' }),
-    /--set depths: the preset's value is an integer/,
+    /config.depths\[1\] must be an integer ≥ 1, got 4.5/,
   );
   assert.throws(
     () => applyOverrides(depthAlignment, paper, { lrFactor: '2.5' }),
@@ -55,6 +59,48 @@ test('applyOverrides: an unknown setting, a non-number, a fraction for an intege
   assert.throws(
     () => applyOverrides(depthAlignment, paper, { width: '0' }),
     /config.width must be an integer ≥ 1, got 0/,
+  );
+});
+
+test('applyOverrides: integers are the experiment’s counts, not whole-number values of real settings', () => {
+  // A factor whose preset value happens to be 1 is real-valued; counts are integers even where 0 is allowed.
+  const opt = optimizersAlignment.presets.paper;
+  assert.equal(opt.sgdLrFactor, 1);
+  assert.equal(applyOverrides(optimizersAlignment, opt, { sgdLrFactor: '0.5' }).sgdLrFactor, 0.5);
+  assert.equal(applyOverrides(optimizersAlignment, opt, { adamLr: '3e-4' }).adamLr, 3e-4);
+  assert.throws(
+    () => applyOverrides(optimizersAlignment, opt, { sgdLrFactor: '2' }),
+    /config.sgdLrFactor must be a number in \(0, 2\), got 2/,
+  );
+  assert.throws(
+    () => applyOverrides(optimizersAlignment, opt, { adamLr: '0' }),
+    /config.adamLr must be a number in \(0, 1\), got 0/,
+  );
+  assert.throws(
+    () => applyOverrides(optimizersAlignment, opt, { snapshots: '2.5' }),
+    /config.snapshots must be an integer ≥ 0, got 2.5/,
+  );
+  const ta = targetAlignment.presets.paper;
+  assert.throws(
+    () => applyOverrides(targetAlignment, ta, { steps: '20000.5' }),
+    /config.steps must be an integer ≥ 0, got 20000.5/,
+  );
+  assert.throws(
+    () => applyOverrides(targetAlignment, ta, { lrFactor: '-1' }),
+    /config.lrFactor must be a number in \(0, 2\), got -1/,
+  );
+  const fo = firstOrderDynamics.presets.paper;
+  assert.equal(applyOverrides(firstOrderDynamics, fo, { steps: '300' }).earlyStep, 30);
+  assert.throws(
+    () => applyOverrides(firstOrderDynamics, fo, { steps: '20' }),
+    /config.earlyStep must be ≤ steps = 20, got 30/,
+  );
+  const toy = catapultToy.presets.paper;
+  assert.equal(toy.gridEnd, 6);
+  assert.equal(applyOverrides(catapultToy, toy, { gridEnd: '5.5' }).gridEnd, 5.5);
+  assert.throws(
+    () => applyOverrides(catapultToy, toy, { gridStep: '0' }),
+    /config.gridStep must be a number in \(0, Infinity\), got 0/,
   );
 });
 

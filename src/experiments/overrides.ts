@@ -5,7 +5,9 @@ import type { Config, Experiment, Json } from './types.js';
  * Knobs of one experiment varied from its preset (`ntk reproduce ID --set key=value`), for sensitivity
  * studies: which setting a verdict depends on. Each value takes the JSON type of the preset's own field —
  * a number, a comma-separated list of numbers, a string or true/false — and the experiment's `cost` then
- * checks the ranges, so a varied config is refused with the same error as a bad preset.
+ * checks it (integer counts, ranges), so a varied config is refused with the same error as a bad preset.
+ * Whether a number must be an integer is the experiment's to say, not the preset value's: a step-size factor
+ * of 1 takes 0.5.
  */
 export type Overrides = Readonly<Record<string, Json>>;
 
@@ -22,12 +24,10 @@ export function parseOverrides(sets: readonly string[]): Readonly<Record<string,
   return out;
 }
 
-function parseNumber(key: string, text: string, integer: boolean): number {
+function parseNumber(key: string, text: string): number {
   const v = Number(text);
   if (text === '' || !Number.isFinite(v))
     throw new NtkInputError(`--set ${key}: expected a finite number, got '${text}'`);
-  if (integer && !Number.isInteger(v))
-    throw new NtkInputError(`--set ${key}: the preset's value is an integer, got '${text}'`);
   return v;
 }
 
@@ -41,10 +41,9 @@ export function applyOverrides(e: Experiment, base: Config, sets: Readonly<Recor
       );
     const was = base[key];
     if (typeof was === 'number') {
-      out[key] = parseNumber(key, text, Number.isInteger(was));
+      out[key] = parseNumber(key, text);
     } else if (Array.isArray(was) && was.every((x) => typeof x === 'number')) {
-      const integer = was.every((x) => Number.isInteger(x));
-      out[key] = text.split(',').map((t) => parseNumber(key, t.trim(), integer));
+      out[key] = text.split(',').map((t) => parseNumber(key, t.trim()));
     } else if (typeof was === 'string') {
       out[key] = text;
     } else if (typeof was === 'boolean') {

@@ -1,5 +1,5 @@
 import { CheckpointSlots } from '../common/checkpoint-slots.js';
-import { field, fieldBetween, fieldList } from '../cost.js';
+import { field, fieldBetween, fieldList, countField } from '../cost.js';
 import type { Json } from '../types.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
 import { nums } from '../common/stats.js';
@@ -68,7 +68,7 @@ export const depthAlignment: Experiment<DepthConfig> = {
   formula: String.raw`\cos\alpha_t(\bar y, k) = \frac{\sum_{i \le k} \langle \bar y, \bar v_i^t \rangle^2}{\lVert \bar y \rVert_2^2}`,
   ruleVersion: 1,
   cost(c) {
-    const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });
+    const F = countField(c);
     // η·λ_max(G₀)/N: GD on the top mode converges for 0 < lrFactor < 2
     fieldBetween(c, 'lrFactor', 0, 2);
     field(c, 'omega', { min: 0 });

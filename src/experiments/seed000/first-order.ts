@@ -1,4 +1,5 @@
-import { field } from '../cost.js';
+import { fieldBetween, field, countField } from '../cost.js';
+import { NtkInputError } from '../../errors.js';
 import { Matrix } from '../../linalg/matrix.js';
 import { predictGradientDescentMse } from '../../predict/index.js';
 import type { Experiment, FigureSpec, Row, VerdictResult } from '../types.js';
@@ -47,19 +48,21 @@ export const firstOrderDynamics: Experiment<FirstOrderConfig> = {
   formula: String.raw`\bar m_t = \sum_{i=1}^N \Bigl[1 - \tfrac{\delta}{N}\lambda_i\Bigr]^t \langle \bar v_i, \bar m_0 \rangle\, \bar v_i`,
   ruleVersion: 1,
   cost(c) {
-    const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });
+    const F = countField(c);
     const n = F('n', 2);
     const steps = F('steps');
+    // η·λ_max(G₀)/N: GD on the top mode converges for 0 < lrFactor < 2
+    fieldBetween(c, 'lrFactor', 0, 2);
+    field(c, 'omega', { min: 0 });
+    field(c, 'earlyStep', { integer: true, min: 1 });
+    if (c.earlyStep > steps)
+      throw new NtkInputError(`config.earlyStep must be ≤ steps = ${steps}, got ${c.earlyStep}`);
     const r = alignmentRunCost({ n, width: F('width'), depth: F('depth'), steps, snapshots: 0 });
     // The constant-Gramian prediction (eigh of G₀) and the outputs kept at every step.
     return { flop: r.flop + 9 * n ** 3, bytes: r.bytes + 8 * n * (steps + 1) };
   },
 
   async run(c, ctx) {
-    if (!(Number.isInteger(c.earlyStep) && c.earlyStep >= 1 && c.earlyStep <= c.steps))
-      throw new Error(
-        `000-first-order: earlyStep must be an integer in [1, steps = ${c.steps}], got ${c.earlyStep}`,
-      );
     const all = Array.from({ length: c.steps + 1 }, (_, s) => s);
     const run = await alignmentRun(
       { ...c, optimizer: 'gd', snapshots: 0, recordSteps: all },

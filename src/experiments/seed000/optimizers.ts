@@ -1,4 +1,12 @@
-import { field, mlpParams, passFlop, lanczosNtkFlop, denseNtkFlop } from '../cost.js';
+import {
+  fieldBetween,
+  field,
+  mlpParams,
+  passFlop,
+  lanczosNtkFlop,
+  denseNtkFlop,
+  countField,
+} from '../cost.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
 import { num, nums } from '../common/stats.js';
 import { foldIn } from '../../random/keys.js';
@@ -78,7 +86,11 @@ export const optimizersAlignment: Experiment<OptimizersConfig> = {
   formula: String.raw`\cos\alpha_t(\bar y, k) = \frac{\sum_{i \le k} \langle \bar y, \bar v_i^t \rangle^2}{\lVert \bar y \rVert_2^2}`,
   ruleVersion: 1,
   cost(c) {
-    const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });
+    const F = countField(c);
+    // SGD's η = sgdLrFactor·N/λ_max(G₀), as GD's (convergent on the top mode for 0 < factor < 2); Adam's η as given.
+    fieldBetween(c, 'sgdLrFactor', 0, 2);
+    fieldBetween(c, 'adamLr', 0, 1);
+    field(c, 'omega', { min: 0 });
     const n = F('n', 2);
     const P = mlpParams(2, F('width'), F('depth'));
     const snaps =

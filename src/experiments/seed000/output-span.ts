@@ -1,5 +1,5 @@
 import { CheckpointSlots } from '../common/checkpoint-slots.js';
-import { field } from '../cost.js';
+import { fieldBetween, field, countField } from '../cost.js';
 import type { Experiment, FigureSpec, VerdictResult } from '../types.js';
 import { num } from '../common/stats.js';
 import { alignmentRows, alignmentRun, alignmentRunCost } from './alignment-run.js';
@@ -54,7 +54,10 @@ export const outputSpan: Experiment<OutputSpanConfig> = {
   formula: String.raw`\cos\alpha_t(\bar f_t, k) = \frac{\sum_{i \le k} \langle \bar f_t, \bar v_i^t \rangle^2}{\lVert \bar f_t \rVert_2^2}`,
   ruleVersion: 1,
   cost(c) {
-    const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });
+    const F = countField(c);
+    // η·λ_max(G₀)/N: GD on the top mode converges for 0 < lrFactor < 2
+    fieldBetween(c, 'lrFactor', 0, 2);
+    field(c, 'omega', { min: 0 });
     return alignmentRunCost({
       n: F('n', 2),
       width: F('width'),

@@ -1,4 +1,4 @@
-import { field } from '../cost.js';
+import { fieldBetween, field, countField } from '../cost.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
 import { CheckpointSlots } from '../common/checkpoint-slots.js';
 import { foldIn } from '../../random/keys.js';
@@ -68,7 +68,10 @@ export const targetAlignment: Experiment<TargetAlignmentConfig> = {
   formula: String.raw`\cos\alpha_t(\bar y, k) = \frac{\sum_{i \le k} \langle \bar y, \bar v_i^t \rangle^2}{\lVert \bar y \rVert_2^2}`,
   ruleVersion: 1,
   cost(c) {
-    const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });
+    const F = countField(c);
+    // η·λ_max(G₀)/N: GD on the top mode converges for 0 < lrFactor < 2
+    fieldBetween(c, 'lrFactor', 0, 2);
+    field(c, 'omega', { min: 0 });
     const r = alignmentRunCost({
       n: F('n', 2),
       width: F('width'),

@@ -1,4 +1,4 @@
-import { field, mlpParams, passFlop, denseNtkFlop, denseNtkBytes } from '../cost.js';
+import { mlpParams, passFlop, denseNtkFlop, denseNtkBytes, countField } from '../cost.js';
 import { kernelFn } from '../../kernels/index.js';
 import { Matrix } from '../../linalg/matrix.js';
 import { initParams } from '../../nn/index.js';
@@ -76,7 +76,7 @@ export const earlyStopping: Experiment<EarlyStoppingConfig> = {
   statement: 'Early stopping: convergence on the most relevant kernel principal components.',
   ruleVersion: 1,
   cost(c) {
-    const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });
+    const F = countField(c);
     const pts = F('points');
     const P = mlpParams(F('dim'), F('width'), F('depth'));
     // GD on the training points; the test loss at ≈ 100 recorded steps (a forward pass, 2·n·P).

@@ -1,4 +1,4 @@
-import { field, mlpParams, passFlop } from '../cost.js';
+import { mlpParams, passFlop, countField } from '../cost.js';
 import { cholesky, solveTriangular } from '../../linalg/index.js';
 import { Matrix } from '../../linalg/matrix.js';
 import { kernelFn } from '../../kernels/index.js';
@@ -81,7 +81,7 @@ export const nngpGaussian: Experiment<NngpGaussianConfig> = {
     'At initialization, ANNs are Gaussian processes in the infinite-width limit: f(·; θ) is a centered Gaussian process.',
   ruleVersion: 1,
   cost(c) {
-    const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });
+    const F = countField(c);
     const P = mlpParams(2, F('width'), F('depth'));
     return {
       flop: F('samples') * passFlop(F('points'), P),

@@ -1,4 +1,4 @@
-import { field, fieldList, mlpParams, denseNtkFlop, denseNtkBytes } from '../cost.js';
+import { fieldList, mlpParams, denseNtkFlop, denseNtkBytes, countField } from '../cost.js';
 import { empiricalNtk } from '../../empirical/index.js';
 import { kernelFn } from '../../kernels/index.js';
 import { relativeFrobeniusError } from '../../linalg/index.js';
@@ -43,7 +43,7 @@ export const ntkConvergence: Experiment<NtkConvergenceConfig> = {
   statement: 'In the infinite-width limit, the NTK converges to an explicit limiting kernel.',
   ruleVersion: 1,
   cost(c) {
-    const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });
+    const F = countField(c);
     const pts = F('points');
     const widths = fieldList(c, 'widths', { integer: true, min: 1 });
     const P = widths.map((w) => mlpParams(2, w, F('depth')));

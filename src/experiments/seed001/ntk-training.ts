@@ -1,4 +1,4 @@
-import { field, fieldList, mlpParams, passFlop, denseNtkFlop, denseNtkBytes } from '../cost.js';
+import { fieldList, mlpParams, passFlop, denseNtkFlop, denseNtkBytes, countField } from '../cost.js';
 import { kernelFn } from '../../kernels/index.js';
 import { eigvalsh, relativeFrobeniusError } from '../../linalg/index.js';
 import { Matrix } from '../../linalg/matrix.js';
@@ -64,7 +64,7 @@ export const ntkTraining: Experiment<NtkTrainingConfig> = {
   statement: 'In the infinite-width limit, the NTK stays constant during training.',
   ruleVersion: 1,
   cost(c) {
-    const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });
+    const F = countField(c);
     const pts = F('points');
     const widths = fieldList(c, 'widths', { integer: true, min: 1 });
     const P = widths.map((w) => mlpParams(2, w, F('depth')));

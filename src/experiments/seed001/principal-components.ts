@@ -1,4 +1,4 @@
-import { field, mlpParams, passFlop, denseNtkFlop, denseNtkBytes } from '../cost.js';
+import { mlpParams, passFlop, denseNtkFlop, denseNtkBytes, countField } from '../cost.js';
 import { kernelFn } from '../../kernels/index.js';
 import { Matrix } from '../../linalg/matrix.js';
 import { initParams } from '../../nn/index.js';
@@ -73,7 +73,7 @@ export const principalComponents: Experiment<PrincipalComponentsConfig> = {
   formula: String.raw`\langle f_t - f^*, v_i \rangle = e^{-t\lambda_i} \langle f_0 - f^*, v_i \rangle`,
   ruleVersion: 1,
   cost(c) {
-    const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });
+    const F = countField(c);
     const pts = F('points');
     const P = mlpParams(F('dim'), F('width'), F('depth'));
     return { flop: F('steps') * passFlop(pts, P) + 2 * denseNtkFlop(pts, P), bytes: denseNtkBytes(pts, P) };

@@ -1,4 +1,4 @@
-import { field } from '../cost.js';
+import { countField } from '../cost.js';
 import { kernelFn } from '../../kernels/index.js';
 import type { Matrix } from '../../linalg/matrix.js';
 import { Conv, Dense, Flatten, GlobalAvgPool, Relu, serial } from '../../nn/index.js';
@@ -62,7 +62,7 @@ export const cntkDigits: Experiment<CntkDigitsConfig> = {
     'The convolutional NTK can be computed exactly and used for kernel regression; CNTK-GAP performs better than CNTK-V.',
   ruleVersion: 1,
   cost(c) {
-    const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });
+    const F = countField(c);
     // Every kernel entry is a layer-by-layer recursion over the 8×8 pixel pairs (3×3 convolutions).
     const n = F('nTrain') + F('nTest');
     return {

@@ -1,4 +1,4 @@
-import { field, fieldList } from '../cost.js';
+import { fieldList, countField } from '../cost.js';
 import { cubeSpectrumOfStack, fractionalVarianceByDepth } from '../../spectral/index.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
 import { num, nums } from '../common/stats.js';
@@ -99,7 +99,7 @@ export const cubeSpectra: Experiment<CubeSpectraConfig> = {
     'For two-layer ReLU networks with σ_w = σ_b = 2, μ₀ was the largest; for erf with σ_b = 0, μ₁ was largest; the optimal depth is finite and grows with k.',
   ruleVersion: 1,
   cost(c) {
-    const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });
+    const F = countField(c);
     // Eigenvalues μ_k on {±1}^d: a (d + 1)-point dot-product sum per degree and depth.
     const depths = fieldList(c, 'depths', { integer: true, min: 1 });
     const d = F('d');

@@ -1,4 +1,4 @@
-import { field, fieldList, mlpParams, denseNtkFlop, denseNtkBytes } from '../cost.js';
+import { fieldList, mlpParams, denseNtkFlop, denseNtkBytes, countField } from '../cost.js';
 import { empiricalNtk } from '../../empirical/index.js';
 import { kernelFn } from '../../kernels/index.js';
 import { initParams } from '../../nn/index.js';
@@ -63,7 +63,7 @@ export const finiteWidthError: Experiment<FiniteWidthConfig> = {
     'With a sufficiently large finite width, the approximation can get arbitrarily close to the NTK at initialization.',
   ruleVersion: 1,
   cost(c) {
-    const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });
+    const F = countField(c);
     const N = F('N');
     const widths = fieldList(c, 'widths', { integer: true, min: 1 });
     const depths = fieldList(c, 'depths', { integer: true, min: 1 });

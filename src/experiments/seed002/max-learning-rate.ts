@@ -1,4 +1,4 @@
-import { field, fieldList, mlpParams, passFlop, denseNtkFlop, denseNtkBytes } from '../cost.js';
+import { fieldList, mlpParams, passFlop, denseNtkFlop, denseNtkBytes, countField } from '../cost.js';
 import { empiricalNtk } from '../../empirical/index.js';
 import { kernelFn } from '../../kernels/index.js';
 import { initParams } from '../../nn/index.js';
@@ -74,7 +74,7 @@ export const maxLearningRateExperiment: Experiment<MaxLrConfig> = {
   formula: String.raw`\eta_{\max} = \frac{2N}{\lambda_{\max}(\Theta)}`,
   ruleVersion: 1,
   cost(c) {
-    const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });
+    const F = countField(c);
     const n = F('nTrain');
     const P = mlpParams(64, F('width'), F('depth'), F('outputs'));
     const runs = fieldList(c, 'factors', { min: 0 }).length * 2;

@@ -1,4 +1,4 @@
-import { field, fieldList, mlpParams, passFlop } from '../cost.js';
+import { fieldList, mlpParams, passFlop, countField } from '../cost.js';
 import { kernelFn } from '../../kernels/index.js';
 import { Matrix } from '../../linalg/matrix.js';
 import { initParams } from '../../nn/index.js';
@@ -90,7 +90,7 @@ export const trainedVsNtk: Experiment<TrainedVsNtkConfig> = {
   statement: 'A sufficiently wide trained net is equivalent to kernel regression with the NTK.',
   ruleVersion: 1,
   cost(c) {
-    const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });
+    const F = countField(c);
     const n = F('N') + F('nTest');
     const widths = fieldList(c, 'widths', { integer: true, min: 1 });
     const P = widths.map((w) => mlpParams(F('d'), w, F('depth')));

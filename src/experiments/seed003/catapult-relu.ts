@@ -1,4 +1,4 @@
-import { field, fieldList, mlpParams, passFlop, denseNtkBytes } from '../cost.js';
+import { fieldList, mlpParams, passFlop, denseNtkBytes, countField } from '../cost.js';
 import { Matrix } from '../../linalg/matrix.js';
 import { eigvalsh } from '../../linalg/eigh.js';
 import { Dense } from '../../nn/dense.js';
@@ -159,7 +159,7 @@ export const catapultRelu: Experiment<CatapultReluConfig> = {
     'η_crit < η < η_max: “catapult” phase — GD starts by diverging, leaves the lazy regime, and converges to a solution with low λ₀(t).',
   ruleVersion: 1,
   cost(c) {
-    const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });
+    const F = countField(c);
     const widths = fieldList(c, 'widths', { integer: true, min: 1 });
     const runs = fieldList(c, 'grid', { min: 0 }).length + fieldList(c, 'traceR', { min: 0 }).length;
     const P = widths.map((w) => mlpParams(F('d'), w, 1));

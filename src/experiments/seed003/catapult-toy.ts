@@ -1,4 +1,4 @@
-import { field, fieldList } from '../cost.js';
+import { fieldBetween, field, fieldList, countField } from '../cost.js';
 import { normal } from '../../random/normal.js';
 import { foldIn, split } from '../../random/keys.js';
 import type { Key } from '../../random/key.js';
@@ -142,9 +142,13 @@ export const catapultToy: Experiment<CatapultToyConfig> = {
   formula: String.raw`\Delta f_{t+1} = \Bigl(1 - \eta\lambda_t + \tfrac{\eta^2 \Delta f_t^2}{n}\Bigr)\Delta f_t,\quad \lambda_{t+1} = \lambda_t + \tfrac{\eta(\eta\lambda_t - 4)\Delta f_t^2}{n}`,
   ruleVersion: 1,
   cost(c) {
-    const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });
+    const F = countField(c);
     const widths = fieldList(c, 'widths', { integer: true, min: 1 });
-    const grid = Math.floor((F('gridEnd') - F('gridStart', 0)) / F('gridStep', 0)) + 1;
+    // The grid of η·λ₀ is real-valued: start ≥ 0, a positive step, an end at or past the start.
+    const start = field(c, 'gridStart', { min: 0 });
+    const step = fieldBetween(c, 'gridStep', 0, Infinity);
+    const end = field(c, 'gridEnd', { min: start });
+    const grid = Math.floor((end - start) / step) + 1;
     // The scalar recurrence per grid point and width, plus GD on the 2n weights for the checked η.
     const checks = fieldList(c, 'checkEtaLambda0', { min: 0 }).length;
     return {

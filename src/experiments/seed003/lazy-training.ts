@@ -1,4 +1,4 @@
-import { field, fieldList, mlpParams, passFlop } from '../cost.js';
+import { fieldList, mlpParams, passFlop, countField } from '../cost.js';
 import { Dense } from '../../nn/dense.js';
 import { Gelu } from '../../nn/activations/gelu.js';
 import { serial } from '../../nn/combinators/serial.js';
@@ -111,7 +111,7 @@ export const lazyTraining: Experiment<LazyTrainingConfig> = {
     'Lazy training does not exploit nonlinearities and typically is less efficient than full training.',
   ruleVersion: 1,
   cost(c) {
-    const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });
+    const F = countField(c);
     const P = mlpParams(F('d'), F('width'), 1);
     const alphas = fieldList(c, 'alphas', { min: 0 }).length;
     // Each α trains the network and its linearization (a JVP and a VJP more per step).

@@ -1,4 +1,4 @@
-import { field } from '../cost.js';
+import { countField } from '../cost.js';
 import { eigvalsh, syrk } from '../../linalg/index.js';
 import { Matrix } from '../../linalg/matrix.js';
 import { normal } from '../../random/normal.js';
@@ -72,7 +72,7 @@ export const ntkHessian: Experiment<NtkHessianConfig> = {
   formula: String.raw`H = J^\top J + \sum_k (f_k - y_k)\,\nabla^2 f_k \approx J^\top J,\qquad \Theta = J J^\top`,
   ruleVersion: 1,
   cost(c) {
-    const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });
+    const F = countField(c);
     const P = F('n') * (F('d') + 1);
     // GD steps on the closed-form linear net, plus a P×P Hessian eigh at each checkpoint (≈ log steps).
     return { flop: F('maxSteps') * 8 * F('N') * P + 40 * 9 * P ** 3, bytes: 8 * P * P * 3 };

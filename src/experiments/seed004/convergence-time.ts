@@ -1,4 +1,4 @@
-import { field, fieldBetween, fieldList } from '../cost.js';
+import { fieldBetween, fieldList, countField } from '../cost.js';
 import { Matrix } from '../../linalg/matrix.js';
 import { maxLearningRate } from '../../predict/maxLearningRate.js';
 import { foldIn } from '../../random/keys.js';
@@ -91,7 +91,7 @@ export const convergenceTime: Experiment<ConvergenceTimeConfig> = {
   formula: String.raw`t = \tilde O\!\left(\kappa^2 / p^*\right)`,
   ruleVersion: 1,
   cost(c) {
-    const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });
+    const F = countField(c);
     const n = F('samples');
     fieldBetween(c, 'delta', 0, 1);
     fieldBetween(c, 'lrFraction', 0, 1);

@@ -1,4 +1,4 @@
-import { field } from '../cost.js';
+import { countField } from '../cost.js';
 import { foldIn } from '../../random/keys.js';
 import {
   basriZ,
@@ -59,7 +59,7 @@ export const circleEigenvalues: Experiment<EigenvaluesConfig> = {
   statement: 'The formula closely matches the eigenvalues H^p computed numerically using 50K points.',
   ruleVersion: 1,
   cost(c) {
-    const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });
+    const F = countField(c);
     const g = F('grid');
     const s = F('samples');
     const k = F('top');

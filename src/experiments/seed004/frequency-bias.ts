@@ -1,4 +1,4 @@
-import { field, mlpParams, passFlop, denseNtkFlop, denseNtkBytes } from '../cost.js';
+import { mlpParams, passFlop, denseNtkFlop, denseNtkBytes, countField } from '../cost.js';
 import { Matrix } from '../../linalg/matrix.js';
 import { kernelFn } from '../../kernels/kernelFn.js';
 import { Dense } from '../../nn/dense.js';
@@ -104,7 +104,7 @@ export const frequencyBias: Experiment<FrequencyBiasConfig> = {
     'The target function is composed of the sum of a low and high frequency functions; the network learns the low frequency first.',
   ruleVersion: 1,
   cost(c) {
-    const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });
+    const F = countField(c);
     const P = mlpParams(2, F('width'), 1);
     return {
       flop: F('steps') * passFlop(F('nTrain'), P) + denseNtkFlop(F('nTrain'), P),

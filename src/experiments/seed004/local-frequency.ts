@@ -1,4 +1,4 @@
-import { field } from '../cost.js';
+import { countField } from '../cost.js';
 import { Dense } from '../../nn/dense.js';
 import { Relu } from '../../nn/activations/abRelu.js';
 import { serial } from '../../nn/combinators/serial.js';
@@ -70,7 +70,7 @@ export const localFrequency: Experiment<LocalFrequencyConfig> = {
   formula: String.raw`v(x) \approx a_j \cos\!\bigl(q \sqrt{p_j}\, x / Z + b_j\bigr),\quad x \in R_j`,
   ruleVersion: 1,
   cost(c) {
-    const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });
+    const F = countField(c);
     const g = F('grid');
     return { flop: 2 * 9 * g ** 3 + F('deepDepth') * g * g * 20, bytes: 8 * g * g * 3 };
   },

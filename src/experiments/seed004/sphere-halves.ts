@@ -1,4 +1,4 @@
-import { field, fieldList } from '../cost.js';
+import { fieldList, countField } from '../cost.js';
 import { Matrix } from '../../linalg/matrix.js';
 import { kernelFn } from '../../kernels/kernelFn.js';
 import { Dense } from '../../nn/dense.js';
@@ -93,7 +93,7 @@ export const sphereHalves: Experiment<SphereHalvesConfig> = {
     'The median ratios between our measurements for the three subplots are 1.76, 2.45 and 2.99, undershooting our conjectured ratios.',
   ruleVersion: 1,
   cost(c) {
-    const F = (k: string, min = 1) => field(c, k, { integer: Number.isInteger(c[k]) || min >= 1, min });
+    const F = countField(c);
     const n = F('samples');
     const runs = fieldList(c, 'ratios', { min: 1 }).length + 1;
     return {
