@@ -195,7 +195,8 @@ export function predictGradientDescentMse(input: GradientDescentMseInput): Gradi
   let eig: { values: Float64Array; vectors: Matrix; P: Matrix; KV: Matrix | null } | null = null;
   const eigen = () => {
     if (eig) return eig;
-    const { values, vectors } = eighSym(addDiagonal(kTrain, eps));
+    // syev leaves its input as it is, so without a shift K itself is decomposed (no N×N copy).
+    const { values, vectors } = eighSym(eps > 0 ? addDiagonal(kTrain, eps) : kTrain);
     const w = conditioningWarning(
       `${FN}: kTrain${eps > 0 ? ' + εI' : ''}`,
       values,

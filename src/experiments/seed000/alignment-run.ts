@@ -74,6 +74,12 @@ export interface AlignmentRunOptions {
    * 0 or absent: the dense G_t and its full eigh (the trainer keeps G_t).
    */
   readonly topK?: number;
+  /**
+   * Steps at which only the Gramian G_t is formed, in place of the snapshots: no eigenpairs and no alignment
+   * curves (`snapshots` of the result is empty), and λ_max(G₀) by Lanczos on the implicit operator — for a
+   * caller that decomposes G_t itself (000-first-order's constant-Gramian prediction).
+   */
+  readonly kernelAt?: readonly number[];
 }
 
 export interface AlignmentSnapshotRow {
@@ -119,16 +125,16 @@ export async function alignmentRun(
   const { x, y } = unitSquareData(kData, o.n, o.omega);
   const net = reluMlp(o.depth, o.width);
   const model = networkModel(net, initParams(net, kInit, [2]));
-  const ntkSteps = logSteps(o.steps, o.snapshots);
+  const ntkSteps = o.kernelAt ?? logSteps(o.steps, o.snapshots);
   const eigen = !o.topK ? {} : { ntkEigen: Math.min(o.topK, o.n), ntkKernel: false };
   if (checkpoint !== undefined) {
-    if (o.optimizer !== 'gd' || o.recordSteps !== undefined)
+    if (o.optimizer !== 'gd' || o.recordSteps !== undefined || o.kernelAt !== undefined)
       throw new Error(
-        `alignmentRun: checkpointed runs are full-batch GD without extra recordSteps, got ${o.optimizer}`,
+        `alignmentRun: checkpointed runs are full-batch GD without extra recordSteps or kernelAt, got ${o.optimizer}`,
       );
     return segmentedRun(o, x, y, model, ntkSteps, eigen, ctx, progress, checkpoint);
   }
-  const lambdaMax0 = topEigenvalue(model, x, (o.topK ?? 0) > 0);
+  const lambdaMax0 = topEigenvalue(model, x, (o.topK ?? 0) > 0 || o.kernelAt !== undefined);
   const lr = o.optimizer === 'adam' ? (o.adamLr ?? 1e-3) : (o.lrFactor * o.n) / lambdaMax0;
   await ctx.checkpoint();
   const record = new Set<number>([...ntkSteps, ...(o.recordSteps ?? [])]);
@@ -143,7 +149,7 @@ export async function alignmentRun(
     key: kBatch,
     recordSteps: [...record].sort((a, b) => a - b),
     ntkSteps,
-    ...eigen,
+    ...(o.kernelAt !== undefined ? { ntkEigen: 'none' as const } : eigen),
     signal: ctx.signal,
     onStep: (s) => {
       if (s % 50 === 0) progress(s / o.steps);
@@ -154,7 +160,7 @@ export async function alignmentRun(
     throw new Error(
       `alignment run diverged at step ${train.diverged.step} (loss ${train.diverged.loss}); lower lrFactor`,
     );
-  const al = trainingAlignment(train, y);
+  const al = o.kernelAt !== undefined ? [] : trainingAlignment(train, y);
   const snapshots = al.map((a, i) => ({
     step: a.step,
     loss: train.loss[train.steps.indexOf(a.step)],
