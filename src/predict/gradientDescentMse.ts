@@ -192,11 +192,12 @@ export function predictGradientDescentMse(input: GradientDescentMseInput): Gradi
   if (coincident) warn(coincident);
 
   const m0 = axpy(fTrain0, -1, yTrain); // m₀ = f₀ − y
+  // K + εI, or K itself without a shift: eigh and Cholesky leave their input as it is (no N×N copy).
+  const shifted = (): Matrix => (eps > 0 ? addDiagonal(kTrain, eps) : kTrain);
   let eig: { values: Float64Array; vectors: Matrix; P: Matrix; KV: Matrix | null } | null = null;
   const eigen = () => {
     if (eig) return eig;
-    // syev leaves its input as it is, so without a shift K itself is decomposed (no N×N copy).
-    const { values, vectors } = eighSym(eps > 0 ? addDiagonal(kTrain, eps) : kTrain);
+    const { values, vectors } = eighSym(shifted());
     const w = conditioningWarning(
       `${FN}: kTrain${eps > 0 ? ' + εI' : ''}`,
       values,
@@ -233,7 +234,7 @@ export function predictGradientDescentMse(input: GradientDescentMseInput): Gradi
     let alpha: Matrix | null = null;
     let solvedByCholesky = false;
     if (method === 'cholesky') {
-      const L = choleskyOrNull(addDiagonal(kTrain, eps));
+      const L = choleskyOrNull(shifted());
       if (L) {
         alpha = choSolveWith(L, rhs);
         solvedByCholesky = true;
