@@ -14,8 +14,8 @@ import {
   type TrainModel,
   type TrainResult,
 } from '../../train/index.js';
-import type { CostEstimate, Json, RunContext } from '../types.js';
-import { denseNtkFlop, lanczosNtkFlop, mlpParams, passFlop } from '../cost.js';
+import type { Config, CostEstimate, Json, RunContext } from '../types.js';
+import { denseNtkFlop, field, fieldBetween, lanczosNtkFlop, mlpParams, passFlop } from '../cost.js';
 import { CheckpointSlots, decodeFloat64, encodeFloat64 } from '../common/checkpoint-slots.js';
 import { logSteps } from '../common/stats.js';
 
@@ -125,16 +125,17 @@ export async function alignmentRun(
   const { x, y } = unitSquareData(kData, o.n, o.omega);
   const net = reluMlp(o.depth, o.width);
   const model = networkModel(net, initParams(net, kInit, [2]));
+  const kernelOnly = o.kernelAt !== undefined;
   const ntkSteps = o.kernelAt ?? logSteps(o.steps, o.snapshots);
   const eigen = !o.topK ? {} : { ntkEigen: Math.min(o.topK, o.n), ntkKernel: false };
   if (checkpoint !== undefined) {
-    if (o.optimizer !== 'gd' || o.recordSteps !== undefined || o.kernelAt !== undefined)
+    if (o.optimizer !== 'gd' || o.recordSteps !== undefined || kernelOnly)
       throw new Error(
         `alignmentRun: checkpointed runs are full-batch GD without extra recordSteps or kernelAt, got ${o.optimizer}`,
       );
     return segmentedRun(o, x, y, model, ntkSteps, eigen, ctx, progress, checkpoint);
   }
-  const lambdaMax0 = topEigenvalue(model, x, (o.topK ?? 0) > 0 || o.kernelAt !== undefined);
+  const lambdaMax0 = topEigenvalue(model, x, (o.topK ?? 0) > 0 || kernelOnly);
   const lr = o.optimizer === 'adam' ? (o.adamLr ?? 1e-3) : (o.lrFactor * o.n) / lambdaMax0;
   await ctx.checkpoint();
   const record = new Set<number>([...ntkSteps, ...(o.recordSteps ?? [])]);
@@ -149,7 +150,7 @@ export async function alignmentRun(
     key: kBatch,
     recordSteps: [...record].sort((a, b) => a - b),
     ntkSteps,
-    ...(o.kernelAt !== undefined ? { ntkEigen: 'none' as const } : eigen),
+    ...(kernelOnly ? { ntkEigen: 'none' as const } : eigen),
     signal: ctx.signal,
     onStep: (s) => {
       if (s % 50 === 0) progress(s / o.steps);
@@ -160,7 +161,7 @@ export async function alignmentRun(
     throw new Error(
       `alignment run diverged at step ${train.diverged.step} (loss ${train.diverged.loss}); lower lrFactor`,
     );
-  const al = o.kernelAt !== undefined ? [] : trainingAlignment(train, y);
+  const al = kernelOnly ? [] : trainingAlignment(train, y);
   const snapshots = al.map((a, i) => ({
     step: a.step,
     loss: train.loss[train.steps.indexOf(a.step)],
@@ -170,6 +171,15 @@ export async function alignmentRun(
     eigenvalues: train.ntk[i].eigenvalues,
   }));
   return { y, lr, lambdaMax0, train, snapshots };
+}
+
+/**
+ * The settings every alignment run checks beyond its counts: the target's frequency ω ≥ 0, and the GD/SGD
+ * step factor η·λ_max(G₀)/N, in (0, 2), where GD on the top mode converges.
+ */
+export function checkAlignmentSettings(c: Config, lrFactor = 'lrFactor'): void {
+  fieldBetween(c, lrFactor, 0, 2);
+  field(c, 'omega', { min: 0 });
 }
 
 /** λ_max(G₀): Lanczos on the implicit operator (large N) or the full eigh of the formed Gramian. */

@@ -1,9 +1,9 @@
 import { CheckpointSlots } from '../common/checkpoint-slots.js';
-import { field, fieldBetween, fieldList, countField } from '../cost.js';
+import { field, fieldList, countField } from '../cost.js';
 import type { Json } from '../types.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
 import { nums } from '../common/stats.js';
-import { alignmentRun, alignmentRunCost } from './alignment-run.js';
+import { alignmentRun, alignmentRunCost, checkAlignmentSettings } from './alignment-run.js';
 import { cite, kopitkovIndelman2020 } from '../bibliography.js';
 
 /**
@@ -69,9 +69,7 @@ export const depthAlignment: Experiment<DepthConfig> = {
   ruleVersion: 1,
   cost(c) {
     const F = countField(c);
-    // η·λ_max(G₀)/N: GD on the top mode converges for 0 < lrFactor < 2
-    fieldBetween(c, 'lrFactor', 0, 2);
-    field(c, 'omega', { min: 0 });
+    checkAlignmentSettings(c);
     field(c, 'k', { integer: true, min: 1 });
     const runs = fieldList(c, 'depths', { integer: true, min: 1 }).map((depth) =>
       alignmentRunCost({

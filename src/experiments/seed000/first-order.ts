@@ -1,18 +1,10 @@
-import {
-  fieldBetween,
-  field,
-  countField,
-  mlpParams,
-  passFlop,
-  lanczosNtkFlop,
-  denseNtkFlop,
-} from '../cost.js';
+import { countField, mlpParams, passFlop, lanczosNtkFlop, denseNtkFlop } from '../cost.js';
 import { NtkInputError } from '../../errors.js';
 import { Matrix } from '../../linalg/matrix.js';
 import { predictGradientDescentMse } from '../../predict/index.js';
 import type { Experiment, FigureSpec, Row, VerdictResult } from '../types.js';
 import { norm2, num } from '../common/stats.js';
-import { alignmentRun } from './alignment-run.js';
+import { alignmentRun, checkAlignmentSettings } from './alignment-run.js';
 import { cite, kopitkovIndelman2020 } from '../bibliography.js';
 
 /**
@@ -59,11 +51,8 @@ export const firstOrderDynamics: Experiment<FirstOrderConfig> = {
     const F = countField(c);
     const n = F('n', 2);
     const steps = F('steps');
-    // η·λ_max(G₀)/N: GD on the top mode converges for 0 < lrFactor < 2
-    fieldBetween(c, 'lrFactor', 0, 2);
-    field(c, 'omega', { min: 0 });
-    field(c, 'earlyStep', { integer: true, min: 1 });
-    if (c.earlyStep > steps)
+    checkAlignmentSettings(c);
+    if (F('earlyStep') > steps)
       throw new NtkInputError(`config.earlyStep must be ≤ steps = ${steps}, got ${c.earlyStep}`);
     const width = F('width');
     const depth = F('depth');

@@ -1,16 +1,8 @@
-import {
-  fieldBetween,
-  field,
-  mlpParams,
-  passFlop,
-  lanczosNtkFlop,
-  denseNtkFlop,
-  countField,
-} from '../cost.js';
+import { fieldBetween, mlpParams, passFlop, lanczosNtkFlop, denseNtkFlop, countField } from '../cost.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
 import { num, nums } from '../common/stats.js';
 import { foldIn } from '../../random/keys.js';
-import { alignmentRun, type AlignmentRunResult } from './alignment-run.js';
+import { alignmentRun, type AlignmentRunResult, checkAlignmentSettings } from './alignment-run.js';
 import { cite, kopitkovIndelman2020 } from '../bibliography.js';
 
 /**
@@ -87,10 +79,9 @@ export const optimizersAlignment: Experiment<OptimizersConfig> = {
   ruleVersion: 1,
   cost(c) {
     const F = countField(c);
-    // SGD's η = sgdLrFactor·N/λ_max(G₀), as GD's (convergent on the top mode for 0 < factor < 2); Adam's η as given.
-    fieldBetween(c, 'sgdLrFactor', 0, 2);
+    // SGD's η = sgdLrFactor·N/λ_max(G₀), as GD's; Adam's η as given.
+    checkAlignmentSettings(c, 'sgdLrFactor');
     fieldBetween(c, 'adamLr', 0, 1);
-    field(c, 'omega', { min: 0 });
     const n = F('n', 2);
     const P = mlpParams(2, F('width'), F('depth'));
     const snaps =

@@ -1,8 +1,8 @@
 import { CheckpointSlots } from '../common/checkpoint-slots.js';
-import { fieldBetween, field, countField } from '../cost.js';
+import { countField } from '../cost.js';
 import type { Experiment, FigureSpec, VerdictResult } from '../types.js';
 import { num } from '../common/stats.js';
-import { alignmentRows, alignmentRun, alignmentRunCost } from './alignment-run.js';
+import { alignmentRows, alignmentRun, alignmentRunCost, checkAlignmentSettings } from './alignment-run.js';
 import { cite, kopitkovIndelman2020 } from '../bibliography.js';
 
 /**
@@ -55,9 +55,7 @@ export const outputSpan: Experiment<OutputSpanConfig> = {
   ruleVersion: 1,
   cost(c) {
     const F = countField(c);
-    // η·λ_max(G₀)/N: GD on the top mode converges for 0 < lrFactor < 2
-    fieldBetween(c, 'lrFactor', 0, 2);
-    field(c, 'omega', { min: 0 });
+    checkAlignmentSettings(c);
     return alignmentRunCost({
       n: F('n', 2),
       width: F('width'),

@@ -1,9 +1,15 @@
-import { fieldBetween, field, countField } from '../cost.js';
+import { countField } from '../cost.js';
 import type { Experiment, FigureSpec, Metrics, Row, VerdictResult } from '../types.js';
 import { CheckpointSlots } from '../common/checkpoint-slots.js';
 import { foldIn } from '../../random/keys.js';
 import { num, nums } from '../common/stats.js';
-import { alignmentKs, alignmentRows, alignmentRun, alignmentRunCost } from './alignment-run.js';
+import {
+  alignmentKs,
+  alignmentRows,
+  alignmentRun,
+  alignmentRunCost,
+  checkAlignmentSettings,
+} from './alignment-run.js';
 import { cite, kopitkovIndelman2020 } from '../bibliography.js';
 
 /**
@@ -69,9 +75,7 @@ export const targetAlignment: Experiment<TargetAlignmentConfig> = {
   ruleVersion: 1,
   cost(c) {
     const F = countField(c);
-    // η·λ_max(G₀)/N: GD on the top mode converges for 0 < lrFactor < 2
-    fieldBetween(c, 'lrFactor', 0, 2);
-    field(c, 'omega', { min: 0 });
+    checkAlignmentSettings(c);
     const r = alignmentRunCost({
       n: F('n', 2),
       width: F('width'),
